@@ -1,0 +1,75 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv, Deps } from './deps.ts';
+import { ApiError, problem, toProblem } from './errors.ts';
+import { requireApiKey } from './auth.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { loyaltyRoutes } from './routes/loyalty.ts';
+import { settingsRoutes } from './routes/settings.ts';
+
+/** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
+export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
+
+export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  // The one error path: everything thrown becomes problem+json (never a stack trace or SQL).
+  app.onError((err, c) => {
+    const body = toProblem(err);
+    if (body.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
+    if (err instanceof HTTPException && err.status === 401) c.header('WWW-Authenticate', 'Bearer');
+    if (body.status === 401) c.header('WWW-Authenticate', 'Bearer');
+    return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': 'application/problem+json' });
+  });
+  app.notFound((c) =>
+    c.body(JSON.stringify(problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)), 404, {
+      'Content-Type': 'application/problem+json',
+    }),
+  );
+
+  app.use('/api/*', async (c, next) => {
+    await next();
+    // Balances go stale the moment they are cached: nothing under /api is ever stored.
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use('/api/*', bodyLimit({
+    maxSize: deps.config.BODY_LIMIT_BYTES,
+    onError: () => { throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${deps.config.BODY_LIMIT_BYTES} bytes.`); },
+  }));
+  app.use('/api/v1/*', requireApiKey(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http', scheme: 'bearer', description: 'An API key from `bun run cli key create`; it decides the tenant.',
+  });
+
+  app.route('/api/v1', customerRoutes(deps));
+  app.route('/api/v1', loyaltyRoutes(deps));
+  app.route('/api/v1', settingsRoutes(deps));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'tillstream API', version: '1.0.0',
+      description: 'Loyalty points, orders and gift cards for restaurant groups. Errors are application/problem+json with a stable `code`. Every POST accepts `Idempotency-Key`.',
+    },
+    servers: [{ url: '/' }],
+  });
+  app.route('/', docsRoutes());
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks: Record<string, boolean> = {};
+    try { await deps.sql`select 1`; checks.database = true; } catch { checks.database = false; }
+    for (const [name, check] of Object.entries(readiness)) {
+      try { checks[name] = await check(); } catch { checks[name] = false; }
+    }
+    const ok = Object.values(checks).every(Boolean);
+    return c.json({ status: ok ? 'ready' : 'not_ready', checks }, ok ? 200 : 503);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

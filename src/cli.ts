@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.ts';
+import { connect, migrate, type Sql } from './db.ts';
+import { databaseUrl } from './database.ts';
+import { createTenant, tenantBySlug } from './tenants.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
+
+// Bootstrap without a UI. Works against DATABASE_URL or the embedded default (start the service
+// first or not: the embedded cluster is started for the command when it is not running).
+const USAGE = `usage: bun run cli <command> [options]
+  migrate
+  tenant create --slug <slug> --name <name> [--currency GBP] [--country GB] [--json]
+  key create --tenant <slug> [--name <name>] [--json]
+  key list --tenant <slug> [--json]
+  key revoke --tenant <slug> --key <id or prefix> [--json]
+  admin create --tenant <slug> --email <email> --password <password> [--role owner|staff] [--json]`;
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
+  const [noun, verb] = argv;
+  const { values: o } = parseArgs({
+    args: argv.slice(verb && !verb.startsWith('--') ? 2 : 1),
+    options: {
+      slug: { type: 'string' }, name: { type: 'string' }, tenant: { type: 'string' }, key: { type: 'string' },
+      email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' },
+      currency: { type: 'string' }, country: { type: 'string' }, json: { type: 'boolean' },
+    },
+  });
+  const need = (name: keyof typeof o) => (o[name] as string | undefined) ?? fail(`missing --${name}\n${USAGE}`);
+  const tenant = async () => (await tenantBySlug(sql, need('tenant'))) ?? fail(`no tenant with slug "${o.tenant}"`);
+
+  switch (`${noun} ${verb ?? ''}`.trim()) {
+    case 'migrate':
+      return { applied: await migrate(sql) };
+    case 'tenant create': {
+      const slug = need('slug');
+      if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(slug)) fail('--slug: 2-63 lowercase letters, digits or dashes');
+      if (await tenantBySlug(sql, slug)) fail(`tenant "${slug}" already exists`);
+      return createTenant(sql, { slug, name: need('name'), currency: o.currency, defaultCountry: o.country });
+    }
+    case 'key create': {
+      const t = await tenant();
+      const key = await createApiKey(sql, t.id, o.name ?? 'default');
+      return { apiKey: key.apiKey, id: key.id, prefix: key.prefix, name: key.name };
+    }
+    case 'key list':
+      return { keys: await listApiKeys(sql, (await tenant()).id) };
+    case 'key revoke': {
+      const n = await revokeApiKey(sql, (await tenant()).id, need('key'));
+      if (n === 0) fail(`no active key "${o.key}" in tenant "${o.tenant}"`);
+      return { revoked: n };
+    }
+    case 'admin create': {
+      const t = await tenant();
+      const role = o.role ?? 'owner';
+      if (role !== 'owner' && role !== 'staff') fail('--role must be owner or staff');
+      const password = need('password');
+      if (password.length < 8) fail('--password must be at least 8 characters');
+      const email = need('email').trim().toLowerCase();
+      const hash = await Bun.password.hash(password);
+      const [row] = await sql`insert into admins (tenant_id, email, password_hash, role)
+        values (${t.id}, ${email}, ${hash}, ${role})
+        on conflict (tenant_id, email) do update set password_hash = excluded.password_hash, role = excluded.role
+        returning id, email, role`;
+      return { admin: { id: row.id, email: row.email, role: row.role, tenant: t.slug } };
+    }
+    default:
+      fail(USAGE);
+  }
+}
+
+if (import.meta.main) {
+  const config = loadConfig();
+  const db = await databaseUrl(config, () => {}).catch((e) => fail(String(e instanceof Error ? e.message : e)));
+  const sql = connect(db.url, 2);
+  let code = 0;
+  try {
+    await migrate(sql);
+    const result = await runCli(process.argv.slice(2), sql);
+    const asJson = process.argv.includes('--json');
+    console.log(asJson ? JSON.stringify(result) : JSON.stringify(result, null, 2));
+  } catch (err) {
+    console.error(String(err instanceof Error ? err.message : err));
+    code = 1;
+  } finally {
+    await sql.end({ timeout: 2 });
+    await db.stop();
+  }
+  process.exit(code);
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+// Every setting the service reads, validated once at boot. Nothing else reads process.env.
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const Config = z.object({
+  PORT: int(3000, 0),
+  HOST: z.string().default('0.0.0.0'),
+  /** Postgres 15+; when absent an embedded Postgres runs with its data under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** The LISTEN connection must be direct (not PgBouncer transaction mode); defaults to DATABASE_URL. */
+  LISTEN_DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./.data'),
+  EMBEDDED_PG_PORT: int(54329, 1),
+  DB_POOL_MAX: int(10, 1),
+  /** Create a demo tenant and print its API key on first start. */
+  SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Request bodies above this many bytes are refused with 413. */
+  BODY_LIMIT_BYTES: int(64 * 1024, 1024),
+  IDEMPOTENCY_RETENTION_HOURS: int(48, 24),
+  EVENT_RETENTION_HOURS: int(24 * 7, 1),
+  SSE_HEARTBEAT_MS: int(5000, 100),
+  SSE_RETRY_MS: int(2000, 100),
+  SSE_MAX_STREAMS_PER_KEY: int(50, 1),
+  /** Bytes queued for one client before it is dropped as too slow (it reconnects and resumes). */
+  SSE_CLIENT_QUEUE_BYTES: int(1024 * 1024, 1024),
+  LISTENER_HEARTBEAT_MS: int(10_000, 100),
+  /** How often open streams are checked against revoked keys. */
+  KEY_SWEEP_MS: int(10_000, 100),
+  MAINTENANCE_INTERVAL_MS: int(60_000, 1000),
+  /** Secure cookies; set when the service is served over TLS. */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof Config>;
+
+/** Parse settings from an environment; prints every bad field and exits (boot must fail fast). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Config.safeParse(env);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    console.error(`config: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  console.error('Fix the settings above (see README "Settings") and start again.');
+  process.exit(1);
+}
+
+/** Defaults only: for tests and tools that construct the app in-process. */
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return { ...Config.parse({}), ...overrides };
+}

@@ -1,0 +1,19 @@
+import type { Config } from './config.ts';
+import type { Sql } from './db.ts';
+
+/** What the app is built from: one pool and the settings. */
+export type Deps = { sql: Sql; config: Config };
+
+/** Who is calling: resolved from an API key (POS, integrators) or an admin session cookie. */
+export type Caller = {
+  tenantId: string;
+  tenantSlug: string;
+  defaultCountry: string;
+  /** Recorded on ledger rows and events: `key:<id>` or `admin:<id>`. */
+  actor: string;
+  keyId: string | null;
+  adminId: string | null;
+  role: 'owner' | 'staff' | 'key';
+};
+
+export type AppEnv = { Variables: { caller: Caller } };

@@ -1,0 +1,70 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** A refusal the client can act on: becomes one problem+json response with a stable `code`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  [field: string]: unknown;
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Problem {
+  return { type: `https://tillstream.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+}
+
+// Postgres errors that a request's shape can still reach (a value the schema let through that the
+// column refuses) are the client's fault, not ours: map them to 4xx rather than 500.
+const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
+  '22001': [400, 'validation_failed'], // string too long
+  '22003': [400, 'validation_failed'], // numeric out of range
+  '22P02': [400, 'validation_failed'], // invalid text representation
+  '23514': [400, 'validation_failed'], // check constraint
+  '23505': [409, 'conflict'],
+};
+
+/**
+ * The one error path: turn anything thrown into a Problem. SQL functions raise SQLSTATE
+ * 'TS<status>' with MESSAGE = code, DETAIL = sentence, HINT = JSON extras (see sql/0001_core.sql).
+ */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ApiError) return problem(err.status, err.code, err.detail, err.extra);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return problem(413, 'payload_too_large', 'The request body is too large.');
+    const code = status === 400 ? 'validation_failed' : status === 401 ? 'unauthorized' : 'http_error';
+    return problem(status, code, err.message || TITLES[status] || 'Error');
+  }
+  const pg = err as { code?: string; message?: string; detail?: string; hint?: string; name?: string };
+  if (pg && typeof pg.code === 'string') {
+    if (/^TS\d{3}$/.test(pg.code)) {
+      let extra: Record<string, unknown> = {};
+      try { extra = pg.hint ? JSON.parse(pg.hint) : {}; } catch { /* a hint that isn't JSON carries nothing */ }
+      return problem(Number(pg.code.slice(2)), pg.message ?? 'error', pg.detail ?? pg.message ?? '', extra);
+    }
+    const mapped = PG_CLIENT_ERRORS[pg.code];
+    if (mapped) return problem(mapped[0], mapped[1], 'A value was out of range or not allowed.');
+  }
+  return problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.');
+}
+
+export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found.`);

@@ -1,0 +1,44 @@
+import { afterAll } from 'bun:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from '../../src/embeddedPostgres.ts';
+import { connect, migrate } from '../../src/db.ts';
+
+// Preloaded once per `bun test` run: one real Postgres (embedded, or TEST_DATABASE_URL), one migrated
+// template database; each test file clones the template (see db.ts beside this file).
+const TEMPLATE = 'tillstream_template';
+
+async function boot() {
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  let stop = async () => {};
+  if (!adminUrl) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const pg = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'tillstream-test-')), port, persistent: false });
+    adminUrl = pg.url;
+    stop = pg.stop;
+  }
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${TEMPLATE}`);
+  await admin.unsafe(`create database ${TEMPLATE}`);
+  const tpl = connect(withDatabase(adminUrl, TEMPLATE), 1);
+  await migrate(tpl);
+  await tpl.end();
+  return { adminUrl, admin, stop };
+}
+
+export function withDatabase(url: string, db: string) {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
+}
+
+export const cluster = boot();
+(globalThis as any).__tillstreamCluster = cluster;
+
+afterAll(async () => {
+  const c = await cluster;
+  await c.admin.end({ timeout: 1 });
+  await c.stop();
+});
