@@ -51,6 +51,7 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 413) return problem(413, 'payload_too_large', 'The request body is too large.');
+    if (status === 415) return problem(415, 'unsupported_media_type', 'Send the body as application/json.');
     const code = status === 400 ? 'validation_failed' : status === 401 ? 'unauthorized' : 'http_error';
     return problem(status, code, err.message || TITLES[status] || 'Error');
   }
