@@ -1,0 +1,55 @@
+import { describe, expect, test } from 'bun:test';
+import { runCli } from '../src/cli.ts';
+import { freshDatabase } from './support/db.ts';
+import { createApp } from '../src/app.ts';
+import { defaultConfig } from '../src/config.ts';
+import { client } from './support/app.ts';
+
+const { sql, url } = await freshDatabase();
+const app = createApp({ sql, config: defaultConfig() } as any);
+
+describe('cli', () => {
+  test('tenant create prints a tenant and an API key that works against the API', async () => {
+    const out: any = await runCli(['tenant', 'create', '--slug', 'corner-cafe', '--name', 'Corner Cafe', '--json'], sql);
+    expect(out.tenant).toMatchObject({ slug: 'corner-cafe', name: 'Corner Cafe', currency: 'GBP', defaultCountry: 'GB' });
+    expect(out.apiKey).toMatch(/^tsk_/);
+    const r = await client(app, out.apiKey).get('/api/v1/settings');
+    expect(r.status).toBe(200);
+    expect(r.body.slug).toBe('corner-cafe');
+    const [row] = await sql`select key_hash, prefix from api_keys where prefix = ${out.apiKey.slice(0, 12)}`;
+    expect(row.key_hash).not.toContain(out.apiKey.slice(12)); // only the hash is stored
+  });
+
+  test('key create, list and revoke: a revoked key is refused', async () => {
+    const created: any = await runCli(['key', 'create', '--tenant', 'corner-cafe', '--name', 'till-2', '--json'], sql);
+    const api = client(app, created.apiKey);
+    expect((await api.get('/api/v1/settings')).status).toBe(200);
+    const listed: any = await runCli(['key', 'list', '--tenant', 'corner-cafe'], sql);
+    expect(listed.keys.map((k: any) => k.name)).toEqual(['default', 'till-2']);
+    expect(JSON.stringify(listed)).not.toContain(created.apiKey);
+    expect(await runCli(['key', 'revoke', '--tenant', 'corner-cafe', '--key', created.prefix], sql)).toEqual({ revoked: 1 });
+    expect((await api.get('/api/v1/settings')).status).toBe(401);
+  });
+
+  test('admin create stores a Bun.password hash, never the password', async () => {
+    const out: any = await runCli(['admin', 'create', '--tenant', 'corner-cafe', '--email', 'Owner@Example.com', '--password', 'correct horse'], sql);
+    expect(out.admin).toMatchObject({ email: 'owner@example.com', role: 'owner' });
+    const [row] = await sql`select password_hash from admins where email = 'owner@example.com'`;
+    expect(row.password_hash).not.toContain('correct horse');
+    expect(await Bun.password.verify('correct horse', row.password_hash)).toBe(true);
+  });
+
+  test('the cli runs as a process against DATABASE_URL and prints the documented JSON', async () => {
+    const proc = Bun.spawn(['bun', 'src/cli.ts', 'tenant', 'create', '--slug', 'proc-test', '--name', 'Proc', '--json'], {
+      env: { ...process.env, DATABASE_URL: url }, stdout: 'pipe', stderr: 'pipe',
+    });
+    const [stdout, code] = [await new Response(proc.stdout).text(), await proc.exited];
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout.trim());
+    expect(Object.keys(out).sort()).toEqual(['apiKey', 'tenant']);
+    expect(out.tenant.slug).toBe('proc-test');
+    const bad = Bun.spawn(['bun', 'src/cli.ts', 'key', 'create', '--tenant', 'nope'], { env: { ...process.env, DATABASE_URL: url }, stderr: 'pipe' });
+    expect(await bad.exited).toBe(2);
+    expect(await new Response(bad.stderr).text()).toContain('no tenant with slug "nope"');
+  });
+});
