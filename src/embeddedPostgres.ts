@@ -9,7 +9,10 @@ export type Embedded = { url: string; stop: () => Promise<void> };
  * Postgres refuses to run as root; createPostgresUser makes a system user for it (the only way in
  * root-only sandboxes and containers).
  */
-export async function startEmbeddedPostgres(opts: { dir: string; port: number; persistent: boolean; log?: (m: string) => void }): Promise<Embedded> {
+export async function startEmbeddedPostgres(opts: {
+  dir: string; port: number; persistent: boolean; durable?: boolean; log?: (m: string) => void;
+}): Promise<Embedded> {
+  const durable = opts.durable ?? opts.persistent;
   const databaseDir = resolve(opts.dir);
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -20,7 +23,7 @@ export async function startEmbeddedPostgres(opts: { dir: string; port: number; p
     createPostgresUser: true,
     // Enough connections for two app instances, tests and a listener each.
     // Throwaway clusters (tests) skip fsync: losing them on a crash costs nothing.
-    postgresFlags: ['-c', 'max_connections=300', ...(opts.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off'])],
+    postgresFlags: ['-c', 'max_connections=300', ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off'])],
     onLog: () => {},
     onError: (e) => opts.log?.(String(e)),
   });
