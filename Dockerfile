@@ -1,6 +1,6 @@
 # tillstream: the service only. Postgres is yours: DATABASE_URL is required here (15 or newer);
 # the embedded Postgres is for development and tests, not for containers.
-FROM oven/bun:1.2-slim
+FROM oven/bun:1-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000 SEED_DEMO=false
 COPY package.json bun.lock ./
