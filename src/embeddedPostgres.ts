@@ -14,6 +14,7 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<Embedded> {
   const durable = opts.durable ?? opts.persistent;
   const databaseDir = resolve(opts.dir);
+  const tail: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -24,7 +25,8 @@ export async function startEmbeddedPostgres(opts: {
     // Enough connections for two app instances, tests and a listener each.
     // Throwaway clusters (tests) skip fsync: losing them on a crash costs nothing.
     postgresFlags: ['-c', 'max_connections=300', ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off'])],
-    onLog: () => {},
+    // Keep the server's last words: when it refuses to start, they say why.
+    onLog: (m) => { tail.push(m.trim()); if (tail.length > 20) tail.shift(); },
     onError: (e) => opts.log?.(String(e)),
   });
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise();
@@ -32,7 +34,7 @@ export async function startEmbeddedPostgres(opts: {
     await pg.start();
   } catch (err) {
     throw new Error(
-      `Embedded Postgres could not start in ${databaseDir} on port ${opts.port} (${String(err)}). ` +
+      `Embedded Postgres could not start in ${databaseDir} on port ${opts.port}: ${err ?? tail.filter(Boolean).slice(-5).join(' | ')}. ` +
         'Is another instance using the port? Set EMBEDDED_PG_PORT, or DATABASE_URL to use your own server.',
     );
   }
