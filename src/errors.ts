@@ -38,6 +38,8 @@ const PG_CLIENT_ERRORS: Record<string, [number, string]> = {
   '22001': [400, 'validation_failed'], // string too long
   '22003': [400, 'validation_failed'], // numeric out of range
   '22P02': [400, 'validation_failed'], // invalid text representation
+  '22021': [400, 'validation_failed'], // character not in repertoire (a NUL in text)
+  '22P05': [400, 'validation_failed'], // untranslatable character (\u0000 in jsonb)
   '23514': [400, 'validation_failed'], // check constraint
   '23505': [409, 'conflict'],
 };
