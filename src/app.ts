@@ -8,6 +8,10 @@ import { docsRoutes } from './routes/docs.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { loyaltyRoutes } from './routes/loyalty.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { giftCardRoutes } from './routes/giftCards.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { reconciliationRoutes } from './routes/reconciliation.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -47,6 +51,10 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', customerRoutes(deps));
   app.route('/api/v1', loyaltyRoutes(deps));
   app.route('/api/v1', settingsRoutes(deps));
+  app.route('/api/v1', orderRoutes(deps));
+  app.route('/api/v1', giftCardRoutes(deps));
+  app.route('/api/v1', reportRoutes(deps));
+  app.route('/api/v1', reconciliationRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
