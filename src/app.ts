@@ -12,6 +12,8 @@ import { orderRoutes } from './routes/orders.ts';
 import { giftCardRoutes } from './routes/giftCards.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { reconciliationRoutes } from './routes/reconciliation.ts';
+import { eventRoutes } from './routes/events.ts';
+import { asyncApiRoutes } from './routes/asyncapi.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -55,6 +57,7 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', giftCardRoutes(deps));
   app.route('/api/v1', reportRoutes(deps));
   app.route('/api/v1', reconciliationRoutes(deps));
+  app.route('/api/v1', eventRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -65,6 +68,18 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
     servers: [{ url: '/' }],
   });
   app.route('/', docsRoutes());
+  app.route('/', asyncApiRoutes());
+
+  // Prometheus scrape target: stream and listener health of this instance.
+  app.get('/metrics', async (c) => {
+    let usage: number | null = null;
+    try { [{ usage }] = await deps.sql`select pg_notification_queue_usage()::float8 as usage`; } catch { /* reported as absent */ }
+    const text = deps.hub.metrics.render({
+      openStreams: deps.hub.openStreams, subscribedTenants: deps.hub.subscribedTenants,
+      listenerUp: deps.hub.listenerUp(), notificationQueueUsage: usage,
+    });
+    return c.body(text, 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

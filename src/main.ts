@@ -3,6 +3,9 @@ import { connect, migrate } from './db.ts';
 import { databaseUrl } from './database.ts';
 import { createApp } from './app.ts';
 import { createTenant } from './tenants.ts';
+import { Hub } from './realtime/hub.ts';
+import { Listener } from './realtime/listener.ts';
+import { startEventRetention } from './realtime/retention.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -26,7 +29,19 @@ if (config.SEED_DEMO) {
   if (!existing) demoKey = (await createTenant(sql, { slug: 'demo', name: 'Demo Restaurant' })).apiKey;
 }
 
-const app = createApp({ sql, config });
+// One LISTEN connection per process, direct to Postgres (never through a transaction-mode pooler).
+const hub = new Hub({ sql, config });
+const listener = new Listener({ url: config.LISTEN_DATABASE_URL ?? db.url, sql, hub, config });
+try {
+  await listener.start();
+} catch (err) {
+  console.error(`Could not LISTEN on ${config.LISTEN_DATABASE_URL ? 'LISTEN_DATABASE_URL' : 'the database'}: ${String(err)}. It must be a direct connection (not PgBouncer in transaction mode).`);
+  process.exit(1);
+}
+hub.start();
+const stopRetention = startEventRetention(sql, { hours: config.EVENT_RETENTION_HOURS, everyMs: config.MAINTENANCE_INTERVAL_MS, log });
+
+const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch, idleTimeout: 30 });
 const base = `http://localhost:${server.port}`;
 log(`listening on ${base}`);
@@ -35,6 +50,9 @@ if (demoKey) log(`demo tenant "demo" created; its API key (shown once): ${demoKe
 
 async function shutdown() {
   log('shutting down');
+  stopRetention();
+  hub.stop();
+  await listener.stop();
   server.stop(true);
   await sql.end({ timeout: 5 });
   await db.stop();

@@ -3,6 +3,9 @@ import { createApp } from '../../src/app.ts';
 import { createTenant } from '../../src/tenants.ts';
 import type { Sql } from '../../src/db.ts';
 import { freshDatabase } from './db.ts';
+import { afterAll } from 'bun:test';
+import { Hub } from '../../src/realtime/hub.ts';
+import { Listener } from '../../src/realtime/listener.ts';
 
 export type Api = ReturnType<typeof client>;
 
@@ -36,15 +39,29 @@ export function client(app: { request: (path: string, init?: RequestInit) => Res
 export async function testApp(overrides: Partial<Config> = {}) {
   const { sql, url } = await freshDatabase();
   const config = defaultConfig(overrides);
-  const app = createApp({ sql, config });
+  const { hub, listener } = await startRealtime(sql, url, config);
+  const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
   const a = await createTenant(sql, { slug: 'alpha', name: 'Alpha Diner' });
   const b = await createTenant(sql, { slug: 'bravo', name: 'Bravo Bistro' });
   return {
-    sql, url, config, app,
+    sql, url, config, app, hub, listener,
     tenantA: a.tenant, tenantB: b.tenant,
     a: client(app, a.apiKey), b: client(app, b.apiKey), anon: client(app, null),
     keyA: a.apiKey, keyB: b.apiKey,
   };
+}
+
+/** A started hub and LISTEN connection over one database, stopped after the file's tests. */
+export async function startRealtime(sql: Sql, url: string, config: Config) {
+  const hub = new Hub({ sql, config });
+  const listener = new Listener({ url, sql, hub, config });
+  await listener.start();
+  hub.start();
+  afterAll(async () => {
+    hub.stop();
+    await listener.stop();
+  });
+  return { hub, listener };
 }
 
 /** I1, I2, I4 over the whole database: every balance equals its ledger sum, nothing negative. */

@@ -1,0 +1,103 @@
+import postgres from 'postgres';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Sql } from '../db.ts';
+import type { Hub } from './hub.ts';
+
+const EVENTS_CHANNEL = 'events';
+const HEARTBEAT_CHANNEL = 'tillstream_listener_heartbeat';
+/** How many heartbeat intervals may pass without our own heartbeat arriving before the connection is declared dead. */
+const MISSED_INTERVALS = 2.5;
+
+/**
+ * The process's one LISTEN connection, on a direct connection (LISTEN through PgBouncer in transaction
+ * mode silently receives nothing). postgres.js re-listens after a closed connection and calls onlisten;
+ * a connection that dies silently (no FIN, a black-holed route) is caught by a heartbeat: every
+ * LISTENER_HEARTBEAT_MS the pool NOTIFYs this instance's id, and if it does not come back on the listen
+ * connection within ~2.5 intervals the connection is torn down and re-created. Every (re)listen makes
+ * the hub catch up from the outbox, since notifications sent while it was down are lost.
+ */
+export class Listener {
+  readonly instanceId = randomUUID();
+  private conn: postgres.Sql | null = null;
+  private listening = false;
+  private lastBeat = 0;
+  private listens = 0;
+  private beat = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private reconnecting = false;
+  private stopped = false;
+
+  constructor(private readonly opts: { url: string; sql: Sql; hub: Hub; config: Config }) {
+    opts.hub.listenerUp = () => this.isUp();
+  }
+
+  async start() {
+    this.stopped = false;
+    await this.connect();
+    const every = this.opts.config.LISTENER_HEARTBEAT_MS;
+    let ticks = 0;
+    // Checked four times per interval so a dead connection is replaced within ~2.5-2.75 intervals.
+    this.timer = setInterval(() => {
+      if (ticks++ % 4 === 0) {
+        this.opts.sql.notify(HEARTBEAT_CHANNEL, `${this.instanceId}:${++this.beat}`).catch(() => {});
+      }
+      if (Date.now() - this.lastBeat > every * MISSED_INTERVALS) this.reconnect();
+    }, Math.max(25, Math.floor(every / 4)));
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    this.listening = false;
+    const conn = this.conn;
+    this.conn = null;
+    await conn?.end({ timeout: 0 }).catch(() => {});
+  }
+
+  /** Up when listening and our own heartbeat came back recently. */
+  isUp() {
+    return this.listening && Date.now() - this.lastBeat <= this.opts.config.LISTENER_HEARTBEAT_MS * MISSED_INTERVALS;
+  }
+
+  private async connect() {
+    const conn = postgres(this.opts.url, {
+      max: 1, onnotice: () => {}, idle_timeout: 0, connect_timeout: 10,
+      connection: { application_name: 'tillstream-listener' },
+    });
+    this.conn = conn;
+    // Grace: the first heartbeat is due one interval from now.
+    this.lastBeat = Date.now();
+    const onListen = () => {
+      if (this.conn !== conn) return;
+      this.listening = true;
+      this.lastBeat = Date.now();
+      if (this.listens++ > 0) this.opts.hub.metrics.listenerReconnects++;
+      this.opts.hub.catchUpAll();
+    };
+    await conn.listen(HEARTBEAT_CHANNEL, (payload) => {
+      if (this.conn === conn && payload.startsWith(this.instanceId)) this.lastBeat = Date.now();
+    });
+    await conn.listen(EVENTS_CHANNEL, (payload) => { if (this.conn === conn) this.opts.hub.notify(payload); }, onListen);
+  }
+
+  private async reconnect() {
+    if (this.reconnecting || this.stopped) return;
+    this.reconnecting = true;
+    this.listening = false;
+    const old = this.conn;
+    this.conn = null;
+    try {
+      old?.end({ timeout: 0 }).catch(() => {});
+      await this.connect();
+    } catch (err) {
+      console.error(`listener reconnect failed (will retry): ${String(err)}`);
+      const failed = this.conn as postgres.Sql | null;
+      this.conn = null;
+      failed?.end({ timeout: 0 }).catch(() => {});
+    } finally {
+      this.reconnecting = false;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import type { Sql } from '../db.ts';
+
+/**
+ * Delete outbox rows older than `hours`, per tenant as an id prefix, and raise the tenant's
+ * events_pruned_through in the same statement (so the same transaction): a resume point below it is
+ * answered with `reset`, never with a silent gap. A prefix (not "every old row") keeps what remains
+ * contiguous even though created_at is the transaction's start, which is not in commit order.
+ */
+export async function pruneEvents(sql: Sql, hours: number): Promise<number> {
+  const [row] = await sql`
+    with cut as (
+      select tenant_id, max(id) as through from events
+      where created_at < now() - make_interval(hours => ${hours}) group by tenant_id
+    ), gone as (
+      delete from events e using cut where e.tenant_id = cut.tenant_id and e.id <= cut.through returning e.tenant_id
+    ), marked as (
+      update tenant_counters c set events_pruned_through = greatest(c.events_pruned_through, cut.through)
+      from cut where c.tenant_id = cut.tenant_id returning 1
+    )
+    select (select count(*) from gone)::int as deleted, (select count(*) from marked)::int as tenants`;
+  return row.deleted;
+}
+
+/** The maintenance loop: prune now and every `everyMs`; returns a stop function. */
+export function startEventRetention(sql: Sql, opts: { hours: number; everyMs: number; log?: (m: string) => void }) {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const n = await pruneEvents(sql, opts.hours);
+      if (n && opts.log) opts.log(`pruned ${n} events older than ${opts.hours} h`);
+    } catch (err) {
+      console.error(`event retention failed (will retry): ${String(err)}`);
+    } finally {
+      running = false;
+    }
+  };
+  tick();
+  const timer = setInterval(tick, opts.everyMs);
+  return () => clearInterval(timer);
+}
