@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Customer } from '../schemas.ts';
+import { orderEventCatalogue } from '../orderEvents.ts';
 
 // The event catalogue: one zod schema per event type for the envelope's `data`. The SQL functions
 // that emit events must produce exactly these shapes (test/realtime/payloads.test.ts checks them);
@@ -47,6 +48,8 @@ export const eventCatalogue: Record<string, z.ZodType> = {
   customer_created: CustomerCreated,
   loyalty_updated: LoyaltyUpdated,
   settings_updated: SettingsUpdated,
+  // new_order, order_updated, gift_card_purchased, gift_card_redeemed, gift_card_updated, reconciliation_resolved
+  ...orderEventCatalogue,
 };
 
 /** The envelope every event travels in, on the SSE stream and from GET /api/v1/events. */
