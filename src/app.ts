@@ -4,6 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './deps.ts';
 import { ApiError, problem, toProblem } from './errors.ts';
 import { requireApiKey } from './auth.ts';
+import { adminApp } from './admin/app.tsx';
+import { sessionCallerForApi } from './admin/apiSession.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { loyaltyRoutes } from './routes/loyalty.ts';
@@ -44,6 +46,8 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
     maxSize: deps.config.BODY_LIMIT_BYTES,
     onError: () => { throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${deps.config.BODY_LIMIT_BYTES} bytes.`); },
   }));
+  // A signed-in admin's browser may use its session cookie instead of a key (CSRF-checked).
+  app.use('/api/v1/*', sessionCallerForApi(deps));
   app.use('/api/v1/*', requireApiKey(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
@@ -68,6 +72,8 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
     servers: [{ url: '/' }],
   });
   app.route('/', docsRoutes());
+  // The back office: /{tenant}/admin/… HTML pages and their assets.
+  app.route('/', adminApp(deps));
   app.route('/', asyncApiRoutes());
 
   // Prometheus scrape target: stream and listener health of this instance.

@@ -1,0 +1,148 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Deps } from '../deps.ts';
+import { ApiError, toProblem } from '../errors.ts';
+import { tenantBySlug } from '../tenants.ts';
+import { LoginPage, MessagePage } from '../../views/login.tsx';
+import { assetRoutes } from './assets.ts';
+import { type AdminEnv, fragment, page } from './context.ts';
+import { csrfOk, crossSite, isSafeMethod } from './csrf.ts';
+import { Directory } from './directory.ts';
+import { renderAdminFragment } from './fragments.tsx';
+import { customerPages } from './customerPages.tsx';
+import { feedPages } from './feedPages.tsx';
+import { ownerPages } from './ownerPages.tsx';
+import { orderPages } from './orderPages.tsx';
+import {
+  SESSION_COOKIE, SESSION_HOURS, callerFromSession, createSession, destroySession, newLoginToken, sameSecret,
+  sessionFromToken, verifyAdmin,
+} from './sessions.ts';
+import { sseResponse } from '../realtime/stream.ts';
+
+const LOGIN_COOKIE = 'ts_login';
+const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * The back office: /{tenant}/admin/… pages rendered on the server, signed in with a session cookie.
+ * Another tenant's pages are 404, exactly like an unknown tenant (I7).
+ */
+export function adminApp(deps: Deps) {
+  const { sql, config } = deps;
+  const directory = new Directory(sql).start();
+  // The stream's HTML payload: rendered once per event, the same bytes to every admin page.
+  deps.hub.registerFormat('admin', (e) => renderAdminFragment(e, directory));
+
+  const cookieOpts = { httpOnly: true, sameSite: 'Lax' as const, secure: config.COOKIE_SECURE, path: '/' };
+  const app = new Hono<AdminEnv>();
+
+  app.route('/', assetRoutes());
+
+  // The one error path, in HTML: toProblem decides status and wording; htmx requests get a fragment
+  // (the page script shows it as a toast), page loads get a page.
+  app.onError((err, c) => {
+    const p = toProblem(err);
+    if (p.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
+    if (c.req.header('hx-request')) {
+      return fragment(c, `<p class="field-error" role="alert">${escapeHtml(p.detail)}</p>`, p.status);
+    }
+    const title = p.status === 404 ? 'Not found' : p.status === 403 ? 'Not allowed' : p.title;
+    return page(c, <MessagePage title={title} message={p.detail} />, p.status);
+  });
+
+  const base = '/:tenant/admin';
+
+  app.use(`${base}/*`, async (c, next) => {
+    const slug = c.req.param('tenant') ?? '';
+    if (!SLUG.test(slug)) throw new ApiError(404, 'not_found', 'Page not found.');
+    const session = await sessionFromToken(sql, getCookie(c, SESSION_COOKIE));
+    const path = c.req.path.slice(`/${slug}/admin`.length);
+    if (path === '/login') return next();
+    if (!session) {
+      if (!(await tenantBySlug(sql, slug))) throw new ApiError(404, 'not_found', 'Page not found.');
+      const login = `/${slug}/admin/login`;
+      if (c.req.header('hx-request')) {
+        c.header('HX-Redirect', login);
+        return c.body(null, 401);
+      }
+      if (!isSafeMethod(c.req.method)) throw new ApiError(401, 'unauthorized', 'Your session has ended; sign in again.');
+      return c.redirect(login, 303);
+    }
+    // Signed in to another tenant: this tenant's pages do not exist for you.
+    if (session.tenantSlug !== slug) throw new ApiError(404, 'not_found', 'Page not found.');
+    if (!isSafeMethod(c.req.method) && !(await csrfOk(c, session.csrf))) {
+      throw new ApiError(403, 'csrf_failed', 'This form has expired or came from another site. Reload the page and try again.');
+    }
+    c.set('session', session);
+    c.set('caller', callerFromSession(session));
+    c.header('Cache-Control', 'no-store');
+    await next();
+  });
+
+  // Sign-in ----------------------------------------------------------------------------------------
+  // Before a session exists the CSRF token is a double-submit cookie: the form must echo it.
+
+  app.get(`${base}/login`, async (c) => {
+    const t = await tenantBySlug(sql, c.req.param('tenant'));
+    if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
+    const token = newLoginToken();
+    setCookie(c, LOGIN_COOKIE, token, { ...cookieOpts, path: `/${t.slug}/admin/login`, maxAge: 3600 });
+    c.header('Cache-Control', 'no-store');
+    return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={token} />);
+  });
+
+  app.post(`${base}/login`, async (c) => {
+    const t = await tenantBySlug(sql, c.req.param('tenant'));
+    if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
+    const form = await c.req.parseBody();
+    const email = typeof form.email === 'string' ? form.email.trim().toLowerCase() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const presented = typeof form._csrf === 'string' ? form._csrf : '';
+    const expected = getCookie(c, LOGIN_COOKIE);
+    if (crossSite(c) || !sameSecret(presented, expected)) {
+      throw new ApiError(403, 'csrf_failed', 'The sign-in form expired or came from another site. Reload it and try again.');
+    }
+    const adminId = email && password ? await verifyAdmin(sql, t.id, email, password) : null;
+    if (!adminId) {
+      c.header('Cache-Control', 'no-store');
+      return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
+        error="That email and password do not match an admin of this restaurant." />, 401);
+    }
+    // A fresh token on every sign-in: a cookie planted before sign-in is never promoted.
+    await destroySession(sql, getCookie(c, SESSION_COOKIE));
+    const token = await createSession(sql, adminId, t.id);
+    setCookie(c, SESSION_COOKIE, token, { ...cookieOpts, maxAge: SESSION_HOURS * 3600 });
+    deleteCookie(c, LOGIN_COOKIE, { path: `/${t.slug}/admin/login` });
+    void directory.refresh();
+    return c.redirect(`/${t.slug}/admin/dashboard`, 303);
+  });
+
+  app.post(`${base}/logout`, async (c) => {
+    await destroySession(sql, getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect(`/${c.req.param('tenant')}/admin/login`, 303);
+  });
+
+  app.get(`${base}`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
+  app.get(`${base}/`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
+
+  // The page's one stream: every event type, as HTML fragments. The htmx SSE extension reconnects
+  // with Last-Event-ID once it has seen an event; before that, the page's ?lastEventId= applies.
+  app.get(`${base}/stream`, (c) =>
+    sseResponse(c, deps.hub, {
+      caller: c.get('caller'), types: null, format: 'admin',
+      lastEventId: c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null,
+    }));
+
+  app.route(base, customerPages(deps));
+  app.route(base, feedPages(deps));
+  app.route(base, ownerPages(deps));
+  app.route(base, orderPages(deps));
+
+  app.all(`${base}/*`, () => { throw new ApiError(404, 'not_found', 'Page not found.'); });
+
+  return app;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}

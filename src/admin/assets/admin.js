@@ -1,0 +1,186 @@
+// tillstream back office: the little the server cannot do. Everything shown is server-rendered HTML;
+// this file keeps the live indicator honest, falls back to refreshing while the stream is down, refuses
+// stale fragments, fades toasts and beeps for new orders.
+(() => {
+  'use strict';
+  const POLL_MS = 15000;
+  const TOAST_MS = 6000;
+  const MAX_TOASTS = 5;
+
+  // Reconnect within seconds, not the extension's default of up to a minute.
+  htmx.config.sse = Object.assign({ reconnectDelay: 500, reconnectMaxDelay: 5000 }, htmx.config.sse || {});
+
+  // ---- Live indicator and the polling fallback ----------------------------------------------------
+  let pollTimer = null;
+  const LABELS = { live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline', connecting: 'Connecting…' };
+
+  function setState(state) {
+    const el = document.getElementById('live');
+    if (!el || el.dataset.state === state) return;
+    el.dataset.state = state;
+    el.querySelector('.dot').textContent = state === 'live' ? '●' : '○';
+    el.querySelector('.live-label').textContent = LABELS[state] || state;
+    el.title = state === 'live' ? 'Changes appear as they happen' : 'Not connected: this page refreshes every 15 seconds';
+    if (state === 'live') {
+      clearInterval(pollTimer);
+      pollTimer = null;
+    } else if (!pollTimer) {
+      pollTimer = setInterval(refresh, POLL_MS);
+    }
+  }
+
+  /** Re-read the page's main region from the server, keeping focus and half-typed input (morph). */
+  function refresh() {
+    return htmx.ajax('GET', location.pathname + location.search, { target: '#main', select: '#main', swap: 'outerMorph' });
+  }
+  window.tillstream = { refresh, setState };
+
+  document.addEventListener('htmx:sse:after:connection', (e) => {
+    if (e.target.id === 'live') setState('live');
+  });
+  document.addEventListener('htmx:sse:before:connection', (e) => {
+    if (e.target.id === 'live' && e.target.dataset.state !== 'connecting') setState('reconnecting');
+  });
+  document.addEventListener('htmx:sse:error', (e) => {
+    if (e.target.id === 'live') setState('reconnecting');
+  });
+  document.addEventListener('htmx:sse:close', (e) => {
+    if (e.target.id === 'live') setState('offline');
+  });
+  window.addEventListener('offline', () => setState('offline'));
+
+  // ---- Stream messages ----------------------------------------------------------------------------
+  // The hub names each frame after its event type; the extension would dispatch a named frame as a DOM
+  // event instead of swapping it, so clear the name (the fragment's first bytes still say the type).
+  document.addEventListener('htmx:sse:before:message', (e) => {
+    if (e.target.id !== 'live') return;
+    const msg = e.detail.message;
+    if (msg.event === 'reset') {
+      // The server can no longer replay what this page missed: start again from a fresh page.
+      e.detail.cancelled = true;
+      location.reload();
+      return;
+    }
+    const marker = /^<!--ev:([a-z0-9_]+)-->/i.exec(msg.data || '');
+    msg.type = msg.event || (marker && marker[1]) || 'message';
+    msg.event = '';
+  });
+  document.addEventListener('htmx:sse:after:message', (e) => {
+    if (e.target.id !== 'live') return;
+    const type = e.detail.message.type;
+    document.body.dispatchEvent(new CustomEvent('ts:event', { detail: { type } }));
+    if (type) document.body.dispatchEvent(new CustomEvent('ts:' + type));
+  });
+
+  // ---- Never older over newer ---------------------------------------------------------------------
+  // Every live value carries data-seq, the event id it reflects (the page's snapshot id, or the event's).
+  // A fragment no newer than what its target already shows is dropped: a late replay after a refresh
+  // cannot put an old balance back, and a row cannot be prepended twice.
+  document.addEventListener('htmx:before:swap', (e) => {
+    const tasks = e.detail.tasks;
+    if (!Array.isArray(tasks)) return;
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      const t = tasks[i];
+      if (t.type !== 'oob') continue;
+      const incoming = t.fragment && t.fragment.firstElementChild;
+      const seq = Number(incoming && incoming.dataset ? incoming.dataset.seq : NaN);
+      const target = typeof t.target === 'string' ? document.querySelector(t.target) : t.target;
+      if (!target || !Number.isFinite(seq)) continue;
+      const have = Number(target.dataset.seq);
+      if (Number.isFinite(have) && have >= seq) {
+        tasks.splice(i, 1);
+      } else if (!String(t.swapSpec && t.swapSpec.style).startsWith('outer')) {
+        target.dataset.seq = String(seq); // a container that gains a row now reflects this event
+      }
+    }
+  });
+
+  // ---- After any swap: toasts, new-order cue ------------------------------------------------------
+  document.addEventListener('htmx:after:swap', () => {
+    const toasts = document.querySelectorAll('#toasts .toast');
+    toasts.forEach((t, i) => {
+      if (toasts.length - i > MAX_TOASTS) { t.remove(); return; }
+      if (t.dataset.timer) return;
+      t.dataset.timer = '1';
+      setTimeout(() => { t.classList.add('leaving'); setTimeout(() => t.remove(), 400); }, TOAST_MS);
+    });
+    const fresh = document.querySelectorAll('[data-beep]');
+    if (fresh.length) {
+      fresh.forEach((el) => el.removeAttribute('data-beep'));
+      beep();
+    }
+  });
+
+  function localToast(text, kind) {
+    const box = document.getElementById('toasts');
+    if (!box) return;
+    const t = document.createElement('div');
+    t.className = 'toast ' + (kind || '');
+    t.setAttribute('role', 'status');
+    t.textContent = text;
+    box.append(t);
+    setTimeout(() => t.remove(), TOAST_MS);
+  }
+  document.addEventListener('htmx:response:error', (e) => {
+    const status = e.detail && e.detail.ctx && e.detail.ctx.response ? e.detail.ctx.response.status : 0;
+    if (status >= 500) localToast('The server could not do that. Nothing was changed; try again.', 'error');
+  });
+  document.addEventListener('htmx:error', (e) => {
+    const ctx = e.detail && e.detail.ctx;
+    if (ctx && ctx.sourceElement && ctx.sourceElement.id === 'live') return;
+    if (!navigator.onLine || (e.detail && e.detail.error && e.detail.error.name === 'TypeError')) {
+      localToast('Could not reach the server. Check the connection and try again.', 'error');
+    }
+  });
+
+  // ---- Sound: a short two-tone beep via WebAudio ----------------------------------------------------
+  // Browsers only let a page make sound after a user gesture, so the context is unlocked on the first tap.
+  let audio = null;
+  function unlock() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === 'suspended') audio.resume();
+    } catch (_) { /* no audio on this device: the visual cue remains */ }
+  }
+  function beep() {
+    window.tillstreamBeeps = (window.tillstreamBeeps || 0) + 1;
+    if (!audio) return;
+    const now = audio.currentTime;
+    [0, 0.18].forEach((offset, i) => {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.type = 'sine';
+      osc.frequency.value = i ? 1175 : 880;
+      gain.gain.setValueAtTime(0.0001, now + offset);
+      gain.gain.exponentialRampToValueAtTime(0.3, now + offset + 0.01);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + offset + 0.15);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(now + offset);
+      osc.stop(now + offset + 0.16);
+    });
+  }
+  document.addEventListener('pointerdown', unlock, { once: true });
+  document.addEventListener('keydown', unlock, { once: true });
+
+  // ---- Small behaviours ---------------------------------------------------------------------------
+  document.addEventListener('click', (e) => {
+    const el = e.target instanceof Element ? e.target : null;
+    if (!el) return;
+    if (el.closest('[data-refresh]')) refresh();
+    if (el.closest('[data-sound-test]')) { unlock(); beep(); }
+  });
+  document.addEventListener('change', (e) => {
+    const el = e.target;
+    if (el instanceof HTMLSelectElement && el.hasAttribute('data-autosubmit')) el.form && el.form.submit();
+  });
+  document.addEventListener('focusin', (e) => {
+    const el = e.target;
+    if (el instanceof HTMLInputElement && el.hasAttribute('data-select-on-focus')) el.select();
+  });
+
+  // Until the stream says otherwise, the page is not live: start the fallback clock now.
+  document.addEventListener('DOMContentLoaded', () => {
+    const el = document.getElementById('live');
+    if (el && el.dataset.state !== 'live' && !pollTimer) pollTimer = setInterval(refresh, POLL_MS);
+  });
+})();

@@ -1,0 +1,78 @@
+import type { Context } from 'hono';
+import type { Caller } from '../deps.ts';
+import type { Sql, Tx } from '../db.ts';
+import { ApiError } from '../errors.ts';
+import type { PageMeta } from '../../views/layout.tsx';
+import type { Session } from './sessions.ts';
+
+export type AdminEnv = { Variables: { caller: Caller; session: Session } };
+export type AdminContext = Context<AdminEnv>;
+
+/** Full pages start with a doctype; JSX does not write one. */
+export function page(c: Context, node: unknown, status = 200) {
+  return c.html(`<!doctype html>${String(node)}`, status as 200);
+}
+
+/** A fragment for htmx: just the element(s), never the layout. */
+export function fragment(c: Context, node: unknown, status = 200) {
+  return c.html(String(node), status as 200);
+}
+
+/**
+ * Run a page's reads in one REPEATABLE READ snapshot that starts by reading the tenant's event
+ * counter. The page then shows exactly the state as of event `seq`: the stream resumes after it, so
+ * nothing committed between render and connect is missed, and nothing is applied twice.
+ */
+export async function snapshot<T>(sql: Sql, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<{ seq: number; data: T }> {
+  return sql.begin('isolation level repeatable read read only', async (tx) => {
+    const [row] = await tx`select event_seq from tenant_counters where tenant_id = ${tenantId}`;
+    const data = await work(tx);
+    return { seq: Number(row?.event_seq ?? 0), data };
+  }) as Promise<{ seq: number; data: T }>;
+}
+
+/**
+ * Run one state change and learn the id of the event it emitted: the SQL function holds the tenant's
+ * counter row locked until commit, so inside the transaction the counter is our own event's id.
+ */
+export async function change<T>(sql: Sql, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<{ seq: number; data: T }> {
+  return sql.begin(async (tx) => {
+    const data = await work(tx);
+    const [row] = await tx`select event_seq from tenant_counters where tenant_id = ${tenantId}`;
+    return { seq: Number(row?.event_seq ?? 0), data };
+  }) as Promise<{ seq: number; data: T }>;
+}
+
+export function meta(c: AdminContext, seq: number): PageMeta {
+  const s = c.get('session');
+  return {
+    tenantSlug: s.tenantSlug, tenantName: s.tenantName, email: s.email, role: s.role, csrf: s.csrf, seq,
+    path: new URL(c.req.url).pathname,
+  };
+}
+
+/** Form fields as strings (files and repeated fields are not used by these forms). */
+export async function formFields(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
+    throw new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
+  }
+  const body = await c.req.parseBody();
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = v.trim();
+  return out;
+}
+
+export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** Whole points from a form field: "75", "+75", "-20" (signed only when allowed). */
+export function parsePoints(raw: string | undefined, signed: boolean): number | string {
+  const v = (raw ?? '').replace(/[\s,]/g, '').replace('\u2212', '-');
+  if (!v) return 'Enter a number of points.';
+  if (!/^[+-]?\d{1,7}$/.test(v)) return 'Points must be a whole number.';
+  const n = Number(v);
+  if (n === 0) return 'Points must not be zero.';
+  if (!signed && n < 0) return 'Points must be positive.';
+  if (Math.abs(n) > 1_000_000) return 'At most 1,000,000 points at a time.';
+  return n;
+}

@@ -1,0 +1,92 @@
+import { ActivityRow, feedId } from '../../views/activity.tsx';
+import { NumbersOob } from '../../views/balance.tsx';
+import { LedgerRow, ledgerBodyId } from '../../views/customer.tsx';
+import { CustomerRow } from '../../views/customers.tsx';
+import { describe } from '../../views/describe.ts';
+import { adminBase } from '../../views/layout.tsx';
+import { OrderCardOob } from '../../views/orders.tsx';
+import { ToastOob } from '../../views/toast.tsx';
+
+// The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and
+// written as the same bytes to every admin page of the tenant. Each piece targets an element id that
+// only some pages have (a balance, a ledger body, a feed); htmx ignores pieces with no target, so one
+// fragment serves every page. Pure: no I/O, so it is tested directly and is cheap to call per event.
+
+/** The shape the realtime hub hands a format renderer. */
+export type AdminEvent = {
+  tenantId: string;
+  tenantSlug: string;
+  id: number;
+  type: string;
+  data: any;
+  actor: string | null;
+  createdAt: string;
+};
+
+export type FragmentContext = {
+  /** A readable name for events.actor ("ana@diner.test", "API key pos-1"). */
+  actorLabel: (actor: string | null, tenantId: string) => string;
+  currency: (tenantId: string) => string;
+};
+
+export const plainContext: FragmentContext = {
+  actorLabel: (a) => a ?? 'system',
+  currency: () => 'GBP',
+};
+
+/** A marker the page script reads to learn the event's type (messages are unnamed so htmx swaps them). */
+export const typeMarker = (type: string) => `<!--ev:${type.replace(/[^a-z0-9_]/gi, '')}-->`;
+
+export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainContext): string {
+  const base = adminBase(e.tenantSlug);
+  const actor = ctx.actorLabel(e.actor, e.tenantId);
+  const text = describe(e, ctx.currency(e.tenantId));
+  const activity = { id: e.id, type: e.type, text, actor, createdAt: e.createdAt };
+  const d = e.data ?? {};
+
+  let specific: unknown = null;
+  switch (e.type) {
+    case 'loyalty_updated': {
+      specific = (
+        <>
+          <NumbersOob seq={e.id} n={{
+            customerId: d.customerId, pointsBalance: d.newBalance,
+            totalPointsEarned: d.totalPointsEarned, totalPointsRedeemed: d.totalPointsRedeemed,
+          }} />
+          <tbody hx-swap-oob={`afterbegin:#${ledgerBodyId(d.customerId)}`} data-seq={String(e.id)}>
+            <LedgerRow fresh l={{
+              id: d.transactionId ?? `ev${e.id}`, type: d.transactionType, points: d.pointsChange,
+              balanceAfter: d.newBalance, reason: d.reason ?? null, orderId: d.orderId ?? null,
+              createdAt: e.createdAt, actor,
+            }} />
+          </tbody>
+        </>
+      );
+      break;
+    }
+    case 'customer_created': {
+      const c = d.customer;
+      if (c?.id) {
+        specific = (
+          <tbody hx-swap-oob="afterbegin:#customers-new" data-seq={String(e.id)}>
+            <CustomerRow c={c} seq={e.id} base={base} fresh />
+          </tbody>
+        );
+      }
+      break;
+    }
+    case 'new_order':
+      if (d.orderId) specific = <OrderCardOob seq={e.id} base={base} currency={ctx.currency(e.tenantId)} order={d} />;
+      break;
+  }
+
+  const html = (
+    <>
+      <ToastOob text={text} seq={e.id} kind={e.type === 'new_order' ? 'order' : undefined} />
+      <tbody hx-swap-oob={`afterbegin:#${feedId(null)}`} data-seq={String(e.id)}><ActivityRow a={activity} fresh /></tbody>
+      <tbody hx-swap-oob={`afterbegin:#${feedId(e.type)}`} data-seq={String(e.id)}><ActivityRow a={activity} fresh /></tbody>
+      {specific}
+    </>
+  );
+  return typeMarker(e.type) + html.toString();
+}

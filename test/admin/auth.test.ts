@@ -1,0 +1,134 @@
+import { describe, expect, test } from 'bun:test';
+import { testApp } from '../support/app.ts';
+import { AdminClient, cookieOf, createAdmin, signIn } from './support.ts';
+
+const t = await testApp();
+await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
+await createAdmin(t.sql, t.tenantB.id, 'owner@bravo.test', 'battery staple');
+let owner: AdminClient = await signIn(t.app, 'alpha', 'owner@alpha.test', 'correct horse');
+const secure = await testApp({ COOKIE_SECURE: true });
+
+async function loginForm(slug = 'alpha') {
+  const res = await t.app.request(`/${slug}/admin/login`);
+  const token = cookieOf(res, 'ts_login')!.value;
+  return { token, cookie: `ts_login=${token}` };
+}
+
+describe('sign-in', () => {
+  test('the right password sets an HttpOnly SameSite=Lax session cookie stored in Postgres and lands on the dashboard', async () => {
+    const { token, cookie } = await loginForm();
+    const res = await t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ email: 'OWNER@alpha.test ', password: 'correct horse', _csrf: token }),
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/alpha/admin/dashboard');
+    const session = cookieOf(res, 'ts_session')!;
+    expect(session.raw).toContain('HttpOnly');
+    expect(session.raw).toContain('SameSite=Lax');
+    expect(session.raw).not.toContain('Secure');
+    // Only a hash of the token is stored.
+    const rows = await t.sql`select token_hash from admin_sessions`;
+    expect(rows.some((r) => r.token_hash === session.value)).toBe(false);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    const page = await t.app.request('/alpha/admin/dashboard', { headers: { cookie: `ts_session=${session.value}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('owner@alpha.test');
+  });
+
+  test('a wrong password is refused with 401 and creates no session', async () => {
+    const before = (await t.sql`select count(*)::int as n from admin_sessions`)[0].n;
+    const { token, cookie } = await loginForm();
+    const res = await t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ email: 'owner@alpha.test', password: 'wrong', _csrf: token }),
+    });
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('do not match');
+    expect(cookieOf(res, 'ts_session')).toBeNull();
+    expect((await t.sql`select count(*)::int as n from admin_sessions`)[0].n).toBe(before);
+  });
+
+  test("an admin of another tenant cannot sign in here", async () => {
+    const { token, cookie } = await loginForm();
+    const res = await t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ email: 'owner@bravo.test', password: 'battery staple', _csrf: token }),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  test('sign-in without the login form token is refused (login CSRF)', async () => {
+    const res = await t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email: 'owner@alpha.test', password: 'correct horse' }),
+    });
+    expect(res.status).toBe(403);
+    expect(cookieOf(res, 'ts_session')).toBeNull();
+  });
+
+  test('COOKIE_SECURE marks the session cookie Secure', async () => {
+    await createAdmin(secure.sql, secure.tenantA.id, 'o@a.test', 'password1');
+    const form = await secure.app.request('/alpha/admin/login');
+    expect(cookieOf(form, 'ts_login')!.raw).toContain('Secure');
+    const token = cookieOf(form, 'ts_login')!.value;
+    const res = await secure.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `ts_login=${token}` },
+      body: new URLSearchParams({ email: 'o@a.test', password: 'password1', _csrf: token }),
+    });
+    expect(cookieOf(res, 'ts_session')!.raw).toContain('Secure');
+  });
+});
+
+describe('sessions and tenants', () => {
+  test('a page without a session redirects to sign-in; an htmx request gets HX-Redirect', async () => {
+    const res = await t.app.request('/alpha/admin/customers');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/alpha/admin/login');
+    const hx = await t.app.request('/alpha/admin/customers/results?q=x', { headers: { 'hx-request': 'true' } });
+    expect(hx.status).toBe(401);
+    expect(hx.headers.get('hx-redirect')).toBe('/alpha/admin/login');
+  });
+
+  test("another tenant's pages are 404 for a signed-in admin, like a tenant that does not exist", async () => {
+    for (const path of ['/bravo/admin/customers', '/bravo/admin/dashboard', '/bravo/admin/stream', '/bravo/admin/keys']) {
+      const res = await t.app.request(path, { headers: { cookie: owner.cookie } });
+      expect(res.status).toBe(404);
+    }
+    const res = await t.app.request('/bravo/admin/customers/rows', { method: 'GET', headers: { cookie: owner.cookie, 'hx-request': 'true' } });
+    expect(res.status).toBe(404);
+    expect((await t.app.request('/nosuch/admin/customers')).status).toBe(404);
+    expect((await t.app.request('/nosuch/admin/login')).status).toBe(404);
+  });
+
+  test("another tenant's customer is 404 even by id", async () => {
+    const created = await t.b.post('/api/v1/customers', { phone: '+447306506797', name: 'Bravo Person' });
+    const res = await owner.get(`/customers/${created.body.id}`);
+    expect(res.status).toBe(404);
+    const post = await owner.post(`/customers/${created.body.id}/points/add`, { points: '5' });
+    expect(post.status).toBe(404);
+    const [row] = await t.sql`select points_balance from customers where id = ${created.body.id}`;
+    expect(row.points_balance).toBe(0);
+  });
+
+  test('signing out deletes the session: the cookie no longer opens pages', async () => {
+    const me = await signIn(t.app, 'alpha', 'owner@alpha.test', 'correct horse');
+    const res = await me.post('/logout', { _csrf: me.csrf });
+    expect(res.status).toBe(303);
+    expect(cookieOf(res, 'ts_session')!.raw).toContain('Max-Age=0');
+    expect((await me.get('/customers')).status).toBe(303);
+  });
+
+  test('an expired session is refused', async () => {
+    const me = await signIn(t.app, 'alpha', 'owner@alpha.test', 'correct horse');
+    await t.sql`update admin_sessions set expires_at = now() - interval '1 second'`;
+    expect((await me.get('/customers')).status).toBe(303);
+    expect((await owner.get('/customers')).status).toBe(303);
+    owner = await signIn(t.app, 'alpha', 'owner@alpha.test', 'correct horse');
+  });
+
+  test('admin pages are never cached', async () => {
+    const res = await owner.get('/customers');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});

@@ -1,0 +1,124 @@
+import { Balance, Earned, Redeemed } from './balance.tsx';
+import type { CustomerView } from './customers.tsx';
+import { FieldError, type FormState } from './form.tsx';
+import { signed, when } from './format.ts';
+import { Layout, adminBase, type PageMeta } from './layout.tsx';
+
+export type LedgerView = {
+  id: string;
+  type: string;
+  points: number;
+  balanceAfter: number;
+  reason: string | null;
+  orderId: string | null;
+  createdAt: string;
+  actor: string;
+};
+
+export const ledgerBodyId = (customerId: string) => `ledger-${customerId}`;
+
+export function LedgerRow(p: { l: LedgerView; fresh?: boolean }) {
+  const { l } = p;
+  return (
+    <tr id={`tx-${l.id}`} class={p.fresh ? 'flash' : undefined}>
+      <td><time datetime={l.createdAt}>{when(l.createdAt)}</time></td>
+      <td><span class={`tag t-${l.type}`}>{l.type}</span></td>
+      <td class={`right ${l.points < 0 ? 'neg' : 'pos'}`}>{signed(l.points)}</td>
+      <td class="right">{l.balanceAfter.toLocaleString('en-GB')}</td>
+      <td>{l.reason ?? ''}{l.orderId ? <span class="muted"> · order {l.orderId}</span> : null}</td>
+      <td class="hide-narrow">{l.actor}</td>
+    </tr>
+  );
+}
+
+export type PointsAction = 'add' | 'redeem' | 'adjust';
+const ACTION_TEXT: Record<PointsAction, { title: string; button: string; hint: string }> = {
+  add: { title: 'Add points', button: 'Add', hint: 'Whole points, 1 or more' },
+  redeem: { title: 'Redeem points', button: 'Redeem', hint: 'Cannot exceed the balance' },
+  adjust: { title: 'Adjust balance', button: 'Adjust', hint: 'Signed, e.g. -20 or 15; a reason is required' },
+};
+
+/** One points form; the server answers every submit with this fragment (cleared, or with errors). */
+export function PointsForm(p: { base: string; customerId: string; action: PointsAction; state?: FormState; idPrefix?: string }) {
+  const s = p.state ?? {};
+  const t = ACTION_TEXT[p.action];
+  const id = `${p.idPrefix ?? ''}${p.action}-${p.customerId}`;
+  return (
+    <form id={`form-${id}`} class="card stack points-form" hx-post={`${p.base}/customers/${p.customerId}/points/${p.action}`}
+      hx-target="this" hx-swap="outerHTML" hx-disable="find button">
+      <h3>{t.title}</h3>
+      {s.message ? <p class="ok" role="status">{s.message}</p> : null}
+      <FieldError state={s} name="form" />
+      <label for={`${id}-points`}>Points</label>
+      <input id={`${id}-points`} name="points" inputmode={p.action === 'adjust' ? 'text' : 'numeric'} required
+        autocomplete="off" value={s.values?.points ?? ''} aria-invalid={s.errors?.points ? 'true' : undefined}
+        aria-describedby={`${id}-points-error ${id}-hint`} />
+      <small id={`${id}-hint`} class="muted">{t.hint}</small>
+      <FieldError state={s} name="points" id={`${id}-points-error`} />
+      <label for={`${id}-reason`}>Reason{p.action === 'adjust' ? '' : <span class="muted"> (optional)</span>}</label>
+      <input id={`${id}-reason`} name="reason" autocomplete="off" value={s.values?.reason ?? ''}
+        required={p.action === 'adjust'} aria-invalid={s.errors?.reason ? 'true' : undefined}
+        aria-describedby={`${id}-reason-error`} />
+      <FieldError state={s} name="reason" id={`${id}-reason-error`} />
+      <button type="submit" class={`btn ${p.action === 'redeem' ? 'warn' : ''}`}>{t.button}</button>
+    </form>
+  );
+}
+
+export function CustomerPage(p: {
+  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null;
+}) {
+  const { c } = p;
+  const base = adminBase(p.meta.tenantSlug);
+  return (
+    <Layout meta={p.meta} title={c.name || c.phone} active="customers">
+      <p><a href={`${base}/customers`}>← All customers</a></p>
+      <section class="card summary" aria-label="Balance">
+        <div><span class="muted">Phone</span><br /><span class="mono">{c.phone}</span></div>
+        <div><span class="muted">Email</span><br />{c.email ?? '—'}</div>
+        <div class="big"><span class="muted">Points</span><br /><Balance customerId={c.id} points={c.pointsBalance} seq={p.meta.seq} /></div>
+        <div><span class="muted">Earned</span><br /><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.meta.seq} /></div>
+        <div><span class="muted">Redeemed</span><br /><Redeemed customerId={c.id} points={c.totalPointsRedeemed} seq={p.meta.seq} /></div>
+      </section>
+      <div class="forms3">
+        <PointsForm base={base} customerId={c.id} action="add" />
+        <PointsForm base={base} customerId={c.id} action="redeem" />
+        <PointsForm base={base} customerId={c.id} action="adjust" />
+      </div>
+      <h2>Ledger</h2>
+      <table class="grid">
+        <caption class="sr-only">Points history, newest first</caption>
+        <thead>
+          <tr><th scope="col">When</th><th scope="col">Type</th><th scope="col" class="right">Points</th>
+            <th scope="col" class="right">Balance</th><th scope="col">Reason</th><th scope="col" class="hide-narrow">By</th></tr>
+        </thead>
+        <tbody id={ledgerBodyId(c.id)} data-seq={String(p.meta.seq)}>
+          {p.ledger.map((l) => <LedgerRow l={l} />)}
+        </tbody>
+        {p.moreHref ? (
+          <tbody>
+            <tr class="more"><td colspan={6}>
+              <button type="button" class="btn secondary" hx-get={p.moreHref} hx-target="closest tbody" hx-swap="outerHTML">Older entries</button>
+            </td></tr>
+          </tbody>
+        ) : null}
+      </table>
+    </Layout>
+  );
+}
+
+/** Older ledger rows as their own tbody (so "Older entries" can replace itself). */
+export function LedgerMore(p: { ledger: LedgerView[]; moreHref: string | null }) {
+  return (
+    <>
+      <tbody>{p.ledger.map((l) => <LedgerRow l={l} />)}</tbody>
+      {p.moreHref ? (
+        <tbody>
+          <tr class="more"><td colspan={6}>
+            <button type="button" class="btn secondary" hx-get={p.moreHref} hx-target="closest tbody" hx-swap="outerHTML">Older entries</button>
+          </td></tr>
+        </tbody>
+      ) : null}
+    </>
+  );
+}

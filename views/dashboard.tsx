@@ -1,0 +1,95 @@
+import { count, money } from './format.ts';
+import { Layout, adminBase, type PageMeta } from './layout.tsx';
+
+/** One day of daily_report (the SQL function the reports API uses). */
+export type Day = {
+  date: string;
+  orders: number;
+  ordersCompleted: number;
+  revenueCents: number;
+  pointsEarned: number;
+  pointsRedeemed: number;
+  giftCardsSoldCents: number;
+  giftCardsRedeemedCents: number;
+};
+
+const W = 640;
+const H = 220;
+const PAD = { l: 44, r: 8, t: 12, b: 28 };
+
+/** Points earned and redeemed per day as grouped bars: server-rendered SVG, no chart library. */
+export function PointsChart(p: { days: Day[] }) {
+  const days = p.days;
+  const max = Math.max(10, ...days.map((d) => Math.max(d.pointsEarned, d.pointsRedeemed)));
+  const plotW = W - PAD.l - PAD.r;
+  const plotH = H - PAD.t - PAD.b;
+  const slot = plotW / Math.max(1, days.length);
+  const bar = Math.max(2, slot / 2 - 3);
+  const y = (v: number) => PAD.t + plotH - (v / max) * plotH;
+  const ticks = [0, 0.5, 1].map((f) => Math.round(max * f));
+  const summary = days.map((d) => `${d.date}: earned ${d.pointsEarned}, redeemed ${d.pointsRedeemed}`).join('; ');
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMidYMid meet">
+        <title id="chart-title">Points earned and redeemed per day, last {days.length} days</title>
+        <desc id="chart-desc">{summary}</desc>
+        {ticks.map((t) => (
+          <g>
+            <line x1={PAD.l} x2={W - PAD.r} y1={y(t)} y2={y(t)} class="grid-line" />
+            <text x={PAD.l - 6} y={y(t) + 4} text-anchor="end" class="axis">{count(t)}</text>
+          </g>
+        ))}
+        {days.map((d, i) => {
+          const x = PAD.l + i * slot + slot / 2;
+          return (
+            <g>
+              <rect x={x - bar - 1} y={y(d.pointsEarned)} width={bar} height={Math.max(0, y(0) - y(d.pointsEarned))} class="bar-earned">
+                <title>{d.date}: {count(d.pointsEarned)} earned</title>
+              </rect>
+              <rect x={x + 1} y={y(d.pointsRedeemed)} width={bar} height={Math.max(0, y(0) - y(d.pointsRedeemed))} class="bar-redeemed">
+                <title>{d.date}: {count(d.pointsRedeemed)} redeemed</title>
+              </rect>
+              {i % 2 === (days.length - 1) % 2 ? (
+                <text x={x} y={H - 8} text-anchor="middle" class="axis">{d.date.slice(8)}</text>
+              ) : null}
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption>
+        <span class="key earned"></span> Earned <span class="key redeemed"></span> Redeemed
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Today's figures and the chart: one fragment, re-fetched (throttled) when any event arrives. */
+export function DashboardBody(p: { base: string; days: Day[]; customersToday: number; currency: string; seq: number }) {
+  const today = p.days.at(-1) ?? {
+    date: '', orders: 0, ordersCompleted: 0, revenueCents: 0, pointsEarned: 0, pointsRedeemed: 0,
+    giftCardsSoldCents: 0, giftCardsRedeemedCents: 0,
+  };
+  return (
+    <div id="dashboard" hx-get={`${p.base}/dashboard/body`} hx-trigger="ts:event from:body throttle:1s"
+      hx-swap="outerMorph" data-seq={String(p.seq)}>
+      <ul class="figures" aria-label="Today">
+        <li><span class="muted">Orders today</span><strong>{count(today.orders)}</strong></li>
+        <li><span class="muted">Revenue today</span><strong>{money(today.revenueCents, p.currency)}</strong></li>
+        <li><span class="muted">Points earned</span><strong>{count(today.pointsEarned)}</strong></li>
+        <li><span class="muted">Points redeemed</span><strong>{count(today.pointsRedeemed)}</strong></li>
+        <li><span class="muted">New customers</span><strong>{count(p.customersToday)}</strong></li>
+        <li><span class="muted">Gift cards sold</span><strong>{money(today.giftCardsSoldCents, p.currency)}</strong></li>
+      </ul>
+      <PointsChart days={p.days} />
+    </div>
+  );
+}
+
+export function DashboardPage(p: { meta: PageMeta; days: Day[]; customersToday: number; currency: string }) {
+  return (
+    <Layout meta={p.meta} title="Dashboard" active="dashboard">
+      <DashboardBody base={adminBase(p.meta.tenantSlug)} days={p.days} customersToday={p.customersToday}
+        currency={p.currency} seq={p.meta.seq} />
+    </Layout>
+  );
+}

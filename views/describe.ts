@@ -1,0 +1,37 @@
+import { money, signed } from './format.ts';
+
+// One sentence per event, used by toasts and the activity feed alike.
+
+export type EventLike = { type: string; data: any };
+
+const orderRef = (d: any) => (d?.orderNumber != null ? `#${d.orderNumber}` : 'an order');
+const who = (d: any) => d?.customerName || d?.customerPhone || 'a customer';
+
+export function describe(e: EventLike, currency = 'GBP'): string {
+  const d = e.data ?? {};
+  switch (e.type) {
+    case 'loyalty_updated':
+      return `Points updated: ${who(d)} ${signed(Number(d.pointsChange) || 0)}`;
+    case 'customer_created':
+      return `New customer: ${d.customer?.name || d.customer?.phone || 'unnamed'}`;
+    case 'settings_updated':
+      return 'Settings updated';
+    case 'new_order':
+      return `New ${d.source === 'online' ? 'online ' : ''}order ${orderRef(d)}${d.customerName ? ` for ${d.customerName}` : ''}`
+        + (typeof d.totalCents === 'number' ? ` · ${money(d.totalCents, currency)}` : '');
+    case 'order_updated':
+      return `Order ${orderRef(d)}: ${d.previousStatus ?? '?'} → ${d.status ?? '?'}`;
+    case 'gift_card_purchased': {
+      const cents = d.initialCents ?? d.amountCents ?? d.giftCard?.initialCents;
+      return `Gift card issued${typeof cents === 'number' ? `: ${money(cents, currency)}` : ''}`;
+    }
+    case 'gift_card_redeemed': {
+      const cents = d.amountCents;
+      return `Gift card redeemed${typeof cents === 'number' ? `: ${money(cents, currency)}` : ''}`;
+    }
+    case 'gift_card_voided':
+      return 'Gift card voided';
+    default:
+      return e.type.replace(/_/g, ' ');
+  }
+}

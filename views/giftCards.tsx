@@ -1,0 +1,123 @@
+import { FieldError, type FormState } from './form.tsx';
+import { money, when } from './format.ts';
+import { Layout, adminBase, type PageMeta } from './layout.tsx';
+
+export type GiftCardView = {
+  id: string;
+  code: string;
+  status: string;
+  initialCents: number;
+  balanceCents: number;
+  purchasedBy: string;
+  recipientName: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+};
+
+export type RecentCard = { maskedCode: string; status: string; initialCents: number; balanceCents: number; purchasedBy: string; createdAt: string };
+
+export function IssueForm(p: { base: string; currency: string; state?: FormState; issued?: GiftCardView }) {
+  const s = p.state ?? {};
+  return (
+    <form id="issue-form" class="card stack" hx-post={`${p.base}/gift-cards`} hx-target="this" hx-swap="outerHTML" hx-disable="find button">
+      <h2>Issue a gift card</h2>
+      {p.issued ? (
+        <div class="notice" role="status">
+          <p>Issued <strong>{money(p.issued.initialCents, p.currency)}</strong> to {p.issued.purchasedBy}. Code (give it to the customer now):</p>
+          <p class="code big">{p.issued.code}</p>
+        </div>
+      ) : null}
+      <FieldError state={s} name="form" />
+      <label for="gc-amount">Amount ({p.currency})</label>
+      <input id="gc-amount" name="amount" inputmode="decimal" required autocomplete="off" value={s.values?.amount ?? ''}
+        aria-invalid={s.errors?.amount ? 'true' : undefined} aria-describedby="gc-amount-error" />
+      <FieldError state={s} name="amount" id="gc-amount-error" />
+      <label for="gc-buyer">Purchased by</label>
+      <input id="gc-buyer" name="purchasedBy" required autocomplete="off" value={s.values?.purchasedBy ?? ''}
+        aria-invalid={s.errors?.purchasedBy ? 'true' : undefined} aria-describedby="gc-buyer-error" />
+      <FieldError state={s} name="purchasedBy" id="gc-buyer-error" />
+      <label for="gc-recipient">Recipient name <span class="muted">(optional)</span></label>
+      <input id="gc-recipient" name="recipientName" autocomplete="off" value={s.values?.recipientName ?? ''} />
+      <button type="submit" class="btn">Issue</button>
+    </form>
+  );
+}
+
+/** A card found by its code, with redeem and void; re-rendered after each action. */
+export function CardPanel(p: { base: string; currency: string; card: GiftCardView | null; code?: string; state?: FormState }) {
+  const s = p.state ?? {};
+  if (!p.card) {
+    return (
+      <section id="card-panel" class="card" aria-live="polite">
+        {s.errors?.code ? <p class="field-error" role="alert">{s.errors.code}</p> : <p class="muted">Enter a code to see its balance.</p>}
+      </section>
+    );
+  }
+  const g = p.card;
+  const active = g.status === 'active';
+  return (
+    <section id="card-panel" class="card stack" aria-live="polite" aria-label={`Gift card ${g.code}`}>
+      <div class="pos-head">
+        <div>
+          <div class="code">{g.code}</div>
+          <div class="muted">Bought by {g.purchasedBy}{g.recipientName ? ` for ${g.recipientName}` : ''} · {when(g.createdAt)}</div>
+        </div>
+        <div class="pos-balance"><span class="muted">Balance</span><span class="pts">{money(g.balanceCents, p.currency)}</span></div>
+      </div>
+      <p>Status: <span class={`tag gc-${g.status}`}>{g.status}</span> · issued for {money(g.initialCents, p.currency)}
+        {g.expiresAt ? ` · expires ${when(g.expiresAt)}` : ''}</p>
+      {s.message ? <p class="ok" role="status">{s.message}</p> : null}
+      <FieldError state={s} name="form" />
+      {active ? (
+        <div class="row wrap">
+          <form class="row" hx-post={`${p.base}/gift-cards/redeem`} hx-target="#card-panel" hx-swap="outerHTML" hx-disable="find button">
+            <input type="hidden" name="code" value={g.code} />
+            <label for="gc-redeem" class="sr-only">Amount to redeem</label>
+            <input id="gc-redeem" name="amount" inputmode="decimal" placeholder="Amount" class="big" autocomplete="off"
+              value={s.values?.amount ?? ''} aria-invalid={s.errors?.amount ? 'true' : undefined} aria-describedby="gc-redeem-error" />
+            <button type="submit" class="btn big warn">Redeem</button>
+          </form>
+          <form hx-post={`${p.base}/gift-cards/void`} hx-target="#card-panel" hx-swap="outerHTML"
+            hx-confirm={`Void ${g.code}? Its remaining balance is written off.`}>
+            <input type="hidden" name="code" value={g.code} />
+            <button type="submit" class="btn big danger">Void card</button>
+          </form>
+        </div>
+      ) : null}
+      <FieldError state={s} name="amount" id="gc-redeem-error" />
+    </section>
+  );
+}
+
+export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: RecentCard[] }) {
+  const base = adminBase(p.meta.tenantSlug);
+  return (
+    <Layout meta={p.meta} title="Gift cards" active="gift-cards">
+      <div class="split">
+        <section class="grow stack">
+          <form class="pos-lookup" hx-get={`${base}/gift-cards/lookup`} hx-target="#card-panel" hx-swap="outerHTML" role="search">
+            <label for="gc-code">Gift card code</label>
+            <div class="row">
+              <input id="gc-code" name="code" class="big mono" autocomplete="off" placeholder="GC-XXXX-XXXX-XXXX-XXXX" required />
+              <button type="submit" class="btn big">Check balance</button>
+            </div>
+          </form>
+          <CardPanel base={base} currency={p.currency} card={null} />
+          <h2>Recently issued</h2>
+          <table class="grid">
+            <caption class="sr-only">Recently issued gift cards (codes masked)</caption>
+            <thead><tr><th scope="col">Code</th><th scope="col">Bought by</th><th scope="col" class="right">Issued</th>
+              <th scope="col" class="right">Balance</th><th scope="col">Status</th></tr></thead>
+            <tbody>
+              {p.recent.map((g) => (
+                <tr><td class="mono">{g.maskedCode}</td><td>{g.purchasedBy}</td><td class="right">{money(g.initialCents, p.currency)}</td>
+                  <td class="right">{money(g.balanceCents, p.currency)}</td><td><span class={`tag gc-${g.status}`}>{g.status}</span></td></tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <aside><IssueForm base={base} currency={p.currency} /></aside>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,110 @@
+import type { Child } from 'hono/jsx';
+
+/** What every admin page knows about who is looking and which event it reflects. */
+export type PageMeta = {
+  tenantSlug: string;
+  tenantName: string;
+  email: string;
+  role: 'owner' | 'staff';
+  csrf: string;
+  /** The last event id the page's data reflects (read in the same snapshot, or before it). */
+  seq: number;
+  path: string;
+};
+
+export const ASSETS = '/admin-assets';
+
+type NavItem = { href: string; label: string; ownerOnly?: boolean };
+const NAV: NavItem[] = [
+  { href: 'dashboard', label: 'Dashboard' },
+  { href: 'customers', label: 'Customers' },
+  { href: 'pos', label: 'POS' },
+  { href: 'orders', label: 'Orders' },
+  { href: 'gift-cards', label: 'Gift cards' },
+  { href: 'activity', label: 'Activity' },
+  { href: 'reconciliation', label: 'Reconciliation' },
+  { href: 'keys', label: 'API keys', ownerOnly: true },
+  { href: 'settings', label: 'Settings', ownerOnly: true },
+];
+
+export const adminBase = (slug: string) => `/${slug}/admin`;
+
+function Head({ title }: { title: string }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="color-scheme" content="light" />
+      {/* htmx 2 behaviour for error statuses: an error page must not replace the part being edited;
+          forms that want their 422 fragment say so with hx-status:422. */}
+      <meta name="htmx-config" content='{"noSwap":[204,304,"5xx"]}' />
+      <title>{title} · tillstream</title>
+      <link rel="stylesheet" href={`${ASSETS}/admin.css`} />
+      <script src={`${ASSETS}/htmx.js`}></script>
+      <script src={`${ASSETS}/hx-sse.js`}></script>
+      <script src={`${ASSETS}/admin.js`} defer></script>
+    </head>
+  );
+}
+
+/** The page shell: nav, live indicator with its one stream, refresh, toasts. */
+export function Layout(props: { meta: PageMeta; title: string; active: string; children: Child }) {
+  const { meta } = props;
+  const base = adminBase(meta.tenantSlug);
+  return (
+    <html lang="en">
+      <Head title={props.title} />
+      <body hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': meta.csrf })} data-base={base}>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="top">
+          <div class="brand">
+            <strong>{meta.tenantName}</strong>
+            <span class="who">{meta.email} · {meta.role}</span>
+          </div>
+          <nav aria-label="Sections">
+            <ul>
+              {NAV.filter((n) => !n.ownerOnly || meta.role === 'owner').map((n) => (
+                <li>
+                  <a href={`${base}/${n.href}`} aria-current={props.active === n.href ? 'page' : undefined}>{n.label}</a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div class="live-bar">
+            {/* One stream per page, multiplexing every event type. Unnamed messages carry HTML that
+                swaps into place by id (hx-swap-oob); lastEventId makes the first connect resume
+                exactly after what this page shows, and later reconnects send Last-Event-ID. */}
+            <span id="live" class="live" data-state="connecting" role="status" aria-live="polite"
+              hx-sse:connect={`${base}/stream?lastEventId=${meta.seq}`} hx-swap="none">
+              <span class="dot" aria-hidden="true">○</span> <span class="live-label">Connecting…</span>
+            </span>
+            <button type="button" id="refresh" class="btn secondary" data-refresh>Refresh</button>
+            <form method="post" action={`${base}/logout`} class="inline">
+              <input type="hidden" name="_csrf" value={meta.csrf} />
+              <button type="submit" class="btn link">Sign out</button>
+            </form>
+          </div>
+        </header>
+        <main id="main" tabindex={-1} data-seq={String(meta.seq)}>
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+        <div id="toasts" class="toasts" aria-live="polite" data-seq={String(meta.seq)}></div>
+      </body>
+    </html>
+  );
+}
+
+/** Pages outside a session (sign-in, not found). */
+export function BareLayout(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <Head title={props.title} />
+      <body class="bare">
+        <main id="main" class="narrow">
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}

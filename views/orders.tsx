@@ -1,0 +1,107 @@
+import { money, when } from './format.ts';
+import { Layout, adminBase, type PageMeta } from './layout.tsx';
+
+export type OrderItem = { name: string; quantity: number; unitPriceCents?: number };
+export type OrderView = {
+  id: string;
+  orderNumber: number | string;
+  source: string;
+  orderType: string;
+  status: string;
+  customerName: string | null;
+  customerPhone: string | null;
+  totalCents: number;
+  items: OrderItem[];
+  specialInstructions: string | null;
+  createdAt: string;
+};
+
+export const BOARD_COLUMNS = ['pending', 'preparing', 'ready'] as const;
+const NEXT: Record<string, { status: string; label: string } | undefined> = {
+  pending: { status: 'preparing', label: 'Start preparing' },
+  preparing: { status: 'ready', label: 'Mark ready' },
+  ready: { status: 'completed', label: 'Complete' },
+};
+const TITLES: Record<string, string> = { pending: 'New', preparing: 'Preparing', ready: 'Ready' };
+
+export const columnId = (status: string) => `col-${status}`;
+
+export function OrderCard(p: { o: OrderView; base: string; currency: string; fresh?: boolean }) {
+  const { o } = p;
+  const next = NEXT[o.status];
+  return (
+    <article id={`order-${o.id}`} class={`order-card s-${o.status}${p.fresh ? ' flash new-order' : ''}`}
+      data-beep={p.fresh ? '1' : undefined} aria-label={`Order ${o.orderNumber}`}>
+      <header>
+        <strong class="big">#{o.orderNumber}</strong>
+        <span class={`tag src-${o.source}`}>{o.source}</span>
+        <span class="tag">{o.orderType.replace('_', ' ')}</span>
+        <time class="muted" datetime={o.createdAt}>{when(o.createdAt)}</time>
+      </header>
+      {o.customerName || o.customerPhone ? <p>{o.customerName ?? ''} <span class="mono muted">{o.customerPhone ?? ''}</span></p> : null}
+      <ul class="items">
+        {(o.items ?? []).map((i) => <li><strong>{i.quantity}×</strong> {i.name}</li>)}
+      </ul>
+      {o.specialInstructions ? <p class="note">⚠ {o.specialInstructions}</p> : null}
+      <footer>
+        <span>{money(o.totalCents, p.currency)}</span>
+        {next ? (
+          <button type="button" class="btn" hx-post={`${p.base}/orders/${o.id}/status`} hx-vals={JSON.stringify({ status: next.status })}
+            hx-target="#board" hx-swap="outerMorph">{next.label}</button>
+        ) : null}
+        {o.status === 'pending' || o.status === 'preparing' ? (
+          <button type="button" class="btn link danger" hx-post={`${p.base}/orders/${o.id}/status`}
+            hx-vals={JSON.stringify({ status: 'cancelled' })} hx-confirm={`Cancel order #${o.orderNumber}?`}
+            hx-target="#board" hx-swap="outerMorph">Cancel</button>
+        ) : null}
+      </footer>
+    </article>
+  );
+}
+
+/** A brand-new order, prepended to the "New" column by the new_order event (beeps on arrival). */
+export function OrderCardOob(p: { order: any; seq: number; base: string; currency: string }) {
+  const d = p.order;
+  const o: OrderView = {
+    id: d.orderId, orderNumber: d.orderNumber, source: d.source ?? 'online', orderType: d.orderType ?? '',
+    status: d.status ?? 'pending', customerName: d.customerName ?? null, customerPhone: d.customerPhone ?? null,
+    totalCents: d.totalCents ?? 0, items: Array.isArray(d.items) ? d.items : [],
+    specialInstructions: d.specialInstructions ?? null, createdAt: d.createdAt ?? new Date().toISOString(),
+  };
+  return (
+    <div hx-swap-oob={`afterbegin:#${columnId(o.status)}`} data-seq={String(p.seq)}>
+      <OrderCard o={o} base={p.base} currency={p.currency} fresh />
+    </div>
+  );
+}
+
+/** The columns; refreshed as one fragment whenever any order changes status. */
+export function Board(p: { orders: OrderView[]; base: string; currency: string; seq: number; error?: string }) {
+  return (
+    <div id="board" class="board" hx-get={`${p.base}/orders/board`} hx-trigger="ts:order_updated from:body"
+      hx-swap="outerMorph" data-seq={String(p.seq)}>
+      {p.error ? <p class="field-error" role="alert">{p.error}</p> : null}
+      {BOARD_COLUMNS.map((s) => {
+        const list = p.orders.filter((o) => o.status === s);
+        return (
+          <section class="column" aria-labelledby={`h-${s}`}>
+            <h2 id={`h-${s}`}>{TITLES[s]} <span class="count">{list.length}</span></h2>
+            <div id={columnId(s)} class="cards" data-seq={String(p.seq)}>
+              {list.map((o) => <OrderCard o={o} base={p.base} currency={p.currency} />)}
+            </div>
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+export function OrdersPage(p: { meta: PageMeta; orders: OrderView[]; currency: string }) {
+  const base = adminBase(p.meta.tenantSlug);
+  return (
+    <Layout meta={p.meta} title="Orders" active="orders">
+      <p class="muted">New orders appear here at once with a sound. <button type="button" class="btn link" data-sound-test>Test sound</button></p>
+      <Board orders={p.orders} base={base} currency={p.currency} seq={p.meta.seq} />
+    </Layout>
+  );
+}

@@ -1,0 +1,56 @@
+import { FieldError, type FormState } from './form.tsx';
+import { Layout, adminBase, type PageMeta } from './layout.tsx';
+
+export type SettingsView = {
+  name: string;
+  currency: string;
+  defaultCountry: string;
+  earnPointsPerUnit: number;
+  earnMinOrderCents: number;
+  pointValueCents: number;
+};
+
+function Field(p: { name: keyof SettingsView; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text' }) {
+  const id = `set-${p.name}`;
+  return (
+    <div class="field">
+      <label for={id}>{p.label}</label>
+      <input id={id} name={p.name} inputmode={p.inputmode ?? 'text'} autocomplete="off" value={p.state.values?.[p.name] ?? ''}
+        aria-invalid={p.state.errors?.[p.name] ? 'true' : undefined} aria-describedby={`${id}-hint ${id}-error`} />
+      <small id={`${id}-hint`} class="muted">{p.hint}</small>
+      <FieldError state={p.state} name={p.name} id={`${id}-error`} />
+    </div>
+  );
+}
+
+export function settingsValues(s: SettingsView): Record<string, string> {
+  return {
+    name: s.name, currency: s.currency, defaultCountry: s.defaultCountry, earnPointsPerUnit: String(s.earnPointsPerUnit),
+    earnMinOrderCents: (s.earnMinOrderCents / 100).toFixed(2), pointValueCents: String(s.pointValueCents),
+  };
+}
+
+export function SettingsForm(p: { base: string; state: FormState }) {
+  const s = p.state;
+  return (
+    <form id="settings-form" class="card stack" hx-post={`${p.base}/settings`} hx-target="this" hx-swap="outerHTML">
+      {s.message ? <p class="ok" role="status">{s.message}</p> : null}
+      <FieldError state={s} name="form" />
+      <Field name="name" label="Restaurant name" hint="Shown on these pages" state={s} />
+      <Field name="earnPointsPerUnit" label="Points earned per whole currency unit" hint="e.g. 1 = one point per £1; 0 turns earning off" state={s} inputmode="decimal" />
+      <Field name="earnMinOrderCents" label="Minimum order total to earn (in currency units)" hint="e.g. 5.00; orders below earn nothing" state={s} inputmode="decimal" />
+      <Field name="pointValueCents" label="Value of one point at checkout (minor units)" hint="e.g. 1 = one point is worth 1p" state={s} inputmode="numeric" />
+      <Field name="defaultCountry" label="Default phone country" hint="ISO code such as GB or IE: numbers typed without +country use it" state={s} />
+      <Field name="currency" label="Currency" hint="ISO 4217 code such as GBP or EUR" state={s} />
+      <button type="submit" class="btn">Save settings</button>
+    </form>
+  );
+}
+
+export function SettingsPage(p: { meta: PageMeta; settings: SettingsView }) {
+  return (
+    <Layout meta={p.meta} title="Settings" active="settings">
+      <SettingsForm base={adminBase(p.meta.tenantSlug)} state={{ values: settingsValues(p.settings) }} />
+    </Layout>
+  );
+}
