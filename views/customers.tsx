@@ -106,21 +106,20 @@ export function CustomersPage(p: { meta: PageMeta; page: CustomerPage; q: string
   const base = adminBase(p.meta.tenantSlug);
   return (
     <Layout meta={p.meta} title="Customers" active="customers">
-      <div class="split">
-        <section class="grow">
-          <form class="search" role="search" action={`${base}/customers`} method="get">
-            <label for="q">Search by name, phone or email</label>
-            {/* Active search: rows come back as one fragment, 200 ms after typing stops. */}
-            <input id="q" name="q" type="search" value={p.q} autocomplete="off" placeholder="e.g. Doe or 07700"
-              hx-get={`${base}/customers/results`} hx-trigger="input changed delay:200ms, search"
-              hx-target="#customer-results" hx-swap="outerHTML" />
-          </form>
-          <CustomerResults page={p.page} seq={p.meta.seq} base={base} q={p.q} />
-        </section>
-        <aside>
+      <div class="toolbar">
+        <form class="search grow" role="search" action={`${base}/customers`} method="get">
+          <label for="q">Search by name, phone or email</label>
+          {/* Active search: rows come back as one fragment, 200 ms after typing stops. */}
+          <input id="q" name="q" type="search" value={p.q} autocomplete="off" placeholder="e.g. Doe or 07700"
+            hx-get={`${base}/customers/results`} hx-trigger="input changed delay:200ms, search"
+            hx-target="#customer-results" hx-swap="outerHTML" />
+        </form>
+        <details class="enrol">
+          <summary class="btn secondary">Enrol a customer</summary>
           <EnrolForm base={base} />
-        </aside>
+        </details>
       </div>
+      <CustomerResults page={p.page} seq={p.meta.seq} base={base} q={p.q} />
     </Layout>
   );
 }

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { testApp } from '../support/app.ts';
+import { createAdmin } from './support.ts';
+
+// End to end in a real browser: htmx 4 + its SSE extension against the real server, hub and Postgres.
+// Chromium comes from the system (apt-get install chromium); nothing here downloads a browser.
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = '/tmp';
+
+const t = await testApp();
+await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
+await createAdmin(t.sql, t.tenantA.id, 'staff@alpha.test', 'staff password', 'staff');
+const john = (await t.a.post('/api/v1/customers', { phone: '+447306506797', name: 'John Doe', email: 'john@example.com' })).body;
+await t.a.post(`/api/v1/customers/${john.id}/points/add`, { points: 275, reason: 'Welcome' });
+for (const [phone, name] of [['+447306506701', 'Zed Zebra'], ['+447306506702', 'Ann Apple'], ['+447306506703', 'Bob Banana']]) {
+  await t.a.post('/api/v1/customers', { phone, name });
+}
+
+const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: t.app.fetch, idleTimeout: 30 });
+const origin = `http://127.0.0.1:${server.port}`;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Browser tests need Chromium at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (CI installs it).`);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server.stop(true);
+});
+
+/** A tablet-sized page signed in through the real form. */
+async function signedIn(email: string, password: string, slug = 'alpha'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${origin}/${slug}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${origin}/${slug}/admin/dashboard`);
+  return page;
+}
+
+const live = (page: Page) => page.locator('#live[data-state="live"]').waitFor({ timeout: 5000 });
+
+describe('admin pages in a browser', () => {
+  test('sign-in lands on the dashboard and the live indicator turns to ● Live', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await live(page);
+    expect((await page.locator('#live').textContent())!.replace(/\s+/g, ' ').trim()).toBe('● Live');
+    await page.screenshot({ path: `${SHOTS}/admin-dashboard.png`, fullPage: true });
+    await page.context().close();
+  });
+
+  test('a redemption made through the API updates the open customers page within a second, without reload, with a toast', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/customers`);
+    await live(page);
+    await page.evaluate(() => { (window as any).__sameDocument = true; });
+    const balance = page.locator(`#pts-${john.id}`);
+    expect(await balance.innerText()).toBe('275');
+
+    const started = Date.now();
+    const res = await t.a.post(`/api/v1/customers/${john.id}/points/redeem`, { points: 75, reason: 'Redeemed at till 2' });
+    expect(res.status).toBe(200);
+    await page.waitForFunction((id) => document.getElementById(`pts-${id}`)?.textContent === '200', john.id, { timeout: 1000 });
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(1000);
+    await expect(page.locator('#toasts .toast').first()).toBeTruthy();
+    expect(await page.locator('#toasts').innerText()).toContain('Points updated: John Doe \u221275');
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    expect(await page.locator(`#redeemed-${john.id}`).innerText()).toBe('75');
+    await page.screenshot({ path: `${SHOTS}/admin-customers-live.png` });
+    await page.context().close();
+  });
+
+  test('search as you type narrows the list without a page load, and keeps the address in step', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/customers`);
+    await page.evaluate(() => { (window as any).__sameDocument = true; });
+    expect(await page.locator('#customer-rows tr').count()).toBe(4);
+    await page.getByLabel('Search by name, phone or email').pressSequentially('zeb', { delay: 30 });
+    await page.waitForFunction(() => document.querySelectorAll('#customer-rows tr').length === 1, null, { timeout: 2000 });
+    expect(await page.locator('#customer-rows').innerText()).toContain('Zed Zebra');
+    expect(page.url()).toBe(`${origin}/alpha/admin/customers?q=zeb`);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    await page.context().close();
+  });
+
+  test('a new online order appears on the open orders board at once, with the sound cue', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/orders`);
+    await live(page);
+    await page.getByRole('button', { name: 'Test sound' }).click(); // a user gesture unlocks WebAudio
+    const beepsBefore = await page.evaluate(() => (window as any).tillstreamBeeps ?? 0);
+    const res = await t.a.post('/api/v1/orders', {
+      source: 'online', orderType: 'collection', customer: { phone: '+447306506797', name: 'John Doe' },
+      items: [{ name: 'Margherita', quantity: 2, unitPriceCents: 899 }], specialInstructions: 'No basil',
+    });
+    expect(res.status).toBe(201);
+    const card = page.locator(`#col-pending #order-${res.body.id}`);
+    await card.waitFor({ timeout: 1000 });
+    expect(await card.innerText()).toContain('Margherita');
+    await page.waitForFunction((n) => ((window as any).tillstreamBeeps ?? 0) > n, beepsBefore, { timeout: 1000 });
+    await page.screenshot({ path: `${SHOTS}/admin-orders.png` });
+    // One click advances the status: the card moves to the next column.
+    await card.getByRole('button', { name: 'Start preparing' }).click();
+    await page.locator(`#col-preparing #order-${res.body.id}`).waitFor({ timeout: 2000 });
+    const [row] = await t.sql`select status from orders where id = ${res.body.id}`;
+    expect(row.status).toBe('preparing');
+    await page.context().close();
+  });
+
+  test('the POS terminal looks up a phone and shows insufficient points plainly', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/pos`);
+    await page.getByLabel('Customer phone').fill('07306 506797');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.locator('#pos-card .pos-name').waitFor();
+    const balance = Number((await page.locator(`#pts-${john.id}`).innerText()).replace(/,/g, ''));
+    await page.locator('#pos-redeem-points').fill(String(balance + 50));
+    await page.locator('.pos-action.redeem').getByRole('button', { name: 'Redeem', exact: true }).click();
+    await page.getByText(`Not enough points: ${balance} available, ${balance + 50} requested.`).waitFor({ timeout: 2000 });
+    await page.screenshot({ path: `${SHOTS}/admin-pos.png` });
+    await page.locator('.pos-action.add').getByRole('button', { name: 'Add 10', exact: true }).click();
+    await page.waitForFunction(([id, v]) => document.getElementById(`pts-${id}`)?.textContent === String(v), [john.id, balance + 10] as const, { timeout: 2000 });
+    await page.context().close();
+  });
+
+  test('staff cannot open API keys or settings, and the nav does not offer them', async () => {
+    const page = await signedIn('staff@alpha.test', 'staff password');
+    expect(await page.locator('nav').innerText()).not.toContain('API keys');
+    expect(await page.locator('nav').innerText()).not.toContain('Settings');
+    for (const path of ['keys', 'settings']) {
+      const res = await page.goto(`${origin}/alpha/admin/${path}`);
+      expect(res!.status()).toBe(403);
+      expect(await page.locator('h1').innerText()).toBe('Not allowed');
+    }
+    await page.context().close();
+  });
+
+  test('a state change without the CSRF token is refused, and another tenant\'s pages are 404', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/customers/${john.id}`);
+    const status = await page.evaluate(async (id) => {
+      const res = await fetch(`/alpha/admin/customers/${id}/points/add`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'points=500',
+      });
+      return res.status;
+    }, john.id);
+    expect(status).toBe(403);
+    const [row] = await t.sql`select count(*)::int as n from ledger where customer_id = ${john.id} and points = 500`;
+    expect(row.n).toBe(0);
+    const other = await page.goto(`${origin}/bravo/admin/customers`);
+    expect(other!.status()).toBe(404);
+    await page.context().close();
+  });
+
+  test('screenshots of the customer detail, activity, gift cards and settings pages at tablet size', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    for (const [path, name] of [[`customers/${john.id}`, 'customer'], ['activity', 'activity'], ['gift-cards', 'gift-cards'],
+      ['settings', 'settings'], ['keys', 'keys'], ['dashboard', 'dashboard']]) {
+      const res = await page.goto(`${origin}/alpha/admin/${path}`);
+      expect(res!.status()).toBe(200);
+      await page.screenshot({ path: `${SHOTS}/admin-${name}.png`, fullPage: true });
+    }
+    await page.context().close();
+  });
+});
+
