@@ -165,6 +165,32 @@ describe('gift card lifecycle', () => {
   });
 });
 
+describe('idempotency', () => {
+  test('replaying a gift card sale with its Idempotency-Key returns the same card and code and issues nothing new', async () => {
+    const body = { amountCents: 2500, purchasedBy: 'Pat Buyer' };
+    const first = await t.a.post('/api/v1/gift-cards', body, { 'idempotency-key': 'sale-gc-1' });
+    expect(first.status).toBe(201);
+    const before = await footprint(t.sql);
+    const [{ cards }] = await t.sql`select count(*)::int as cards from gift_cards`;
+    const again = await t.a.post('/api/v1/gift-cards', body, { 'idempotency-key': 'sale-gc-1' });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await footprint(t.sql)).toEqual(before);
+    expect((await t.sql`select count(*)::int as cards from gift_cards`)[0].cards).toBe(cards);
+  });
+
+  test('replaying a redemption with its Idempotency-Key spends once', async () => {
+    const card = await issueCard(t.a, 1000);
+    const first = await t.a.post(`/api/v1/gift-cards/${card.code}/redeem`, { amountCents: 400 }, { 'idempotency-key': 'gc-redeem-1' });
+    const again = await t.a.post(`/api/v1/gift-cards/${card.code}/redeem`, { amountCents: 400 }, { 'idempotency-key': 'gc-redeem-1' });
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const [g] = await t.sql`select balance_cents from gift_cards where id = ${card.id}`;
+    expect(g.balance_cents).toBe(600);
+  });
+});
+
 describe('code guessing', () => {
   test(`after ${GIFT_CARD_MISS_LIMIT} unknown codes in a minute a key gets 429 with Retry-After, while other keys and known codes from them are unaffected`, async () => {
     const card = await issueCard(t.b, 900);
