@@ -5,7 +5,7 @@ export type ActivityView = { id: number; type: string; text: string; actor: stri
 
 export const ACTIVITY_TYPES = [
   'loyalty_updated', 'customer_created', 'new_order', 'order_updated',
-  'gift_card_purchased', 'gift_card_redeemed', 'gift_card_voided', 'settings_updated',
+  'gift_card_purchased', 'gift_card_redeemed', 'gift_card_updated', 'reconciliation_resolved', 'settings_updated',
 ];
 
 /** The feed body a live event is prepended to: one id per filter, so a filtered feed only grows by its type. */

@@ -4,7 +4,7 @@ import { money, signed } from './format.ts';
 
 export type EventLike = { type: string; data: any };
 
-const orderRef = (d: any) => (d?.orderNumber != null ? `#${d.orderNumber}` : 'an order');
+const orderRef = (d: any) => (d?.orderNumber != null ? String(d.orderNumber) : 'an order');
 const who = (d: any) => d?.customerName || d?.customerPhone || 'a customer';
 
 export function describe(e: EventLike, currency = 'GBP'): string {
@@ -27,10 +27,15 @@ export function describe(e: EventLike, currency = 'GBP'): string {
     }
     case 'gift_card_redeemed': {
       const cents = d.amountCents;
-      return `Gift card redeemed${typeof cents === 'number' ? `: ${money(cents, currency)}` : ''}`;
+      return `Gift card redeemed${typeof cents === 'number' ? `: ${money(Math.abs(cents), currency)}` : ''}`;
     }
-    case 'gift_card_voided':
-      return 'Gift card voided';
+    case 'gift_card_updated': {
+      const what = d.activityType === 'void' || d.status === 'void' ? 'voided' : d.activityType === 'refund' ? 'refunded' : 'updated';
+      return `Gift card ${d.maskedCode ?? ''} ${what}`.replace(/\s+/g, ' ')
+        + (typeof d.amountCents === 'number' && d.amountCents !== 0 ? `: ${money(Math.abs(d.amountCents), currency)}` : '');
+    }
+    case 'reconciliation_resolved':
+      return `Reconciliation resolved: ${String(d.kind ?? '').replace(/_/g, ' ')}`;
     default:
       return e.type.replace(/_/g, ' ');
   }

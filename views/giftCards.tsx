@@ -115,6 +115,7 @@ export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: Rec
               ))}
             </tbody>
           </table>
+          {p.recent.length === 0 ? <p class="empty">No gift cards issued yet.</p> : null}
         </section>
         <aside><IssueForm base={base} currency={p.currency} /></aside>
       </div>

@@ -33,7 +33,7 @@ export function OrderCard(p: { o: OrderView; base: string; currency: string; fre
     <article id={`order-${o.id}`} class={`order-card s-${o.status}${p.fresh ? ' flash new-order' : ''}`}
       data-beep={p.fresh ? '1' : undefined} aria-label={`Order ${o.orderNumber}`}>
       <header>
-        <strong class="big">#{o.orderNumber}</strong>
+        <strong class="big">{o.orderNumber}</strong>
         <span class={`tag src-${o.source}`}>{o.source}</span>
         <span class="tag">{o.orderType.replace('_', ' ')}</span>
         <time class="muted" datetime={o.createdAt}>{when(o.createdAt)}</time>
@@ -51,7 +51,7 @@ export function OrderCard(p: { o: OrderView; base: string; currency: string; fre
         ) : null}
         {o.status === 'pending' || o.status === 'preparing' ? (
           <button type="button" class="btn link danger" hx-post={`${p.base}/orders/${o.id}/status`}
-            hx-vals={JSON.stringify({ status: 'cancelled' })} hx-confirm={`Cancel order #${o.orderNumber}?`}
+            hx-vals={JSON.stringify({ status: 'cancelled' })} hx-confirm={`Cancel order ${o.orderNumber}?`}
             hx-target="#board" hx-swap="outerMorph">Cancel</button>
         ) : null}
       </footer>

@@ -104,6 +104,11 @@
       t.dataset.timer = '1';
       setTimeout(() => { t.classList.add('leaving'); setTimeout(() => t.remove(), 400); }, TOAST_MS);
     });
+    // Column counts follow the cards a live fragment added.
+    document.querySelectorAll('.board .column').forEach((col) => {
+      const n = col.querySelector('.count');
+      if (n) n.textContent = String(col.querySelectorAll('.order-card').length);
+    });
     const fresh = document.querySelectorAll('[data-beep]');
     if (fresh.length) {
       fresh.forEach((el) => el.removeAttribute('data-beep'));
