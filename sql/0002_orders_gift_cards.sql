@@ -518,6 +518,9 @@ end $$;
 
 -- Reports ------------------------------------------------------------------------------------------
 
+-- The report reads a tenant's ledger by day; the core indexes serve customers and orders only.
+create index ledger_tenant_created on ledger (tenant_id, created_at);
+
 -- One row per local day in [p_from, p_to] (days in p_tz), zero-filled so a chart has every day.
 -- Orders count by creation day; revenue is what cancelled orders did not take back: subtotal minus
 -- points discount of orders not cancelled. Points and gift card figures come from the ledgers.
