@@ -38,6 +38,8 @@ export type Subscriber = {
   pending: { id: number; bytes: Uint8Array }[];
   pendingBytes: number;
   closed: boolean;
+  /** Settles once the subscriber's starting point is fixed: a client told "open" after this misses nothing. */
+  readonly started: Promise<void>;
 };
 
 type TenantState = {
@@ -141,11 +143,13 @@ export class Hub {
     const sub: Subscriber = {
       tenantId: opts.caller.tenantId, streamKey, types: opts.types, format: opts.format, sink: opts.sink,
       lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+      started: Promise.resolve(),
     };
     this.all.add(sub);
     if (streamKey) this.perKey.set(streamKey, this.streamsFor(streamKey) + 1);
     const state = this.tenantState(opts.caller.tenantId);
     sub.startAfter = state.loaded ? state.cursor : null;
+    (sub as { started: Promise<void> }).started = state.ready;
     state.subs.add(sub);
     this.metrics.streamsOpened++;
     this.write(sub, this.retry);
@@ -283,16 +287,22 @@ export class Hub {
     return data === null ? null : encodeFrame({ id: e.id, event: e.type, data });
   }
 
-  /** Enqueue bytes; a client whose queue passes SSE_CLIENT_QUEUE_BYTES is dropped (it reconnects and resumes). */
+  /**
+   * Enqueue bytes. A client whose queue is already past SSE_CLIENT_QUEUE_BYTES (the socket is not taking
+   * them) is dropped instead: it reconnects and resumes by id. Checked before the write, so one large
+   * frame never drops a client that keeps up; the queue is bounded by the limit plus one frame.
+   */
   private write(sub: Subscriber, bytes: Uint8Array) {
     if (sub.closed) return;
+    if ((sub.sink.desiredSize ?? 0) < 0) {
+      this.close(sub, 'slow');
+      return;
+    }
     try {
       sub.sink.enqueue(bytes);
     } catch {
       this.close(sub, 'client');
-      return;
     }
-    if ((sub.sink.desiredSize ?? 0) < 0) this.close(sub, 'slow');
   }
 
   /**
@@ -335,12 +345,13 @@ export class Hub {
         sub.lastSentId = e.id;
         const data = render(e);
         if (data === null) continue;
+        // A replay is read at the client's pace: wait for its queue to drain rather than drop it.
+        if ((sub.sink.desiredSize ?? 0) < 0 && !(await this.drained(sub))) return this.close(sub, 'slow');
         this.metrics.eventsReplayed++;
         this.write(sub, encodeFrame({ id: e.id, event: e.type, data }));
       }
       if (sub.closed) return;
       if (rows.length < REPLAY_PAGE) break;
-      await this.drained(sub);
     }
     if (sub.closed) return;
     sub.lastSentId = Math.max(sub.lastSentId, start);
@@ -355,11 +366,13 @@ export class Hub {
     sub.live = true;
   }
 
-  /** Wait (briefly) for a replaying client to drain its queue before reading the next page. */
-  private async drained(sub: Subscriber) {
-    for (let i = 0; i < 500 && !sub.closed && (sub.sink.desiredSize ?? 0) < this.config.SSE_CLIENT_QUEUE_BYTES / 2; i++) {
+  /** Wait up to ~10 s for a replaying client's queue to come back under its limit. */
+  private async drained(sub: Subscriber): Promise<boolean> {
+    for (let i = 0; i < 1000 && !sub.closed; i++) {
+      if ((sub.sink.desiredSize ?? 0) >= 0) return true;
       await Bun.sleep(10);
     }
+    return false;
   }
 
   /** Close streams whose API key was revoked or deleted: one query per sweep, however many streams. */

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { Caller } from '../deps.ts';
+import { ApiError } from '../errors.ts';
 import { parseResumeId } from './frame.ts';
 import type { Hub, Subscriber } from './hub.ts';
 
@@ -34,10 +35,19 @@ export async function sseResponse(c: Context, hub: Hub, opts: StreamOptions): Pr
     { highWaterMark: hub.config.SSE_CLIENT_QUEUE_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
   );
   // Throws ApiError 429 past the per-key cap, before any byte is sent (start() ran synchronously above).
-  sub = hub.open({
+  const opened = hub.open({
     caller: opts.caller, types: opts.types, format: opts.format ?? 'json',
     resume: parseResumeId(opts.lastEventId), sink: controller,
   });
+  sub = opened;
+  // Answer only once the starting point is fixed: a client that connects without an id and then sees
+  // "open" must receive every event committed after that.
+  try {
+    await opened.started;
+  } catch {
+    hub.close(opened, 'error');
+    throw new ApiError(503, 'events_unavailable', 'The event stream is unavailable right now; retry shortly.');
+  }
   // cancel() may not fire for a half-closed socket; the request's abort signal does.
   const onAbort = () => { if (sub) hub.close(sub, 'client'); };
   if (signal.aborted) onAbort(); else signal.addEventListener('abort', onAbort, { once: true });

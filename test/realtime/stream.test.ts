@@ -3,6 +3,9 @@ import { testApp } from '../support/app.ts';
 import { envelopeSchema, eventCatalogue, LoyaltyUpdated } from '../../src/realtime/eventSchemas.ts';
 import { createApiKey, revokeApiKey } from '../../src/apiKeys.ts';
 import { listen, rawStream, serve, until } from './support.ts';
+import { Hono } from 'hono';
+import { sseResponse } from '../../src/realtime/stream.ts';
+import type { AppEnv, Caller } from '../../src/deps.ts';
 
 const t = await testApp({ SSE_HEARTBEAT_MS: 500, KEY_SWEEP_MS: 200, SSE_MAX_STREAMS_PER_KEY: 50 });
 const base = serve(t.app);
@@ -295,6 +298,37 @@ describe('stream lifecycle', () => {
     const growth = process.memoryUsage().heapUsed - heapBefore;
     expect(growth).toBeLessThan(20 * 1024 * 1024);
   }, 120_000);
+});
+
+describe('formats (the hub contract the admin pages use)', () => {
+  test('a registered format is rendered once per event for all its streams, multi-line data split into data: lines', async () => {
+    let renders = 0;
+    t.hub.registerFormat('test_html', (e) => {
+      renders++;
+      return e.type === 'row_event' ? `<tr id="r${e.id}">\n<td>${e.data.name}</td>\n</tr>` : null;
+    });
+    const caller: Caller = { tenantId: t.tenantA.id, tenantSlug: 'alpha', defaultCountry: 'GB', actor: 'admin:x', keyId: null, adminId: 'x', role: 'owner' };
+    const admin = new Hono<AppEnv>().get('/page-stream', (c) =>
+      sseResponse(c, t.hub, { caller, types: null, lastEventId: c.req.query('lastEventId') ?? null, format: 'test_html' }));
+    const url = `${serve(admin)}/page-stream`;
+    const pages = await Promise.all([1, 2, 3].map(() => rawStream(url, {})));
+    const json = await rawStream(STREAM, auth(t.keyA));
+    await until(() => t.hub.openStreams >= 4, 'four streams');
+    const skipped = await emit(t.tenantA.id, 'other_event', {});
+    const id = await emit(t.tenantA.id, 'row_event', { name: 'Ada' });
+    for (const p of pages) {
+      await until(() => p.events().length === 1, 'the html frame');
+      expect(p.events()[0]).toEqual({ id: String(id), event: 'row_event', data: `<tr id="r${id}">\n<td>Ada</td>\n</tr>` });
+    }
+    await until(() => json.events().length === 2, 'both json frames');
+    expect(renders).toBe(2); // two events, rendered once each for three pages
+    expect(skipped).toBe(id - 1);
+    // a page resuming from before replays through the same renderer
+    const resumed = await rawStream(`${url}?lastEventId=${skipped - 1}`, {});
+    await until(() => resumed.events().length === 1, 'the replayed frame');
+    expect(resumed.events()[0].id).toBe(String(id));
+    for (const s of [...pages, json, resumed]) s.abort();
+  });
 });
 
 describe('documents and operations', () => {
