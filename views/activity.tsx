@@ -11,10 +11,10 @@ export const ACTIVITY_TYPES = [
 /** The feed body a live event is prepended to: one id per filter, so a filtered feed only grows by its type. */
 export const feedId = (type: string | null) => `feed-${type ?? 'all'}`;
 
-export function ActivityRow(p: { a: ActivityView; fresh?: boolean }) {
+export function ActivityRow(p: { a: ActivityView; fresh?: boolean; seq?: number }) {
   const { a } = p;
   return (
-    <tr id={`ev-${a.id}`} class={p.fresh ? 'flash' : undefined}>
+    <tr id={`ev-${a.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}>
       <td class="mono right">{a.id}</td>
       <td><time datetime={a.createdAt}>{when(a.createdAt)}</time></td>
       <td><span class={`tag e-${a.type}`}>{a.type.replace(/_/g, ' ')}</span></td>

@@ -17,10 +17,10 @@ export type LedgerView = {
 
 export const ledgerBodyId = (customerId: string) => `ledger-${customerId}`;
 
-export function LedgerRow(p: { l: LedgerView; fresh?: boolean }) {
+export function LedgerRow(p: { l: LedgerView; fresh?: boolean; seq?: number }) {
   const { l } = p;
   return (
-    <tr id={`tx-${l.id}`} class={p.fresh ? 'flash' : undefined}>
+    <tr id={`tx-${l.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}>
       <td><time datetime={l.createdAt}>{when(l.createdAt)}</time></td>
       <td><span class={`tag t-${l.type}`}>{l.type}</span></td>
       <td class={`right ${l.points < 0 ? 'neg' : 'pos'}`}>{signed(l.points)}</td>

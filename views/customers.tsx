@@ -17,7 +17,7 @@ export const rowId = (customerId: string) => `cust-${customerId}`;
 export function CustomerRow(p: { c: CustomerView; seq: number; base: string; fresh?: boolean }) {
   const { c } = p;
   return (
-    <tr id={rowId(c.id)} class={p.fresh ? 'flash' : undefined}>
+    <tr id={rowId(c.id)} class={p.fresh ? 'flash' : undefined} data-seq={p.fresh ? String(p.seq) : undefined}>
       <th scope="row"><a href={`${p.base}/customers/${c.id}`}>{c.name || 'Unnamed'}</a></th>
       <td class="mono">{c.phone}</td>
       <td class="hide-narrow">{c.email ?? ''}</td>

@@ -15,6 +15,7 @@ import type { FormState } from '../../views/form.tsx';
 import { signed } from '../../views/format.ts';
 import { adminBase } from '../../views/layout.tsx';
 import { PosCard, PosPage } from '../../views/pos.tsx';
+import { Prepend } from '../../views/prepend.tsx';
 import { type AdminEnv, change, formFields, fragment, isUuid, meta, page, parsePoints, snapshot } from './context.ts';
 
 const PAGE_SIZE = 50;
@@ -191,9 +192,9 @@ export function customerPages(deps: Deps) {
       return fragment(c, <>
         <PointsForm base={base} customerId={id} action={action} state={{ message: doneMessage(action, points, cust.pointsBalance) }} />
         <NumbersOob seq={seq} n={{ customerId: cust.id, pointsBalance: cust.pointsBalance, totalPointsEarned: cust.totalPointsEarned, totalPointsRedeemed: cust.totalPointsRedeemed }} />
-        <tbody hx-swap-oob={`afterbegin:#${ledgerBodyId(cust.id)}`} data-seq={String(seq)}>
-          <LedgerRow fresh l={{ ...ledgerRow, actor: c.get('session').email }} />
-        </tbody>
+        <Prepend target={ledgerBodyId(cust.id)}>
+          <LedgerRow fresh seq={seq} l={{ ...ledgerRow, actor: c.get('session').email }} />
+        </Prepend>
       </>);
     } catch (err) {
       return again({ values, errors: refusal(err, 'points') }, 409);

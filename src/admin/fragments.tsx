@@ -5,6 +5,7 @@ import { CustomerRow } from '../../views/customers.tsx';
 import { describe } from '../../views/describe.ts';
 import { adminBase } from '../../views/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
+import { Prepend } from '../../views/prepend.tsx';
 import { ToastOob } from '../../views/toast.tsx';
 
 // The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and
@@ -53,13 +54,13 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
             customerId: d.customerId, pointsBalance: d.newBalance,
             totalPointsEarned: d.totalPointsEarned, totalPointsRedeemed: d.totalPointsRedeemed,
           }} />
-          <tbody hx-swap-oob={`afterbegin:#${ledgerBodyId(d.customerId)}`} data-seq={String(e.id)}>
-            <LedgerRow fresh l={{
+          <Prepend target={ledgerBodyId(d.customerId)}>
+            <LedgerRow fresh seq={e.id} l={{
               id: d.transactionId ?? `ev${e.id}`, type: d.transactionType, points: d.pointsChange,
               balanceAfter: d.newBalance, reason: d.reason ?? null, orderId: d.orderId ?? null,
               createdAt: e.createdAt, actor,
             }} />
-          </tbody>
+          </Prepend>
         </>
       );
       break;
@@ -68,9 +69,9 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
       const c = d.customer;
       if (c?.id) {
         specific = (
-          <tbody hx-swap-oob="afterbegin:#customers-new" data-seq={String(e.id)}>
+          <Prepend target="customers-new">
             <CustomerRow c={c} seq={e.id} base={base} fresh />
-          </tbody>
+          </Prepend>
         );
       }
       break;
@@ -83,8 +84,8 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
   const html = (
     <>
       <ToastOob text={text} seq={e.id} kind={e.type === 'new_order' ? 'order' : undefined} />
-      <tbody hx-swap-oob={`afterbegin:#${feedId(null)}`} data-seq={String(e.id)}><ActivityRow a={activity} fresh /></tbody>
-      <tbody hx-swap-oob={`afterbegin:#${feedId(e.type)}`} data-seq={String(e.id)}><ActivityRow a={activity} fresh /></tbody>
+      <Prepend target={feedId(null)}><ActivityRow a={activity} seq={e.id} fresh /></Prepend>
+      <Prepend target={feedId(e.type)}><ActivityRow a={activity} seq={e.id} fresh /></Prepend>
       {specific}
     </>
   );

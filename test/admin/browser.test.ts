@@ -29,7 +29,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  }, 20_000);
 });
 
 afterAll(async () => {
@@ -59,7 +59,7 @@ describe('admin pages in a browser', () => {
     expect((await page.locator('#live').textContent())!.replace(/\s+/g, ' ').trim()).toBe('● Live');
     await page.screenshot({ path: `${SHOTS}/admin-dashboard.png`, fullPage: true });
     await page.context().close();
-  });
+  }, 20_000);
 
   test('a redemption made through the API updates the open customers page within a second, without reload, with a toast', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -81,7 +81,33 @@ describe('admin pages in a browser', () => {
     expect(await page.locator(`#redeemed-${john.id}`).innerText()).toBe('75');
     await page.screenshot({ path: `${SHOTS}/admin-customers-live.png` });
     await page.context().close();
-  });
+  }, 20_000);
+
+  test('while the stream is down the page says so and refreshes itself; on reconnect it is live again and missed changes arrive', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.addInitScript(() => { (window as any).tillstreamPollMs = 400; });
+    await page.goto(`${origin}/alpha/admin/customers/${john.id}`);
+    await live(page);
+    await page.evaluate(() => { (window as any).__sameDocument = true; });
+    // Cut the stream: refuse reconnects, then end every open stream from the server side.
+    await page.route('**/admin/stream*', (route) => route.abort());
+    t.hub.stop();
+    await page.locator('#live[data-state="reconnecting"]').waitFor({ timeout: 3000 });
+    expect((await page.locator('#live').textContent())!.replace(/\s+/g, ' ').trim()).toBe('○ Reconnecting…');
+    // A change while down shows up through the polling refresh (no reload, no stream).
+    await t.a.post(`/api/v1/customers/${john.id}/points/add`, { points: 3, reason: 'While offline' });
+    await page.getByText('While offline').waitFor({ timeout: 3000 });
+    // Back up: the indicator returns to Live, and a change made after that arrives over the stream.
+    t.hub.start();
+    await page.unroute('**/admin/stream*');
+    await live(page);
+    await t.a.post(`/api/v1/customers/${john.id}/points/add`, { points: 4, reason: 'After reconnect' });
+    await page.getByText('After reconnect').waitFor({ timeout: 2000 });
+    expect(await page.locator(`#ledger-${john.id} tr`).filter({ hasText: 'After reconnect' }).count()).toBe(1);
+    expect(await page.locator(`#ledger-${john.id} tr`).filter({ hasText: 'While offline' }).count()).toBe(1);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    await page.context().close();
+  }, 20_000);
 
   test('search as you type narrows the list without a page load, and keeps the address in step', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -94,7 +120,7 @@ describe('admin pages in a browser', () => {
     expect(page.url()).toBe(`${origin}/alpha/admin/customers?q=zeb`);
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     await page.context().close();
-  });
+  }, 20_000);
 
   test('a new online order appears on the open orders board at once, with the sound cue', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -118,7 +144,7 @@ describe('admin pages in a browser', () => {
     const [row] = await t.sql`select status from orders where id = ${res.body.id}`;
     expect(row.status).toBe('preparing');
     await page.context().close();
-  });
+  }, 20_000);
 
   test('the POS terminal looks up a phone and shows insufficient points plainly', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -134,7 +160,7 @@ describe('admin pages in a browser', () => {
     await page.locator('.pos-action.add').getByRole('button', { name: 'Add 10', exact: true }).click();
     await page.waitForFunction(([id, v]) => document.getElementById(`pts-${id}`)?.textContent === String(v), [john.id, balance + 10] as const, { timeout: 2000 });
     await page.context().close();
-  });
+  }, 20_000);
 
   test('staff cannot open API keys or settings, and the nav does not offer them', async () => {
     const page = await signedIn('staff@alpha.test', 'staff password');
@@ -146,7 +172,7 @@ describe('admin pages in a browser', () => {
       expect(await page.locator('h1').innerText()).toBe('Not allowed');
     }
     await page.context().close();
-  });
+  }, 20_000);
 
   test('a state change without the CSRF token is refused, and another tenant\'s pages are 404', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -163,7 +189,7 @@ describe('admin pages in a browser', () => {
     const other = await page.goto(`${origin}/bravo/admin/customers`);
     expect(other!.status()).toBe(404);
     await page.context().close();
-  });
+  }, 20_000);
 
   test('screenshots of the customer detail, activity, gift cards and settings pages at tablet size', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -174,6 +200,6 @@ describe('admin pages in a browser', () => {
       await page.screenshot({ path: `${SHOTS}/admin-${name}.png`, fullPage: true });
     }
     await page.context().close();
-  });
+  }, 20_000);
 });
 

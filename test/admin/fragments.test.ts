@@ -18,9 +18,12 @@ const loyalty = event('loyalty_updated', {
   orderId: 'o-9', transactionId: 'tx-1',
 });
 
-/** Parse the fragment's top-level out-of-band pieces: [swap spec, element html]. */
+/** The fragment's out-of-band pieces as "style:#target": hx-swap-oob elements and <hx-partial>s. */
 function pieces(html: string) {
-  return [...html.matchAll(/<(\w+) ([^>]*hx-swap-oob="([^"]+)"[^>]*)>/g)].map((m) => ({ tag: m[1], spec: m[3], attrs: m[2] }));
+  const oob = [...html.matchAll(/<(\w+) ([^>]*hx-swap-oob="([^"]+)"[^>]*)>/g)].map((m) => ({ tag: m[1], spec: m[3], attrs: m[2] }));
+  const partials = [...html.matchAll(/<hx-partial hx-target="([^"]+)" hx-swap="([^"]+)">(<\w+ [^>]*>)/g)]
+    .map((m) => ({ tag: 'hx-partial', spec: `${m[2]}:${m[1]}`, attrs: m[3] }));
+  return [...oob, ...partials];
 }
 
 describe('admin fragment renderer', () => {
@@ -36,7 +39,7 @@ describe('admin fragment renderer', () => {
     const ledger = pieces(html).find((p) => p.spec === 'afterbegin:#ledger-c-1');
     expect(ledger).toBeDefined();
     expect(ledger!.attrs).toContain('data-seq="42"');
-    expect(html).toContain('<tr id="tx-tx-1" class="flash">');
+    expect(html).toContain('<tr id="tx-tx-1" class="flash" data-seq="42">');
     expect(html).toContain('\u221275');
     expect(html).toContain('Redeemed for order #12345');
     expect(html).toContain('ana@diner.test');
@@ -57,7 +60,7 @@ describe('admin fragment renderer', () => {
       customer: { id: 'c-2', phone: '+447306506701', name: 'Zed', email: null, pointsBalance: 0, totalPointsEarned: 0, totalPointsRedeemed: 0 },
     }, 7), ctx);
     expect(pieces(html).map((p) => p.spec)).toContain('afterbegin:#customers-new');
-    expect(html).toContain('<tr id="cust-c-2" class="flash">');
+    expect(html).toContain('<tr id="cust-c-2" class="flash" data-seq="7">');
     expect(html).toContain('href="/alpha/admin/customers/c-2"');
     expect(html).toContain('New customer: Zed');
   });
@@ -88,6 +91,12 @@ describe('admin fragment renderer', () => {
     const html = renderAdminFragment(event('weird--type!', { a: 1 }), ctx);
     expect(html.startsWith('<!--ev:weirdtype-->')).toBe(true);
     expect(pieces(html).map((p) => p.spec)).toContain('beforeend:#toasts');
+  });
+
+  test('table rows travel inside <hx-partial> (a <template>), where the HTML parser keeps them', () => {
+    const html = renderAdminFragment(loyalty, ctx);
+    expect(html).not.toMatch(/<tbody[^>]*hx-swap-oob/);
+    expect(html).toMatch(/<hx-partial hx-target="#ledger-c-1" hx-swap="afterbegin"><tr /);
   });
 
   test('the same event renders the same bytes every time (rendered once, sent to everyone)', () => {

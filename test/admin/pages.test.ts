@@ -61,7 +61,7 @@ describe('customers', () => {
     const seq = await eventSeq();
     expect(html).toContain('Added 25 points. Balance now 300.');
     expect(html).toContain(`<span id="pts-${john.id}" class="pts flash" data-seq="${seq}" hx-swap-oob="true">300</span>`);
-    expect(html).toContain(`hx-swap-oob="afterbegin:#ledger-${john.id}"`);
+    expect(html).toContain(`<hx-partial hx-target="#ledger-${john.id}" hx-swap="afterbegin"><tr id="tx-`);
     const [l] = await t.sql`select type, points, reason, actor from ledger where customer_id = ${john.id} order by seq desc limit 1`;
     expect(l).toEqual({ type: 'add', points: 25, reason: 'Birthday', actor: `admin:${ownerId}` });
     const [e] = await t.sql`select type, actor from events where tenant_id = ${t.tenantA.id} and id = ${seq}`;
