@@ -33,4 +33,4 @@ async function fetchNew() {
 }
 listenClient.on('notification', (n) => { if (n.payload?.startsWith(tenantId)) fetchNew(); });
 await listenClient.query('listen events');
-http.listen(Number(port), '127.0.0.1', () => console.log('ready'));
+http.listen(Number(port), '127.0.0.1', () => console.log(`ready ${http.address().port}`));

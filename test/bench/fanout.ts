@@ -21,8 +21,6 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 6000);
 // after connecting, so connection setup (one auth query per stream) is not counted as idle load.
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 11_000);
 const KINDS = (process.env.BENCH_KINDS ?? 'sse,socketio,poll').split(',');
-const basePort = 41000 + Math.floor(Math.random() * 2000);
-let nextPort = basePort;
 
 const pg = process.env.DATABASE_URL
   ? { url: process.env.DATABASE_URL, stop: async () => {} }
@@ -42,25 +40,23 @@ async function xacts(): Promise<number> {
   const [r] = await sql`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`;
   return Number(r.n);
 }
-async function waitHttp(url: string, what: string) {
-  for (let i = 0; i < 200; i++) {
-    try { await fetch(url); return; } catch { await Bun.sleep(50); }
-  }
-  throw new Error(`${what} did not start`);
-}
 
-async function startServer(kind: string, port: number): Promise<Subprocess> {
+/** Start a server on a free port (port 0: fixed ports collide with the clients' ephemeral ports). */
+async function startServer(kind: string): Promise<{ proc: Subprocess; port: number }> {
   const proc = kind === 'socketio'
-    ? Bun.spawn(['node', 'test/bench/fanout-socketio-server.mjs', String(port), pg.url, tenant.id, slug], { stdout: 'ignore', stderr: 'inherit' })
+    ? Bun.spawn(['node', 'test/bench/fanout-socketio-server.mjs', '0', pg.url, tenant.id, slug], { stdout: 'pipe', stderr: 'inherit' })
     : Bun.spawn(['bun', 'src/main.ts'], {
-      env: { ...process.env, DATABASE_URL: pg.url, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', DB_POOL_MAX: '10',
+      env: { ...process.env, DATABASE_URL: pg.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'false', DB_POOL_MAX: '10',
         // One key stands in for thousands of terminals and pages here: lift the per-key stream cap.
         SSE_MAX_STREAMS_PER_KEY: '100000' },
-      stdout: 'ignore', stderr: 'inherit',
+      stdout: 'pipe', stderr: 'inherit',
     });
   children.add(proc);
-  await waitHttp(`http://127.0.0.1:${port}/${kind === 'socketio' ? 'socket.io/?EIO=4&transport=polling' : 'healthz'}`, kind);
-  return proc;
+  const next = await lines(proc as Subprocess<'ignore', 'pipe', 'inherit'>);
+  for (;;) {
+    const m = (await next()).match(/(?:listening on http:\/\/[^:]+:|^ready )(\d+)/);
+    if (m) return { proc, port: Number(m[1]) };
+  }
 }
 
 async function lines(proc: Subprocess<'ignore', 'pipe', 'inherit'>) {
@@ -83,8 +79,7 @@ const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sor
 type Row = { kind: string; n: number; p50: number; p99: number; max: number; delivered: number; expected: number; kbPerConn: number; idleQps: number };
 
 async function run(kind: string, n: number): Promise<Row> {
-  const port = nextPort++;
-  const server = await startServer(kind, port);
+  const { proc: server, port } = await startServer(kind);
   await Bun.sleep(500);
   const rss0 = rssKB(server.pid);
   const polling = kind === 'poll';
@@ -146,7 +141,7 @@ try {
   await pg.stop();
 }
 
-const NAMES: Record<string, string> = { sse: 'tillstream SSE (Bun)', socketio: 'socket.io 4 (Node ' + process.versions.node + ' baseline)', poll: 'polling every 5 s' };
+const NAMES: Record<string, string> = { sse: 'tillstream SSE (Bun)', socketio: 'socket.io 4 (Node ' + Bun.spawnSync(['node', '--version']).stdout.toString().trim() + ', baseline)', poll: 'polling every 5 s' };
 console.log(`\nFan-out: ${EVENTS} events per run, one tenant, light clients on 127.0.0.1; ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GB, Bun ${Bun.version}.\n`);
 console.log('| server | subscribers | p50 ms | p99 ms | max ms | delivered | server RSS per connection | DB queries/s while idle (total; per page) |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
