@@ -101,6 +101,9 @@ describe('admin pages in a browser', () => {
     t.hub.stop();
     await page.locator('#live[data-state="reconnecting"]').waitFor({ timeout: 3000 });
     expect((await page.locator('#live').textContent())!.replace(/\s+/g, ' ').trim()).toBe('○ Reconnecting…');
+    // Reconnects keep failing: the indicator says Offline.
+    await page.locator('#live[data-state="offline"]').waitFor({ timeout: 8000 });
+    expect((await page.locator('#live').textContent())!.replace(/\s+/g, ' ').trim()).toBe('○ Offline');
     // A change while down shows up through the polling refresh (no reload, no stream).
     await t.a.post(`/api/v1/customers/${john.id}/points/add`, { points: 3, reason: 'While offline' });
     await page.getByText('While offline').waitFor({ timeout: 3000 });

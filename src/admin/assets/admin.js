@@ -36,14 +36,20 @@
   }
   window.tillstream = { refresh, setState };
 
+  // A few failed reconnects in a row means the server (or the network) is gone, not just restarting.
+  let failures = 0;
   document.addEventListener('htmx:sse:after:connection', (e) => {
-    if (e.target.id === 'live') setState('live');
+    if (e.target.id !== 'live') return;
+    failures = 0;
+    setState('live');
   });
   document.addEventListener('htmx:sse:before:connection', (e) => {
-    if (e.target.id === 'live' && e.target.dataset.state !== 'connecting') setState('reconnecting');
+    if (e.target.id === 'live' && e.target.dataset.state === 'live') setState('reconnecting');
   });
   document.addEventListener('htmx:sse:error', (e) => {
-    if (e.target.id === 'live') setState('reconnecting');
+    if (e.target.id !== 'live') return;
+    failures++;
+    setState(failures >= 3 ? 'offline' : 'reconnecting');
   });
   document.addEventListener('htmx:sse:close', (e) => {
     if (e.target.id === 'live') setState('offline');
