@@ -9,8 +9,9 @@ describe('bun run start', () => {
   test('boots on an embedded Postgres with no DATABASE_URL and prints a working demo key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tillstream-boot-'));
     chmodSync(dir, 0o755); // the embedded server runs as the postgres user and must reach DATA_DIR/pg
-    const port = 41000 + Math.floor(Math.random() * 2000);
-    const env: Record<string, string> = { ...process.env as Record<string, string>, DATA_DIR: dir, PORT: String(port), EMBEDDED_PG_PORT: String(port + 3000) };
+    // Ports below Linux's ephemeral range (32768+), where outgoing connections cannot have taken them.
+    const pgPort = 24000 + Math.floor(Math.random() * 8000);
+    const env: Record<string, string> = { ...process.env as Record<string, string>, DATA_DIR: dir, PORT: '0', EMBEDDED_PG_PORT: String(pgPort) };
     delete env.DATABASE_URL;
     const proc = Bun.spawn(['bun', 'src/main.ts'], { env, stdout: 'pipe', stderr: 'pipe' });
     let out = '';
@@ -25,6 +26,7 @@ describe('bun run start', () => {
       }
       const key = out.match(/API key \(shown once\): (tsk_\S+)/)?.[1];
       expect(key).toBeDefined();
+      const port = Number(out.match(/listening on http:\/\/localhost:(\d+)/)?.[1]);
       expect(out).toContain(`http://localhost:${port}/docs`);
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/settings`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);

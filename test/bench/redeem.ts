@@ -12,11 +12,11 @@ import { createTenant } from '../../src/tenants.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = [1, 8, 64];
-const HTTP_PORT = 38000 + Math.floor(Math.random() * 1000);
+const HTTP_PORT = 30000 + Math.floor(Math.random() * 1000);
 
 const pg = process.env.DATABASE_URL
   ? { url: process.env.DATABASE_URL, stop: async () => {} }
-  : await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'bench-')), port: 39000 + Math.floor(Math.random() * 1000), persistent: false, durable: true });
+  : await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'bench-')), port: 31000 + Math.floor(Math.random() * 1000), persistent: false, durable: true });
 const sql = connect(pg.url, 70);
 await migrate(sql);
 const slug = `bench-${Date.now().toString(36)}`;

@@ -14,7 +14,8 @@ async function boot() {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stop = async () => {};
   if (!adminUrl) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    // Below Linux's ephemeral range (32768+), so no outgoing connection can already hold it.
+    const port = 20000 + Math.floor(Math.random() * 4000);
     const pg = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'tillstream-test-')), port, persistent: false });
     adminUrl = pg.url;
     stop = pg.stop;
