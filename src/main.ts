@@ -5,7 +5,7 @@ import { createApp } from './app.ts';
 import { createTenant } from './tenants.ts';
 import { Hub } from './realtime/hub.ts';
 import { Listener } from './realtime/listener.ts';
-import { startEventRetention } from './realtime/retention.ts';
+import { startMaintenance } from './maintenance.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -39,7 +39,7 @@ try {
   process.exit(1);
 }
 hub.start();
-const stopRetention = startEventRetention(sql, { hours: config.EVENT_RETENTION_HOURS, everyMs: config.MAINTENANCE_INTERVAL_MS, log });
+const stopMaintenance = startMaintenance(sql, config, log);
 
 const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch, idleTimeout: 30 });
@@ -50,7 +50,7 @@ if (demoKey) log(`demo tenant "demo" created; its API key (shown once): ${demoKe
 
 async function shutdown() {
   log('shutting down');
-  stopRetention();
+  stopMaintenance();
   hub.stop();
   await listener.stop();
   server.stop(true);

@@ -1,12 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { runCli } from '../src/cli.ts';
-import { freshDatabase } from './support/db.ts';
-import { createApp } from '../src/app.ts';
-import { defaultConfig } from '../src/config.ts';
-import { client } from './support/app.ts';
+import { client, testApp } from './support/app.ts';
 
-const { sql, url } = await freshDatabase();
-const app = createApp({ sql, config: defaultConfig() } as any);
+// testApp's own tenants (alpha, bravo) are ignored here; the CLI makes its own.
+const { sql, url, app } = await testApp();
 
 describe('cli', () => {
   test('tenant create prints a tenant and an API key that works against the API', async () => {

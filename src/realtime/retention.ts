@@ -20,23 +20,3 @@ export async function pruneEvents(sql: Sql, hours: number): Promise<number> {
     select (select count(*) from gone)::int as deleted, (select count(*) from marked)::int as tenants`;
   return row.deleted;
 }
-
-/** The maintenance loop: prune now and every `everyMs`; returns a stop function. */
-export function startEventRetention(sql: Sql, opts: { hours: number; everyMs: number; log?: (m: string) => void }) {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const n = await pruneEvents(sql, opts.hours);
-      if (n && opts.log) opts.log(`pruned ${n} events older than ${opts.hours} h`);
-    } catch (err) {
-      console.error(`event retention failed (will retry): ${String(err)}`);
-    } finally {
-      running = false;
-    }
-  };
-  tick();
-  const timer = setInterval(tick, opts.everyMs);
-  return () => clearInterval(timer);
-}

@@ -68,7 +68,7 @@ describe('tenant isolation (I7)', () => {
   });
 
   test('no key, a wrong key or a revoked key is 401 with a problem body', async () => {
-    for (const headers of [{}, { authorization: 'Bearer tsk_nope' }, { authorization: 'Basic abc' }]) {
+    for (const headers of [{}, { authorization: 'Bearer tsk_nope' }, { authorization: 'Basic abc' }] as Record<string, string>[]) {
       const r = await t.anon.get(`/api/v1/customers/${victim.id}`, headers);
       expect(r.status).toBe(401);
       expect(r.body.code).toBe('unauthorized');

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { pruneEvents, startEventRetention } from '../../src/realtime/retention.ts';
+import { pruneEvents } from '../../src/realtime/retention.ts';
+import { startMaintenance } from '../../src/maintenance.ts';
 import { rawStream, serve, until } from './support.ts';
 
 const t = await testApp();
@@ -38,7 +39,7 @@ describe('retention', () => {
 
   test('the maintenance loop prunes on start and on every interval', async () => {
     await t.sql`update events set created_at = now() - interval '200 hours' where tenant_id = ${t.tenantA.id} and id <= 8`;
-    const stop = startEventRetention(t.sql, { hours: 168, everyMs: 50 });
+    const stop = startMaintenance(t.sql, { EVENT_RETENTION_HOURS: 168, IDEMPOTENCY_RETENTION_HOURS: 48, MAINTENANCE_INTERVAL_MS: 50 });
     try {
       const prunedThrough = async () =>
         (await t.sql`select events_pruned_through as p from tenant_counters where tenant_id = ${t.tenantA.id}`)[0].p as number;
