@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { HTTPException } from 'hono/http-exception';
 import type { AppEnv, Deps } from './deps.ts';
 import { ApiError, problem, toProblem } from './errors.ts';
 import { requireApiKey } from './auth.ts';
@@ -27,7 +26,6 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
   app.onError((err, c) => {
     const body = toProblem(err);
     if (body.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
-    if (err instanceof HTTPException && err.status === 401) c.header('WWW-Authenticate', 'Bearer');
     if (body.status === 401) c.header('WWW-Authenticate', 'Bearer');
     return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': 'application/problem+json' });
   });

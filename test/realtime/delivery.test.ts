@@ -14,10 +14,12 @@ const STREAM = `${base}/api/v1/events/stream`;
 const seqOf = async () =>
   (await t.sql`select event_seq from tenant_counters where tenant_id = ${t.tenantA.id}`)[0].event_seq as number;
 
+// Phones from a counter, not random: two random picks may collide and fail as customer_exists.
+let nextPhone = 1000;
 async function customers(n: number) {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const [{ c }] = await t.sql`select customer_enrol(${t.tenantA.id}, ${'+44730650' + String(1000 + i + Math.floor(Math.random() * 8000))}, 'W', null, 'test') as c`;
+    const [{ c }] = await t.sql`select customer_enrol(${t.tenantA.id}, ${'+44730650' + String(nextPhone++)}, 'W', null, 'test') as c`;
     ids.push(c.id);
   }
   return ids;

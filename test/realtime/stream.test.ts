@@ -17,7 +17,9 @@ const emit = (tenantId: string, type = 'test_event', data: unknown = {}) =>
 const seqOf = async (tenantId: string) =>
   (await t.sql`select event_seq from tenant_counters where tenant_id = ${tenantId}`)[0].event_seq as number;
 
-async function enrol(api = t.a, phone = '+4473065' + String(Math.floor(Math.random() * 90000) + 10000)) {
+// Phones from a counter, not random: two random picks may collide and fail as customer_exists.
+let nextPhone = 10000;
+async function enrol(api = t.a, phone = '+4473065' + String(nextPhone++)) {
   const r = await api.post('/api/v1/customers', { phone, name: 'Ada' });
   expect(r.status).toBe(201);
   return r.body;
