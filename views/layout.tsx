@@ -7,6 +7,8 @@ export type PageMeta = {
   email: string;
   role: 'owner' | 'staff';
   csrf: string;
+  /** `admin:<id>`: toasts for this admin's own actions are not shown (they only announce remote changes). */
+  actor: string;
   /** The last event id the page's data reflects (read in the same snapshot, or before it). */
   seq: number;
   path: string;
@@ -54,7 +56,7 @@ export function Layout(props: { meta: PageMeta; title: string; active: string; c
   return (
     <html lang="en">
       <Head title={props.title} />
-      <body hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': meta.csrf })} data-base={base}>
+      <body hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': meta.csrf })} data-base={base} data-actor={meta.actor}>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <div class="brand">

@@ -47,6 +47,7 @@ export function meta(c: AdminContext, seq: number): PageMeta {
   const s = c.get('session');
   return {
     tenantSlug: s.tenantSlug, tenantName: s.tenantName, email: s.email, role: s.role, csrf: s.csrf, seq,
+    actor: `admin:${s.adminId}`,
     path: new URL(c.req.url).pathname,
   };
 }

@@ -76,7 +76,7 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
 
   const html = (
     <>
-      <ToastOob text={text} seq={e.id} kind={e.type === 'new_order' ? 'order' : undefined} />
+      <ToastOob text={text} seq={e.id} actor={e.actor} kind={e.type === 'new_order' ? 'order' : undefined} />
       <Prepend target={feedId(null)}><ActivityRow a={activity} seq={e.id} fresh /></Prepend>
       <Prepend target={feedId(e.type)}><ActivityRow a={activity} seq={e.id} fresh /></Prepend>
       {specific}

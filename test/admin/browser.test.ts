@@ -87,6 +87,20 @@ describe('admin pages in a browser', () => {
     expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
     expect(await page.locator(`#redeemed-${john.id}`).innerText()).toBe(String(redeemed + 75));
     await page.screenshot({ path: `${SHOTS}/admin-customers-live.png` });
+
+    // This admin's own change (cookie-authenticated API call from the page) updates in place but is
+    // not toasted: toasts announce remote changes only.
+    const own = await page.evaluate(async (id) => {
+      const csrf = JSON.parse(document.body.getAttribute('hx-headers:inherited')!)['X-CSRF-Token'];
+      const r = await fetch(`/api/v1/customers/${id}/points/add`, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ points: 3 }),
+      });
+      return r.status;
+    }, john.id);
+    expect(own).toBe(200);
+    await page.waitForFunction(([id, v]) => document.getElementById(`pts-${id}`)?.textContent === v, [john.id, String(start - 72)] as const, { timeout: 1000 });
+    expect(await page.locator('#toasts').innerText()).not.toContain('John Doe +3');
     await page.context().close();
   }, 20_000);
 

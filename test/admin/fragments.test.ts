@@ -53,6 +53,8 @@ describe('admin fragment renderer', () => {
     expect(specs).toContain('afterbegin:#feed-all');
     expect(specs).toContain('afterbegin:#feed-loyalty_updated');
     expect(html).toContain('Points updated: John Doe \u221275');
+    // The page hides toasts whose actor is its own admin.
+    expect(html).toContain(`data-actor="${loyalty.actor}"`);
   });
 
   test('customer_created adds a row to the unfiltered customer list only', () => {

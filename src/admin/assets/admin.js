@@ -132,6 +132,9 @@
 
   // ---- After any swap: toasts, new-order cue ------------------------------------------------------
   document.addEventListener('htmx:after:swap', () => {
+    // Toasts announce remote changes: this admin's own actions already show their result in place.
+    const me = document.body.dataset.actor;
+    if (me) document.querySelectorAll('#toasts .toast').forEach((t) => { if (t.dataset.actor === me) t.remove(); });
     const toasts = document.querySelectorAll('#toasts .toast');
     toasts.forEach((t, i) => {
       if (toasts.length - i > MAX_TOASTS) { t.remove(); return; }
