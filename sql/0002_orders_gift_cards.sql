@@ -86,9 +86,9 @@ create function gift_card_activity_json(a gift_card_activity) returns jsonb lang
     'reason', a.reason, 'createdAt', iso(a.created_at))
 $$;
 
--- Lock a card by code for a spend, refusing a missing, void or expired one. A miss is 404 with
--- resource 'giftCard' so the app can count it against the caller's guessing budget.
-create function gift_card_lock_for_spend(p_tenant uuid, p_code text, p_amount integer) returns gift_cards
+-- Lock a card by code (FOR UPDATE). A miss is 404 with resource 'giftCard' so the app can count it
+-- against the caller's guessing budget.
+create function gift_card_lock(p_tenant uuid, p_code text) returns gift_cards
 language plpgsql as $$
 declare g gift_cards;
 begin
@@ -96,6 +96,15 @@ begin
   if g.id is null then
     perform raise_domain(404, 'not_found', 'Gift card not found.', jsonb_build_object('resource', 'giftCard'));
   end if;
+  return g;
+end $$;
+
+-- Lock a card by code for a spend, refusing a missing, void or expired one.
+create function gift_card_lock_for_spend(p_tenant uuid, p_code text, p_amount integer) returns gift_cards
+language plpgsql as $$
+declare g gift_cards;
+begin
+  g := gift_card_lock(p_tenant, p_code);
   if g.status = 'void' then
     perform raise_domain(409, 'gift_card_void', 'This gift card has been voided.');
   end if;
@@ -184,10 +193,7 @@ declare
   g gift_cards;
   a gift_card_activity;
 begin
-  select * into g from gift_cards where tenant_id = p_tenant and code = p_code for update;
-  if g.id is null then
-    perform raise_domain(404, 'not_found', 'Gift card not found.', jsonb_build_object('resource', 'giftCard'));
-  end if;
+  g := gift_card_lock(p_tenant, p_code);
   if g.status = 'void' then
     perform raise_domain(409, 'gift_card_void', 'This gift card is already void.');
   end if;

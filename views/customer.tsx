@@ -95,15 +95,21 @@ export function CustomerPage(p: {
         <tbody id={ledgerBodyId(c.id)} data-seq={String(p.meta.seq)}>
           {p.ledger.map((l) => <LedgerRow l={l} />)}
         </tbody>
-        {p.moreHref ? (
-          <tbody>
-            <tr class="more"><td colspan={6}>
-              <button type="button" class="btn secondary" hx-get={p.moreHref} hx-target="closest tbody" hx-swap="outerHTML">Older entries</button>
-            </td></tr>
-          </tbody>
-        ) : null}
+        <OlderEntries href={p.moreHref} />
       </table>
     </Layout>
+  );
+}
+
+/** The "Older entries" row, in its own tbody so the fragment it loads can replace it. */
+function OlderEntries(p: { href: string | null }) {
+  if (!p.href) return null;
+  return (
+    <tbody>
+      <tr class="more"><td colspan={6}>
+        <button type="button" class="btn secondary" hx-get={p.href} hx-target="closest tbody" hx-swap="outerHTML">Older entries</button>
+      </td></tr>
+    </tbody>
   );
 }
 
@@ -112,13 +118,7 @@ export function LedgerMore(p: { ledger: LedgerView[]; moreHref: string | null })
   return (
     <>
       <tbody>{p.ledger.map((l) => <LedgerRow l={l} />)}</tbody>
-      {p.moreHref ? (
-        <tbody>
-          <tr class="more"><td colspan={6}>
-            <button type="button" class="btn secondary" hx-get={p.moreHref} hx-target="closest tbody" hx-swap="outerHTML">Older entries</button>
-          </td></tr>
-        </tbody>
-      ) : null}
+      <OlderEntries href={p.moreHref} />
     </>
   );
 }
