@@ -30,6 +30,8 @@ export type Subscriber = {
   readonly types: Set<string> | null;
   readonly format: string;
   readonly sink: Sink;
+  /** Which heartbeat tick this stream belongs to (see start()). */
+  readonly slice: number;
   lastSentId: number;
   /** The tenant cursor at registration (null: the tenant's first cursor, still loading). */
   startAfter: number | null;
@@ -58,6 +60,7 @@ type TenantState = {
 };
 
 const FETCH_PAGE = 1000;
+const HEARTBEAT_SLICES = 10;
 const REPLAY_PAGE = 500;
 
 export type OpenOptions = {
@@ -86,6 +89,7 @@ export class Hub {
   private readonly tenants = new Map<string, TenantState>();
   private readonly perKey = new Map<string, number>();
   private readonly all = new Set<Subscriber>();
+  private opened = 0;
   private timers: ReturnType<typeof setInterval>[] = [];
   private readonly heartbeat = encodeText(formatComment('hb'));
   private readonly retry: Uint8Array;
@@ -107,12 +111,19 @@ export class Hub {
     return this.formats.has(name);
   }
 
-  /** Timers: one heartbeat for all streams (same bytes to each) and the revoked-key sweep. */
+  /**
+   * Timers: the heartbeat and the revoked-key sweep. Streams are split into HEARTBEAT_SLICES groups by
+   * when they opened, and each tick writes to one group, so every stream still gets a comment once per
+   * SSE_HEARTBEAT_MS but 10,000 streams never take 10,000 socket writes at once: an event committed
+   * just after a heartbeat would otherwise queue behind all of them.
+   */
   start() {
     if (this.timers.length) return;
+    let tick = 0;
     const hb = setInterval(() => {
-      for (const sub of this.all) this.write(sub, this.heartbeat);
-    }, this.config.SSE_HEARTBEAT_MS);
+      const slice = tick++ % HEARTBEAT_SLICES;
+      for (const sub of this.all) if (sub.slice === slice) this.write(sub, this.heartbeat);
+    }, Math.max(1, Math.floor(this.config.SSE_HEARTBEAT_MS / HEARTBEAT_SLICES)));
     const sweep = setInterval(() => { this.sweepRevokedKeys().catch((err) => console.error('key sweep failed', err)); }, this.config.KEY_SWEEP_MS);
     this.timers = [hb, sweep];
   }
@@ -142,7 +153,7 @@ export class Hub {
     }
     const sub: Subscriber = {
       tenantId: opts.caller.tenantId, streamKey, types: opts.types, format: opts.format, sink: opts.sink,
-      lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+      slice: this.opened++ % HEARTBEAT_SLICES, lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
       started: Promise.resolve(),
     };
     this.all.add(sub);

@@ -3,7 +3,7 @@
 // the same fan-out served by socket.io on Node, and polling GET /api/v1/events every 5 s.
 // Also database queries per second while the subscribers sit idle.
 //   bun run bench:fanout                         (embedded Postgres in a temp dir)
-//   BENCH_SIZES=100,1000 BENCH_EVENTS=20 bun run bench:fanout
+//   BENCH_SIZES=100,1000 BENCH_KINDS=sse,socketio BENCH_EVENTS=20 bun run bench:fanout
 // Everything runs on 127.0.0.1; every process is bounded by a deadline and killed at the end.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -15,7 +15,8 @@ import { createTenant } from '../../src/tenants.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const POLL_SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000').split(',').map(Number);
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 20);
+// Enough events that the p99 is not one slow event (a GC pause) out of a handful.
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 6000);
 // Idle backends report their transaction counts up to 10 s late (PGSTAT_IDLE_INTERVAL): wait that out
 // after connecting, so connection setup (one auth query per stream) is not counted as idle load.
@@ -84,7 +85,9 @@ async function run(kind: string, n: number): Promise<Row> {
   const rss0 = rssKB(server.pid);
   const polling = kind === 'poll';
   const spacing = polling ? 300 : Number(process.env.BENCH_SPACING_MS ?? 200);
-  const deadline = 30_000 + n * 3 + (polling ? 10_000 : 0);
+  // The clients give up at this deadline: connecting, the idle window, the events, and then room for
+  // the last event to arrive (a poll interval for the polling clients).
+  const deadline = 30_000 + n * 3 + 1500 + SETTLE_MS + IDLE_MS + EVENTS * spacing + (polling ? 10_000 : 0);
   const clients = Bun.spawn(['bun', 'test/bench/fanout-clients.ts', kind === 'poll' ? 'poll' : kind, String(port), String(n), apiKey, String(EVENTS), String(deadline)], {
     stdout: 'pipe', stderr: 'inherit',
   });
