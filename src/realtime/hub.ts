@@ -335,7 +335,7 @@ export class Hub {
         : resume < counters.events_pruned_through ? 'pruned' : null;
       if (reason) {
         // The client reloads its state, which then includes everything up to seq: continue after it.
-        this.write(sub, encodeFrame({ id: seq, event: 'reset', data: JSON.stringify({ reason, lastEventId: String(seq) }) }));
+        this.reset(sub, reason, seq);
         after = seq;
       } else {
         after = resume as number;
@@ -346,11 +346,24 @@ export class Hub {
     const render = this.formats.get(sub.format)!;
     const types = sub.types ? [...sub.types] : null;
     while (sub.lastSentId < start) {
-      const rows = await this.sql`select id, type, data, actor, iso(created_at) as created_at from events
-        where tenant_id = ${sub.tenantId} and id > ${sub.lastSentId} and id <= ${start}
-          ${types ? this.sql`and type = any(${types})` : this.sql``}
-        order by id limit ${REPLAY_PAGE}`;
+      // The page and the tenant's prune mark come from one statement, so one snapshot: if retention
+      // pruned past this client's position since the last page (a long replay at a slow client's pace),
+      // the rows it still needs are gone and it must reload (`reset`) rather than skip them silently.
+      const page = await this.sql`select c.events_pruned_through as pruned, e.id, e.type, e.data, e.actor,
+          iso(e.created_at) as created_at
+        from tenant_counters c left join lateral (
+          select * from events
+          where tenant_id = c.tenant_id and id > ${sub.lastSentId} and id <= ${start}
+            ${types ? this.sql`and type = any(${types})` : this.sql``}
+          order by id limit ${REPLAY_PAGE}) e on true
+        where c.tenant_id = ${sub.tenantId}`;
       if (sub.closed) return;
+      if (page[0].pruned > sub.lastSentId) {
+        this.reset(sub, 'pruned', start);
+        sub.lastSentId = start;
+        break;
+      }
+      const rows = page.filter((r) => r.id !== null);
       for (const r of rows) {
         const e = this.toEvent(state, r);
         sub.lastSentId = e.id;
@@ -375,6 +388,11 @@ export class Hub {
     sub.pending = [];
     sub.pendingBytes = 0;
     sub.live = true;
+  }
+
+  /** Tell the client to reload its state (which then includes everything up to `id`) and carry on after `id`. */
+  private reset(sub: Subscriber, reason: 'invalid' | 'future' | 'pruned', id: number) {
+    this.write(sub, encodeFrame({ id, event: 'reset', data: JSON.stringify({ reason, lastEventId: String(id) }) }));
   }
 
   /** Wait up to ~10 s for a replaying client's queue to come back under its limit. */

@@ -37,6 +37,45 @@ describe('retention', () => {
     expect((await t.a.get('/api/v1/events?after=6')).body.data.length).toBe(4);
   });
 
+  test('pruning in the middle of a slow replay gets reset, never a silent gap', async () => {
+    // 600 events of ~4 KB for B: more than one replay page (500), and far more than the 1 MB per-client
+    // queue, so a reader that stops reading holds the replay inside the first page.
+    const [{ base }] = await t.sql`select event_seq as base from tenant_counters where tenant_id = ${t.tenantB.id}`;
+    await t.sql`select emit_event(${t.tenantB.id}, 'blob', jsonb_build_object('i', g, 'blob', repeat('x', 4000)))
+      from generate_series(1, 600) g`;
+    // In process, so the response body is the hub's queue itself: not reading it is backpressure.
+    const ctrl = new AbortController();
+    const res = await t.app.fetch(new Request(`http://local/api/v1/events/stream?lastEventId=${base}`,
+      { headers: { authorization: `Bearer ${t.keyB}` }, signal: ctrl.signal }));
+    expect(res.status).toBe(200);
+    const before = t.hub.metrics.eventsReplayed;
+    let seen = -1;
+    while (seen !== t.hub.metrics.eventsReplayed) { seen = t.hub.metrics.eventsReplayed; await Bun.sleep(200); }
+    const replayed = seen - before;
+    expect(replayed).toBeGreaterThan(0);
+    expect(replayed).toBeLessThan(500); // stalled inside the first page
+
+    // Retention prunes past the end of that page while the client is not reading.
+    await t.sql`update events set created_at = now() - interval '200 hours' where tenant_id = ${t.tenantB.id} and id <= ${base + 550}`;
+    expect(await pruneEvents(t.sql, 168)).toBeGreaterThanOrEqual(550);
+    await t.sql`select emit_event(${t.tenantB.id}, 'blob', '{"i": 601}'::jsonb)`;
+
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    while (!text.includes(`id: ${base + 601}\n`)) text += dec.decode((await reader.read()).value, { stream: true });
+    ctrl.abort();
+    await reader.cancel();
+    const frames = text.split('\n\n').filter((f) => f.startsWith('id: ')).map((f) => ({
+      id: Number(f.match(/^id: (\d+)/)![1]), event: f.match(/\nevent: (\w+)/)![1], data: f.match(/\ndata: (.*)/)![1],
+    }));
+    // The first page (fetched before the prune) arrives whole, then reset instead of jumping 501 → 551.
+    expect(frames.slice(0, 500).map((f) => f.id)).toEqual(Array.from({ length: 500 }, (_, i) => base + 1 + i));
+    expect(frames[500]).toMatchObject({ id: base + 600, event: 'reset' });
+    expect(JSON.parse(frames[500].data)).toEqual({ reason: 'pruned', lastEventId: String(base + 600) });
+    expect(frames.slice(501).map((f) => f.id)).toEqual([base + 601]);
+  }, 30_000);
+
   test('the maintenance loop prunes on start and on every interval', async () => {
     await t.sql`update events set created_at = now() - interval '200 hours' where tenant_id = ${t.tenantA.id} and id <= 8`;
     const stop = startMaintenance(t.sql, { EVENT_RETENTION_HOURS: 168, IDEMPOTENCY_RETENTION_HOURS: 48, MAINTENANCE_INTERVAL_MS: 50 });
