@@ -190,8 +190,9 @@ export class Hub {
     if (reason === 'revoked') this.metrics.streamsRevoked++;
     try {
       // A slow client's queue is full: error() discards it and resets the socket now; close() would
-      // wait for the queue to drain first.
-      if (reason === 'slow' || reason === 'error') sub.sink.error(new Error(`event stream closed: ${reason}`));
+      // wait for the queue to drain first. No reason object: Bun prints any error a response body ends
+      // with, and a slow drop is routine (counted in /metrics; a replay failure is logged in open()).
+      if (reason === 'slow' || reason === 'error') sub.sink.error(undefined);
       else if (reason !== 'client') sub.sink.close();
     } catch { /* already closed by the runtime */ }
   }
