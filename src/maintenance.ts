@@ -8,16 +8,20 @@ export async function pruneIdempotencyKeys(sql: Sql, retentionHours: number): Pr
   return rows.length;
 }
 
-/** Gift card code misses only matter for a minute (the guessing throttle); keep an hour for operators. */
-export async function pruneGiftCardMisses(sql: Sql): Promise<number> {
-  const rows = await sql`delete from gift_card_misses where at < now() - interval '1 hour' returning 1`;
-  return rows.length;
+/**
+ * The guessing throttles (gift card code misses: a minute; failed sign-ins: 15 minutes) only look back
+ * a short window; keep an hour for operators, then forget.
+ */
+export async function pruneThrottles(sql: Sql): Promise<number> {
+  const misses = await sql`delete from gift_card_misses where at < now() - interval '1 hour' returning 1`;
+  const signIns = await sql`delete from admin_sign_in_failures where at < now() - interval '1 hour' returning 1`;
+  return misses.length + signIns.length;
 }
 
 type Settings = Pick<Config, 'EVENT_RETENTION_HOURS' | 'IDEMPOTENCY_RETENTION_HOURS' | 'MAINTENANCE_INTERVAL_MS'>;
 
 /**
- * The one maintenance loop: prunes the outbox, idempotency keys and gift card misses now and every
+ * The one maintenance loop: prunes the outbox, idempotency keys and the throttles' records now and every
  * MAINTENANCE_INTERVAL_MS. A failed round is logged and retried next time, never fatal.
  * Returns a stop function.
  */
@@ -29,7 +33,7 @@ export function startMaintenance(sql: Sql, config: Settings, log: (m: string) =>
     try {
       const events = await pruneEvents(sql, config.EVENT_RETENTION_HOURS);
       const keys = await pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS);
-      await pruneGiftCardMisses(sql);
+      await pruneThrottles(sql);
       if (events || keys) log(`pruned ${events} events and ${keys} idempotency keys`);
     } catch (err) {
       console.error(`[tillstream] maintenance failed (will retry): ${String(err)}`);

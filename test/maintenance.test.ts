@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { pruneGiftCardMisses, pruneIdempotencyKeys } from '../src/maintenance.ts';
+import { pruneIdempotencyKeys, pruneThrottles } from '../src/maintenance.ts';
 import { testApp } from './support/app.ts';
 
 const t = await testApp();
@@ -15,9 +15,12 @@ describe('maintenance', () => {
     expect(young.headers.get('idempotent-replayed')).toBe('true');
   });
 
-  test('gift card misses older than an hour are deleted, recent ones still count for the throttle', async () => {
+  test('gift card misses and failed sign-ins older than an hour are deleted, recent ones still count', async () => {
     await t.sql`insert into gift_card_misses (actor, at) values ('key:old', now() - interval '2 hours'), ('key:new', now())`;
-    expect(await pruneGiftCardMisses(t.sql)).toBe(1);
+    await t.sql`insert into admin_sign_in_failures (tenant_id, email, at)
+      values (${t.tenantA.id}, 'old@alpha.test', now() - interval '2 hours'), (${t.tenantA.id}, 'new@alpha.test', now())`;
+    expect(await pruneThrottles(t.sql)).toBe(2);
     expect((await t.sql`select actor from gift_card_misses`).map((r) => r.actor)).toEqual(['key:new']);
+    expect((await t.sql`select email from admin_sign_in_failures`).map((r) => r.email)).toEqual(['new@alpha.test']);
   });
 });

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import { ApiError, toProblem } from '../errors.ts';
 import { tenantBySlug } from '../tenants.ts';
 import { LoginPage, MessagePage } from '../../views/login.tsx';
+import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from './signInThrottle.ts';
 import { assetRoutes } from './assets.ts';
 import { type AdminEnv, fragment, page } from './context.ts';
 import { csrfOk, crossSite, isSafeMethod } from './csrf.ts';
@@ -101,12 +102,21 @@ export function adminApp(deps: Deps) {
     if (crossSite(c) || !sameSecret(presented, expected)) {
       throw new ApiError(403, 'csrf_failed', 'The sign-in form expired or came from another site. Reload it and try again.');
     }
+    c.header('Cache-Control', 'no-store');
+    const retryAfter = email ? await signInRetryAfter(sql, t.id, email) : null;
+    if (retryAfter !== null) {
+      c.header('Retry-After', String(retryAfter));
+      const minutes = Math.ceil(retryAfter / 60);
+      return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
+        error={`Too many failed sign-ins for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
+    }
     const adminId = email && password ? await verifyAdmin(sql, t.id, email, password) : null;
     if (!adminId) {
-      c.header('Cache-Control', 'no-store');
+      if (email) await recordSignInFailure(sql, t.id, email);
       return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
         error="That email and password do not match an admin of this restaurant." />, 401);
     }
+    await clearSignInFailures(sql, t.id, email);
     // A fresh token on every sign-in: a cookie planted before sign-in is never promoted.
     await destroySession(sql, getCookie(c, SESSION_COOKIE));
     const token = await createSession(sql, adminId, t.id);

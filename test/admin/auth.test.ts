@@ -67,6 +67,45 @@ describe('sign-in', () => {
     expect(cookieOf(res, 'ts_session')).toBeNull();
   });
 
+  test('after 10 failed sign-ins an email is locked for 15 minutes, right password or not; other emails are not', async () => {
+    await createAdmin(t.sql, t.tenantA.id, 'cashier@alpha.test', 'right password');
+    await createAdmin(t.sql, t.tenantA.id, 'manager@alpha.test', 'other password');
+    await createAdmin(t.sql, t.tenantB.id, 'cashier@alpha.test', 'bravo password');
+    const attempt = async (email: string, password: string, slug = 'alpha') => {
+      const { token, cookie } = await loginForm(slug);
+      return t.app.request(`/${slug}/admin/login`, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ email, password, _csrf: token }),
+      });
+    };
+    // A success clears earlier failures: 9 wrong, 1 right, then 9 more wrong are still allowed.
+    for (let i = 0; i < 9; i++) expect((await attempt('cashier@alpha.test', `guess ${i}`)).status).toBe(401);
+    expect((await attempt('cashier@alpha.test', 'right password')).status).toBe(303);
+    for (let i = 0; i < 10; i++) expect((await attempt('Cashier@alpha.test', `guess ${i}`)).status).toBe(401);
+
+    const locked = await attempt('cashier@alpha.test', 'right password');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
+    expect(await locked.text()).toContain('Too many failed sign-ins for this email. Try again in 15 minutes.');
+    expect(cookieOf(locked, 'ts_session')).toBeNull();
+    // Locked attempts are not failures of their own: the lock does not extend itself.
+    const [{ n }] = await t.sql`select count(*)::int as n from admin_sign_in_failures where email = 'cashier@alpha.test'`;
+    expect(n).toBe(10);
+    // Another email of the same restaurant, and the same email at another restaurant, sign in as usual.
+    expect((await attempt('manager@alpha.test', 'other password')).status).toBe(303);
+    expect((await attempt('cashier@alpha.test', 'bravo password', 'bravo')).status).toBe(303);
+    // Unknown emails lock the same way, so the answer never tells which emails exist.
+    for (let i = 0; i < 10; i++) expect((await attempt('nobody@alpha.test', 'x')).status).toBe(401);
+    expect((await attempt('nobody@alpha.test', 'x')).status).toBe(429);
+
+    // Once the failures are older than the window, the right password works again and clears them.
+    await t.sql`update admin_sign_in_failures set at = at - interval '15 minutes 1 second' where email = 'cashier@alpha.test'`;
+    expect((await attempt('cashier@alpha.test', 'right password')).status).toBe(303);
+    const [{ left }] = await t.sql`select count(*)::int as left from admin_sign_in_failures where email = 'cashier@alpha.test'`;
+    expect(left).toBe(0);
+  });
+
   test('COOKIE_SECURE marks the session cookie Secure', async () => {
     await createAdmin(secure.sql, secure.tenantA.id, 'o@a.test', 'password1');
     const form = await secure.app.request('/alpha/admin/login');
