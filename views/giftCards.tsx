@@ -14,7 +14,56 @@ export type GiftCardView = {
   createdAt: string;
 };
 
-export type RecentCard = { maskedCode: string; status: string; initialCents: number; balanceCents: number; purchasedBy: string; createdAt: string };
+export type RecentCard = { id: string; maskedCode: string; status: string; initialCents: number; balanceCents: number; purchasedBy: string; createdAt: string };
+
+// A card's balance and status appear in two places (the open card panel and the recently issued
+// list), each an element with a stable id and data-seq, so a gift card event replaces them in place
+// and the page script refuses an older value over a newer one.
+export const recentCardsId = 'recent-cards';
+const ids = (where: 'panel' | 'recent', giftCardId: string) => ({
+  balance: `gc-${where}-bal-${giftCardId}`, status: `gc-${where}-status-${giftCardId}`, actions: `gc-${where}-actions-${giftCardId}`,
+});
+
+type CardState = { giftCardId: string; balanceCents: number; status: string; seq: number; currency: string; oob?: boolean; flash?: boolean };
+
+function CardBalance(p: CardState & { id: string; cls?: string }) {
+  return (
+    <span id={p.id} class={[p.cls, p.flash && 'flash'].filter(Boolean).join(' ') || undefined} data-seq={String(p.seq)} hx-swap-oob={p.oob ? 'true' : undefined}>
+      {money(p.balanceCents, p.currency)}
+    </span>
+  );
+}
+
+function CardStatus(p: CardState & { id: string }) {
+  return <span id={p.id} class={`tag gc-${p.status}`} data-seq={String(p.seq)} hx-swap-oob={p.oob ? 'true' : undefined}>{p.status}</span>;
+}
+
+/** What a gift_card_redeemed / gift_card_updated event changes on the gift cards page. */
+export function CardChangeOob(p: Omit<CardState, 'oob' | 'flash'>) {
+  const panel = ids('panel', p.giftCardId);
+  const recent = ids('recent', p.giftCardId);
+  return (
+    <>
+      <CardBalance {...p} id={panel.balance} cls="pts" oob flash />
+      <CardStatus {...p} id={panel.status} oob />
+      {p.status === 'active' ? null : <div id={panel.actions} data-seq={String(p.seq)} hx-swap-oob="true"></div>}
+      <CardBalance {...p} id={recent.balance} oob flash />
+      <CardStatus {...p} id={recent.status} oob />
+    </>
+  );
+}
+
+export function RecentCardRow(p: { g: RecentCard; currency: string; seq: number; fresh?: boolean }) {
+  const { g } = p;
+  const at = ids('recent', g.id);
+  const state = { giftCardId: g.id, balanceCents: g.balanceCents, status: g.status, seq: p.seq, currency: p.currency };
+  return (
+    <tr id={`gc-row-${g.id}`} class={p.fresh ? 'flash' : undefined} data-seq={String(p.seq)}>
+      <td class="mono">{g.maskedCode}</td><td>{g.purchasedBy}</td><td class="right">{money(g.initialCents, p.currency)}</td>
+      <td class="right"><CardBalance {...state} id={at.balance} /></td><td><CardStatus {...state} id={at.status} /></td>
+    </tr>
+  );
+}
 
 export function IssueForm(p: { base: string; currency: string; state?: FormState; issued?: GiftCardView }) {
   const s = p.state ?? {};
@@ -44,7 +93,7 @@ export function IssueForm(p: { base: string; currency: string; state?: FormState
 }
 
 /** A card found by its code, with redeem and void; re-rendered after each action. */
-export function CardPanel(p: { base: string; currency: string; card: GiftCardView | null; code?: string; state?: FormState }) {
+export function CardPanel(p: { base: string; currency: string; card: GiftCardView | null; seq?: number; state?: FormState }) {
   const s = p.state ?? {};
   if (!p.card) {
     return (
@@ -55,6 +104,8 @@ export function CardPanel(p: { base: string; currency: string; card: GiftCardVie
   }
   const g = p.card;
   const active = g.status === 'active';
+  const at = ids('panel', g.id);
+  const state = { giftCardId: g.id, balanceCents: g.balanceCents, status: g.status, seq: p.seq ?? 0, currency: p.currency };
   return (
     <section id="card-panel" class="card stack" aria-live="polite" aria-label={`Gift card ${g.code}`}>
       <div class="pos-head">
@@ -62,14 +113,14 @@ export function CardPanel(p: { base: string; currency: string; card: GiftCardVie
           <div class="code">{g.code}</div>
           <div class="muted">Bought by {g.purchasedBy}{g.recipientName ? ` for ${g.recipientName}` : ''} · {when(g.createdAt)}</div>
         </div>
-        <div class="pos-balance"><span class="muted">Balance</span><span class="pts">{money(g.balanceCents, p.currency)}</span></div>
+        <div class="pos-balance"><span class="muted">Balance</span><CardBalance {...state} id={at.balance} cls="pts" /></div>
       </div>
-      <p>Status: <span class={`tag gc-${g.status}`}>{g.status}</span> · issued for {money(g.initialCents, p.currency)}
+      <p>Status: <CardStatus {...state} id={at.status} /> · issued for {money(g.initialCents, p.currency)}
         {g.expiresAt ? ` · expires ${when(g.expiresAt)}` : ''}</p>
       {s.message ? <p class="ok" role="status">{s.message}</p> : null}
       <FieldError state={s} name="form" />
       {active ? (
-        <div class="row wrap">
+        <div class="row wrap" id={at.actions} data-seq={String(state.seq)}>
           <form class="row" hx-post={`${p.base}/gift-cards/redeem`} hx-target="#card-panel" hx-swap="outerHTML" hx-disable="find button">
             <input type="hidden" name="code" value={g.code} />
             <label for="gc-redeem" class="sr-only">Amount to redeem</label>
@@ -90,6 +141,7 @@ export function CardPanel(p: { base: string; currency: string; card: GiftCardVie
 }
 
 export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: RecentCard[] }) {
+  const seq = p.meta.seq;
   const base = adminBase(p.meta.tenantSlug);
   return (
     <Layout meta={p.meta} title="Gift cards" active="gift-cards">
@@ -108,11 +160,8 @@ export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: Rec
             <caption class="sr-only">Recently issued gift cards (codes masked)</caption>
             <thead><tr><th scope="col">Code</th><th scope="col">Bought by</th><th scope="col" class="right">Issued</th>
               <th scope="col" class="right">Balance</th><th scope="col">Status</th></tr></thead>
-            <tbody>
-              {p.recent.map((g) => (
-                <tr><td class="mono">{g.maskedCode}</td><td>{g.purchasedBy}</td><td class="right">{money(g.initialCents, p.currency)}</td>
-                  <td class="right">{money(g.balanceCents, p.currency)}</td><td><span class={`tag gc-${g.status}`}>{g.status}</span></td></tr>
-              ))}
+            <tbody id={recentCardsId} data-seq={String(seq)}>
+              {p.recent.map((g) => <RecentCardRow g={g} currency={p.currency} seq={seq} />)}
             </tbody>
           </table>
           {p.recent.length === 0 ? <p class="empty">No gift cards issued yet.</p> : null}

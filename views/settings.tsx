@@ -30,10 +30,20 @@ export function settingsValues(s: SettingsView): Record<string, string> {
   };
 }
 
-export function SettingsForm(p: { base: string; state: FormState }) {
+/**
+ * The settings form, stamped with the event id its values reflect. A settings_updated event sends it
+ * out of band (oob) so an open page shows another owner's change; the page script keeps half-typed
+ * edits (data-keep-edits) and shows the stale notice instead of overwriting them.
+ */
+export function SettingsForm(p: { base: string; state: FormState; seq: number; oob?: boolean }) {
   const s = p.state;
   return (
-    <form id="settings-form" class="card stack" hx-post={`${p.base}/settings`} hx-target="this" hx-swap="outerHTML">
+    <form id="settings-form" class="card stack" hx-post={`${p.base}/settings`} hx-target="this" hx-swap="outerHTML"
+      data-seq={String(p.seq)} data-keep-edits data-dirty={s.errors ? '1' : undefined} hx-swap-oob={p.oob ? 'true' : undefined}>
+      <p class="notice" role="status" data-stale-notice hidden>
+        Someone else changed these settings while you were editing. Saving keeps your values;{' '}
+        <a href={`${p.base}/settings`}>reload</a> to see theirs.
+      </p>
       {s.message ? <p class="ok" role="status">{s.message}</p> : null}
       <FieldError state={s} name="form" />
       <Field name="name" label="Restaurant name" hint="Shown on these pages" state={s} />
@@ -50,7 +60,7 @@ export function SettingsForm(p: { base: string; state: FormState }) {
 export function SettingsPage(p: { meta: PageMeta; settings: SettingsView }) {
   return (
     <Layout meta={p.meta} title="Settings" active="settings">
-      <SettingsForm base={adminBase(p.meta.tenantSlug)} state={{ values: settingsValues(p.settings) }} />
+      <SettingsForm base={adminBase(p.meta.tenantSlug)} state={{ values: settingsValues(p.settings) }} seq={p.meta.seq} />
     </Layout>
   );
 }

@@ -2,6 +2,8 @@ import { ActivityRow, feedId } from '../../views/activity.tsx';
 import { NumbersOob } from '../../views/balance.tsx';
 import { LedgerRow, ledgerBodyId } from '../../views/customer.tsx';
 import { CustomerRow } from '../../views/customers.tsx';
+import { CardChangeOob, RecentCardRow, recentCardsId } from '../../views/giftCards.tsx';
+import { SettingsForm, settingsValues } from '../../views/settings.tsx';
 import { describe } from '../../views/describe.ts';
 import { adminBase } from '../../views/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
@@ -71,6 +73,23 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
     }
     case 'new_order':
       if (d.orderId) specific = <OrderCardOob seq={e.id} base={base} currency={ctx.currency(e.tenantId)} order={d} />;
+      break;
+    case 'gift_card_purchased':
+      specific = (
+        <Prepend target={recentCardsId}>
+          <RecentCardRow fresh seq={e.id} currency={ctx.currency(e.tenantId)} g={{
+            id: d.giftCardId, maskedCode: d.maskedCode, status: 'active', initialCents: d.initialCents,
+            balanceCents: d.balanceCents, purchasedBy: d.purchasedBy, createdAt: e.createdAt,
+          }} />
+        </Prepend>
+      );
+      break;
+    case 'gift_card_redeemed':
+    case 'gift_card_updated':
+      specific = <CardChangeOob giftCardId={d.giftCardId} balanceCents={d.balanceCents} status={d.status} seq={e.id} currency={ctx.currency(e.tenantId)} />;
+      break;
+    case 'settings_updated':
+      specific = <SettingsForm oob base={base} seq={e.id} state={{ values: settingsValues(d), message: `Settings changed by ${actor}.` }} />;
       break;
   }
 

@@ -76,7 +76,7 @@ export function orderPages(deps: Deps) {
   app.get('/gift-cards', async (c) => {
     const s = c.get('session');
     const { seq, data } = await snapshot(sql, s.tenantId, async (tx) => {
-      const rows = await tx`select gift_card_masked(g) as "maskedCode", gift_card_status(g) as status, g.initial_cents as "initialCents",
+      const rows = await tx`select g.id, gift_card_masked(g) as "maskedCode", gift_card_status(g) as status, g.initial_cents as "initialCents",
           g.balance_cents as "balanceCents", g.purchased_by as "purchasedBy", iso(g.created_at) as "createdAt"
         from gift_cards g where g.tenant_id = ${s.tenantId} order by g.seq desc limit 20`;
       return rows as unknown as RecentCard[];
@@ -120,16 +120,20 @@ export function orderPages(deps: Deps) {
       return fragment(c, <CardPanel base={base} currency={s.currency} card={null} state={{ errors: { code: p.detail } }} />);
     }
   };
+  /** The card as of event `seq`, so later gift card events update the panel and older ones cannot. */
   const cardByCode = async (tenantId: string, code: string) => {
-    const [row] = await sql`select gift_card_json(g) as card from gift_cards g where tenant_id = ${tenantId} and code = ${code}`;
-    if (!row) throw new ApiError(404, 'not_found', 'No gift card has that code.', { resource: 'giftCard' });
-    return row.card as GiftCardView;
+    const { seq, data: card } = await snapshot(sql, tenantId, async (tx) => {
+      const [row] = await tx`select gift_card_json(g) as card from gift_cards g where tenant_id = ${tenantId} and code = ${code}`;
+      return row?.card as GiftCardView | undefined;
+    });
+    if (!card) throw new ApiError(404, 'not_found', 'No gift card has that code.', { resource: 'giftCard' });
+    return { card, seq };
   };
 
   app.get('/gift-cards/lookup', (c) => {
     const s = c.get('session');
     return withCard(c, c.req.query('code') ?? '', async (code) =>
-      fragment(c, <CardPanel base={adminBase(s.tenantSlug)} currency={s.currency} card={await cardByCode(s.tenantId, code)} />));
+      fragment(c, <CardPanel base={adminBase(s.tenantSlug)} currency={s.currency} {...await cardByCode(s.tenantId, code)} />));
   });
 
   const cardAction = (kind: 'redeem' | 'void') => async (c: Context<AdminEnv>) => {
@@ -138,12 +142,12 @@ export function orderPages(deps: Deps) {
     const base = adminBase(s.tenantSlug);
     const f = await formFields(c);
     return withCard(c, f.code ?? '', async (code) => {
-      const card = await cardByCode(s.tenantId, code);
+      const { card, seq } = await cardByCode(s.tenantId, code);
       let state: FormState;
       if (kind === 'redeem') {
         const cents = parseMoney(f.amount);
         if (!cents) {
-          return fragment(c, <CardPanel base={base} currency={s.currency} card={card} state={{ values: f, errors: { amount: 'Enter an amount such as 5.00.' } }} />, 422);
+          return fragment(c, <CardPanel base={base} currency={s.currency} card={card} seq={seq} state={{ values: f, errors: { amount: 'Enter an amount such as 5.00.' } }} />, 422);
         }
         try {
           await sql`select gift_card_redeem(${s.tenantId}, ${code}, ${cents}, ${null}, ${actor})`;
@@ -157,7 +161,7 @@ export function orderPages(deps: Deps) {
         await sql`select gift_card_void(${s.tenantId}, ${code}, ${'Voided from the back office'}, ${actor})`;
         state = { message: 'Card voided.' };
       }
-      return fragment(c, <CardPanel base={base} currency={s.currency} card={await cardByCode(s.tenantId, code)} state={state} />,
+      return fragment(c, <CardPanel base={base} currency={s.currency} {...await cardByCode(s.tenantId, code)} state={state} />,
         state.errors ? 409 : 200);
     });
   };

@@ -108,18 +108,20 @@ export function ownerPages(deps: Deps) {
     const base = adminBase(c.get('session').tenantSlug);
     const f = await formFields(c);
     const parsed = settingsPatch(f);
-    if ('errors' in parsed) return fragment(c, <SettingsForm base={base} state={{ values: f, errors: parsed.errors }} />, 422);
+    // A refused form keeps what was typed (it renders as edited, so a live update does not overwrite it).
+    if ('errors' in parsed) return fragment(c, <SettingsForm base={base} state={{ values: f, errors: parsed.errors }} seq={0} />, 422);
     try {
       // The same SQL function as PATCH /api/v1/settings: it writes and emits settings_updated.
-      const { data } = await change(sql, tenantId, async (tx) => {
+      const { seq, data } = await change(sql, tenantId, async (tx) => {
         const [{ s }] = await tx`select settings_update(${tenantId}, ${tx.json(parsed.patch as never)}, ${actor}) as s`;
         return s as SettingsView;
       });
-      return fragment(c, <SettingsForm base={base} state={{ values: settingsValues(data), message: 'Settings saved.' }} />);
+      // Stamped with its own event's id: when that event arrives on this page it is not applied twice.
+      return fragment(c, <SettingsForm base={base} state={{ values: settingsValues(data), message: 'Settings saved.' }} seq={seq} />);
     } catch (err) {
       const p = toProblem(err);
       if (p.status >= 500) throw err;
-      return fragment(c, <SettingsForm base={base} state={{ values: f, errors: { form: p.detail } }} />, 422);
+      return fragment(c, <SettingsForm base={base} state={{ values: f, errors: { form: p.detail } }} seq={0} />, 422);
     }
   });
 

@@ -170,6 +170,53 @@ describe('admin pages in a browser', () => {
     await page.context().close();
   }, 20_000);
 
+  test('gift cards sold, redeemed and voided elsewhere show on the open gift cards page without reload', async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/gift-cards`);
+    await live(page);
+    await page.evaluate(() => { (window as any).__sameDocument = true; });
+    // Sold at a till: the new card heads the recently issued list (masked) at once.
+    const sold = await t.a.post('/api/v1/gift-cards', { amountCents: 2500, purchasedBy: 'Till 2 buyer' });
+    expect(sold.status).toBe(201);
+    const row = page.locator(`#recent-cards tr#gc-row-${sold.body.id}`);
+    await row.waitFor({ timeout: 1000 });
+    expect(await row.innerText()).toContain('Till 2 buyer');
+    expect(await row.innerText()).not.toContain(sold.body.code); // full codes never travel on the stream
+    // Open the card in the panel, then spend from it through the API: panel and list both follow.
+    await page.getByLabel('Gift card code').fill(sold.body.code);
+    await page.getByRole('button', { name: 'Check balance' }).click();
+    await page.locator(`#gc-panel-bal-${sold.body.id}`).waitFor();
+    expect((await t.a.post(`/api/v1/gift-cards/${sold.body.code}/redeem`, { amountCents: 700 })).status).toBe(200);
+    for (const id of [`gc-panel-bal-${sold.body.id}`, `gc-recent-bal-${sold.body.id}`]) {
+      await page.waitForFunction(([el, text]) => document.getElementById(el)?.textContent?.includes(text), [id, '18.00'] as const, { timeout: 1000 });
+    }
+    // Voided elsewhere: the status changes and the panel no longer offers redeem or void.
+    expect((await t.a.post(`/api/v1/gift-cards/${sold.body.code}/void`, { reason: 'Lost' })).status).toBe(200);
+    await page.waitForFunction((id) => document.getElementById(`gc-panel-status-${id}`)?.textContent === 'void', sold.body.id, { timeout: 1000 });
+    expect(await page.locator(`#gc-recent-status-${sold.body.id}`).innerText()).toBe('void');
+    expect(await page.locator('#card-panel').getByRole('button', { name: 'Redeem' }).count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    await page.context().close();
+  }, 20_000);
+
+  test("another owner's settings change shows on an open settings form, but never over half-typed edits", async () => {
+    const page = await signedIn('owner@alpha.test', 'correct horse');
+    await page.goto(`${origin}/alpha/admin/settings`);
+    await live(page);
+    expect((await t.a.patch('/api/v1/settings', { earnPointsPerUnit: 2 })).status).toBe(200);
+    await page.waitForFunction(() => (document.getElementById('set-earnPointsPerUnit') as HTMLInputElement)?.value === '2', null, { timeout: 1000 });
+    expect(await page.locator('#settings-form').innerText()).toContain('Settings changed by');
+    // Now this owner is typing: a second remote change keeps the typing and says so.
+    await page.locator('#set-pointValueCents').fill('7');
+    expect((await t.a.patch('/api/v1/settings', { earnPointsPerUnit: 3 })).status).toBe(200);
+    await page.locator('#settings-form [data-stale-notice]').waitFor({ state: 'visible', timeout: 1000 });
+    expect(await page.locator('#set-pointValueCents').inputValue()).toBe('7');
+    expect(await page.locator('#set-earnPointsPerUnit').inputValue()).toBe('2');
+    await page.screenshot({ path: `${SHOTS}/admin-settings-stale.png` });
+    expect((await t.a.patch('/api/v1/settings', { earnPointsPerUnit: 1 })).status).toBe(200);
+    await page.context().close();
+  }, 20_000);
+
   test('the POS terminal looks up a phone and shows insufficient points plainly', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
     await page.goto(`${origin}/alpha/admin/pos`);

@@ -101,6 +101,47 @@ describe('admin fragment renderer', () => {
     expect(html).toMatch(/<hx-partial hx-target="#ledger-c-1" hx-swap="afterbegin"><tr /);
   });
 
+  test('gift_card_purchased heads the recently issued list with the masked code, stamped with the event id', () => {
+    const html = renderAdminFragment(event('gift_card_purchased', {
+      giftCardId: 'g-1', maskedCode: 'GC-****-****-****-7K3Q', initialCents: 2500, balanceCents: 2500, purchasedBy: 'Mum',
+      recipientName: null, recipientEmail: null, expiresAt: null, activityId: 'a-1',
+    }, 50), ctx);
+    const recent = pieces(html).find((p) => p.spec === 'afterbegin:#recent-cards');
+    expect(recent?.attrs).toContain('id="gc-row-g-1"');
+    expect(recent?.attrs).toContain('data-seq="50"');
+    expect(html).toContain('GC-****-****-****-7K3Q');
+    expect(html).toContain('<span id="gc-recent-bal-g-1" data-seq="50">£25.00</span>');
+  });
+
+  test('gift_card_redeemed replaces the balance and status in the open panel and the list', () => {
+    const change = { giftCardId: 'g-1', maskedCode: 'GC-****-****-****-7K3Q', status: 'active', amountCents: -700, balanceCents: 1800, orderId: null, activityId: 'a-2' };
+    const specs = pieces(renderAdminFragment(event('gift_card_redeemed', { ...change, activityType: 'redeem' }, 51), ctx));
+    for (const id of ['gc-panel-bal-g-1', 'gc-panel-status-g-1', 'gc-recent-bal-g-1', 'gc-recent-status-g-1']) {
+      const piece = specs.find((p) => p.attrs.includes(`id="${id}"`));
+      expect(piece?.spec).toBe('true');
+      expect(piece?.attrs).toContain('data-seq="51"');
+    }
+    // Still active: the panel keeps its redeem and void buttons.
+    expect(specs.some((p) => p.attrs.includes('gc-panel-actions-g-1'))).toBe(false);
+    // Voided: the panel's actions are emptied.
+    const voided = renderAdminFragment(event('gift_card_updated', { ...change, status: 'void', amountCents: -1800, balanceCents: 0, activityType: 'void' }, 52), ctx);
+    expect(voided).toContain('<div id="gc-panel-actions-g-1" data-seq="52" hx-swap-oob="true"></div>');
+    expect(voided).toContain('>void</span>');
+  });
+
+  test('settings_updated sends the settings form with the new values, who changed them, and the event id', () => {
+    const html = renderAdminFragment(event('settings_updated', {
+      slug: 'alpha', name: 'Alpha Diner', currency: 'GBP', defaultCountry: 'GB', earnPointsPerUnit: 2, earnMinOrderCents: 500, pointValueCents: 1,
+    }, 53), ctx);
+    const form = pieces(html).find((p) => p.attrs.includes('id="settings-form"'));
+    expect(form?.spec).toBe('true');
+    expect(form?.attrs).toContain('data-seq="53"');
+    expect(form?.attrs).toContain('data-keep-edits');
+    expect(html).toMatch(/id="set-earnPointsPerUnit"[^>]*value="2"/);
+    expect(html).toMatch(/id="set-earnMinOrderCents"[^>]*value="5.00"/);
+    expect(html).toContain('Settings changed by ana@diner.test.');
+  });
+
   test('the same event renders the same bytes every time (rendered once, sent to everyone)', () => {
     expect(renderAdminFragment(loyalty, ctx)).toBe(renderAdminFragment(loyalty, ctx));
   });

@@ -124,6 +124,11 @@
       const have = Number(target.dataset.seq);
       if (Number.isFinite(have) && have >= seq) {
         tasks.splice(i, 1);
+      } else if (target.hasAttribute('data-keep-edits') && target.dataset.dirty) {
+        // Someone else's newer values for a form this admin is editing: keep the edits, say so.
+        tasks.splice(i, 1);
+        const notice = target.querySelector('[data-stale-notice]');
+        if (notice) notice.hidden = false;
       } else if (!String(t.swapSpec && t.swapSpec.style).startsWith('outer')) {
         target.dataset.seq = String(seq); // a container that gains a row now reflects this event
       }
@@ -215,6 +220,10 @@
   document.addEventListener('change', (e) => {
     const el = e.target;
     if (el instanceof HTMLSelectElement && el.hasAttribute('data-autosubmit')) el.form && el.form.submit();
+  });
+  document.addEventListener('input', (e) => {
+    const form = e.target instanceof Element ? e.target.closest('form[data-keep-edits]') : null;
+    if (form) form.dataset.dirty = '1';
   });
   document.addEventListener('focusin', (e) => {
     const el = e.target;
