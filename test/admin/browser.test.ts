@@ -52,6 +52,14 @@ async function signedIn(email: string, password: string, slug = 'alpha'): Promis
 
 const live = (page: Page) => page.locator('#live[data-state="live"]').waitFor({ timeout: 5000 });
 
+/** An owner's page at /alpha/admin/<path>, its stream already live. */
+async function ownerLivePage(path: string): Promise<Page> {
+  const page = await signedIn('owner@alpha.test', 'correct horse');
+  await page.goto(`${origin}/alpha/admin/${path}`);
+  await live(page);
+  return page;
+}
+
 describe('admin pages in a browser', () => {
   test('sign-in lands on the dashboard and the live indicator turns to ● Live', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');
@@ -70,9 +78,7 @@ describe('admin pages in a browser', () => {
   }, 20_000);
 
   test('a redemption made through the API updates the open customers page within a second, without reload, with a toast', async () => {
-    const page = await signedIn('owner@alpha.test', 'correct horse');
-    await page.goto(`${origin}/alpha/admin/customers`);
-    await live(page);
+    const page = await ownerLivePage('customers');
     await page.evaluate(() => { (window as any).__sameDocument = true; });
     const [{ points_balance: start, total_points_redeemed: redeemed }] = await t.sql`select points_balance, total_points_redeemed from customers where id = ${john.id}`;
     expect(await page.locator(`#pts-${john.id}`).innerText()).toBe(String(start));
@@ -147,9 +153,7 @@ describe('admin pages in a browser', () => {
   }, 20_000);
 
   test('a new online order appears on the open orders board at once, with the sound cue', async () => {
-    const page = await signedIn('owner@alpha.test', 'correct horse');
-    await page.goto(`${origin}/alpha/admin/orders`);
-    await live(page);
+    const page = await ownerLivePage('orders');
     await page.getByRole('button', { name: 'Test sound' }).click(); // a user gesture unlocks WebAudio
     const beepsBefore = await page.evaluate(() => (window as any).tillstreamBeeps ?? 0);
     const res = await t.a.post('/api/v1/orders', {
@@ -171,9 +175,7 @@ describe('admin pages in a browser', () => {
   }, 20_000);
 
   test('gift cards sold, redeemed and voided elsewhere show on the open gift cards page without reload', async () => {
-    const page = await signedIn('owner@alpha.test', 'correct horse');
-    await page.goto(`${origin}/alpha/admin/gift-cards`);
-    await live(page);
+    const page = await ownerLivePage('gift-cards');
     await page.evaluate(() => { (window as any).__sameDocument = true; });
     // Sold at a till: the new card heads the recently issued list (masked) at once.
     const sold = await t.a.post('/api/v1/gift-cards', { amountCents: 2500, purchasedBy: 'Till 2 buyer' });
@@ -200,9 +202,7 @@ describe('admin pages in a browser', () => {
   }, 20_000);
 
   test("another owner's settings change shows on an open settings form, but never over half-typed edits", async () => {
-    const page = await signedIn('owner@alpha.test', 'correct horse');
-    await page.goto(`${origin}/alpha/admin/settings`);
-    await live(page);
+    const page = await ownerLivePage('settings');
     expect((await t.a.patch('/api/v1/settings', { earnPointsPerUnit: 2 })).status).toBe(200);
     await page.waitForFunction(() => (document.getElementById('set-earnPointsPerUnit') as HTMLInputElement)?.value === '2', null, { timeout: 1000 });
     expect(await page.locator('#settings-form').innerText()).toContain('Settings changed by');
