@@ -31,7 +31,10 @@ export function adminApp(deps: Deps) {
   const { sql, config } = deps;
   const directory = new Directory(sql).start();
   // The stream's HTML payload: rendered once per event, the same bytes to every admin page.
-  deps.hub.registerFormat('admin', (e) => renderAdminFragment(e, directory));
+  deps.hub.registerFormat('admin', (e) => {
+    if (e.type === 'settings_updated') directory.learnCurrency(e.tenantId, e.data?.currency);
+    return renderAdminFragment(e, directory);
+  });
 
   const cookieOpts = { httpOnly: true, sameSite: 'Lax' as const, secure: config.COOKIE_SECURE, path: '/' };
   const app = new Hono<AdminEnv>();
@@ -122,7 +125,7 @@ export function adminApp(deps: Deps) {
     const token = await createSession(sql, adminId, t.id);
     setCookie(c, SESSION_COOKIE, token, { ...cookieOpts, maxAge: SESSION_HOURS * 3600 });
     deleteCookie(c, LOGIN_COOKIE, { path: `/${t.slug}/admin/login` });
-    void directory.refresh();
+    void directory.load([t.id]); // this admin's email, for the toasts of their first actions
     return c.redirect(`/${t.slug}/admin/dashboard`, 303);
   });
 
@@ -137,11 +140,14 @@ export function adminApp(deps: Deps) {
 
   // The page's one stream: every event type, as HTML fragments. The htmx SSE extension reconnects
   // with Last-Event-ID once it has seen an event; before that, the page's ?lastEventId= applies.
-  app.get(`${base}/stream`, (c) =>
-    sseResponse(c, deps.hub, {
+  app.get(`${base}/stream`, async (c) => {
+    // Names and currency for this tenant's fragments, before its first event is rendered.
+    await directory.ensure(c.get('session').tenantId);
+    return sseResponse(c, deps.hub, {
       caller: c.get('caller'), types: null, format: 'admin',
       lastEventId: c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null,
-    }));
+    });
+  });
 
   app.route(base, customerPages(deps));
   app.route(base, feedPages(deps));

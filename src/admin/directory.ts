@@ -1,40 +1,71 @@
 import type { Sql } from '../db.ts';
 import type { FragmentContext } from './fragments.tsx';
 
+/** A name not known yet fetches its tenant again at most this often (an unknown actor must not hammer). */
+const MISS_RETRY_MS = 1000;
+
 /**
  * Names the live fragments need but events do not carry: who an actor is ("admin:<id>" → their
  * email, "key:<id>" → the key's name) and each tenant's currency. The hub renders synchronously, so
- * these come from a small in-memory copy of two small tables, refreshed in the background; a name
- * not known yet renders generically and is fetched for the next event.
+ * these come from an in-memory copy, per tenant, of the tenants whose admin pages this process serves:
+ * loaded when a page of the tenant opens its stream, refreshed in the background every `everyMs`. A name not known yet
+ * renders generically and is fetched for the next event. One deployment serves many restaurants, so
+ * nothing here reads the whole of `admins` or `api_keys`.
  */
 export class Directory implements FragmentContext {
   private actors = new Map<string, string>();
   private currencies = new Map<string, string>();
-  private loading: Promise<void> | null = null;
+  private known = new Set<string>();
+  private loading = new Map<string, Promise<void>>();
+  private lastTried = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private sql: Sql, private everyMs = 30_000) {}
 
-  async refresh(): Promise<void> {
-    this.loading ??= (async () => {
-      try {
-        const admins = await this.sql`select id, email from admins`;
-        const keys = await this.sql`select id, name, prefix from api_keys`;
-        const tenants = await this.sql`select id, currency from tenants`;
-        for (const a of admins) this.actors.set(`admin:${a.id}`, a.email);
-        for (const k of keys) this.actors.set(`key:${k.id}`, `API key ${k.name} (${k.prefix}…)`);
-        for (const t of tenants) this.currencies.set(t.id, t.currency);
-      } catch {
-        // A failed refresh keeps the old names; the next miss or tick tries again.
-      } finally {
-        this.loading = null;
-      }
-    })();
-    return this.loading;
+  /** Load (or reload) these tenants' names; concurrent calls for one tenant share one load. */
+  async load(tenantIds: string[]): Promise<void> {
+    const todo = tenantIds.filter((id) => !this.loading.has(id));
+    const waits = tenantIds.map((id) => this.loading.get(id)).filter(Boolean);
+    if (todo.length) {
+      const p = (async () => {
+        try {
+          const [admins, keys, tenants] = await Promise.all([
+            this.sql`select id, email from admins where tenant_id = any(${todo}::uuid[])`,
+            this.sql`select id, name, prefix from api_keys where tenant_id = any(${todo}::uuid[])`,
+            this.sql`select id, currency from tenants where id = any(${todo}::uuid[])`,
+          ]);
+          for (const a of admins) this.actors.set(`admin:${a.id}`, a.email);
+          for (const k of keys) this.actors.set(`key:${k.id}`, `API key ${k.name} (${k.prefix}…)`);
+          for (const t of tenants) this.currencies.set(t.id, t.currency);
+          for (const id of todo) this.known.add(id);
+        } catch {
+          // A failed load keeps the old names; the next miss or tick tries again.
+        } finally {
+          for (const id of todo) this.loading.delete(id);
+        }
+      })();
+      for (const id of todo) this.loading.set(id, p);
+      waits.push(p);
+    }
+    await Promise.all(waits);
+  }
+
+  /** Load a tenant's names unless this process has them already. */
+  ensure(tenantId: string): Promise<void> {
+    return this.known.has(tenantId) ? Promise.resolve() : this.load([tenantId]);
+  }
+
+  /** A settings_updated event says the new currency before any refresh would. */
+  learnCurrency(tenantId: string, currency: unknown) {
+    if (typeof currency === 'string' && currency) this.currencies.set(tenantId, currency);
+  }
+
+  /** Every tenant this process has rendered for, in one round of queries. */
+  refresh(): Promise<void> {
+    return this.load([...this.known]);
   }
 
   start() {
-    void this.refresh();
     this.timer ??= setInterval(() => void this.refresh(), this.everyMs);
     this.timer.unref?.();
     return this;
@@ -45,19 +76,26 @@ export class Directory implements FragmentContext {
     this.timer = null;
   }
 
-  actorLabel = (actor: string | null): string => {
+  actorLabel = (actor: string | null, tenantId: string): string => {
     if (!actor) return 'system';
-    const known = this.actors.get(actor);
-    if (known) return known;
-    void this.refresh();
+    const name = this.actors.get(actor);
+    if (name) return name;
+    if (actor.startsWith('admin:') || actor.startsWith('key:')) this.missed(tenantId);
     return actorFallback(actor);
   };
 
   currency = (tenantId: string): string => {
-    const known = this.currencies.get(tenantId);
-    if (!known) void this.refresh();
-    return known ?? 'GBP';
+    const code = this.currencies.get(tenantId);
+    if (!code) this.missed(tenantId);
+    return code ?? 'GBP';
   };
+
+  private missed(tenantId: string) {
+    const now = Date.now();
+    if (now - (this.lastTried.get(tenantId) ?? 0) < MISS_RETRY_MS) return;
+    this.lastTried.set(tenantId, now);
+    void this.load([tenantId]);
+  }
 }
 
 export function actorFallback(actor: string | null): string {
