@@ -49,6 +49,7 @@ describe('retention', () => {
       { headers: { authorization: `Bearer ${t.keyB}` }, signal: ctrl.signal }));
     expect(res.status).toBe(200);
     const before = t.hub.metrics.eventsReplayed;
+    await until(() => t.hub.metrics.eventsReplayed > before, 'the replay to start');
     let seen = -1;
     while (seen !== t.hub.metrics.eventsReplayed) { seen = t.hub.metrics.eventsReplayed; await Bun.sleep(200); }
     const replayed = seen - before;
