@@ -104,7 +104,7 @@ describe('sign-in', () => {
     expect((await attempt('cashier@alpha.test', 'right password')).status).toBe(303);
     const [{ left }] = await t.sql`select count(*)::int as left from admin_sign_in_failures where email = 'cashier@alpha.test'`;
     expect(left).toBe(0);
-  });
+  }, 60_000); // 40 password hashes: ~4.5 s on a quiet 2-core machine, several times that on a busy one
 
   test('COOKIE_SECURE marks the session cookie Secure', async () => {
     await createAdmin(secure.sql, secure.tenantA.id, 'o@a.test', 'password1');

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from './support.ts';
@@ -7,7 +9,8 @@ import { createAdmin } from './support.ts';
 // End to end in a real browser: htmx 4 + its SSE extension against the real server, hub and Postgres.
 // Chromium comes from the system (apt-get install chromium); nothing here downloads a browser.
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = '/tmp';
+// Unique per run: parallel runs (or two checkouts) never overwrite each other's screenshots.
+const SHOTS = mkdtempSync(join(tmpdir(), 'tillstream-shots-'));
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');

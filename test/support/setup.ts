@@ -1,4 +1,4 @@
-import { afterAll } from 'bun:test';
+import { afterAll, setDefaultTimeout } from 'bun:test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,10 @@ import { connect, migrate } from '../../src/db.ts';
 // Preloaded once per `bun test` run: one real Postgres (embedded, or TEST_DATABASE_URL), one migrated
 // template database; each test file clones the template (see db.ts beside this file).
 const TEMPLATE = 'tillstream_template';
+
+// Bun's 5 s default is for a quiet machine; CI is a busy 2-core one. `[test] timeout` in bunfig.toml is
+// not applied by Bun 1.4.5, this is. A test expected to take seconds still names its own timeout.
+setDefaultTimeout(15_000);
 
 async function boot() {
   let adminUrl = process.env.TEST_DATABASE_URL;
