@@ -1,20 +1,20 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv, Deps } from './deps.ts';
-import { ApiError, problem, toProblem } from './errors.ts';
-import { requireApiKey } from './auth.ts';
+import type { AppEnv, Deps } from './platform/deps.ts';
+import { ApiError, problem, toProblem } from './platform/errors.ts';
+import { requireApiKey } from './identity/apiKeyCaller.ts';
 import { adminApp } from './admin/app.tsx';
-import { sessionCallerForApi } from './admin/apiSession.ts';
-import { docsRoutes } from './routes/docs.ts';
-import { customerRoutes } from './routes/customers.ts';
-import { loyaltyRoutes } from './routes/loyalty.ts';
-import { settingsRoutes } from './routes/settings.ts';
-import { orderRoutes } from './routes/orders.ts';
-import { giftCardRoutes } from './routes/giftCards.ts';
-import { reportRoutes } from './routes/reports.ts';
-import { reconciliationRoutes } from './routes/reconciliation.ts';
-import { eventRoutes } from './routes/events.ts';
-import { asyncApiRoutes } from './routes/asyncapi.ts';
+import { sessionCallerForApi } from './identity/sessionCaller.ts';
+import { docsRoutes } from './platform/docs.ts';
+import { customerRoutes } from './customers/routes.ts';
+import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
+import { settingsRoutes } from './settings/routes.ts';
+import { orderRoutes } from './orders/routes.ts';
+import { giftCardRoutes } from './giftCards/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
+import { reconciliationRoutes } from './reconciliation/routes.ts';
+import { eventRoutes } from './events/routes.ts';
+import { asyncApiRoutes } from './events/asyncapi.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -27,6 +27,8 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
     const body = toProblem(err);
     if (body.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
     if (body.status === 401) c.header('WWW-Authenticate', 'Bearer');
+    // A throttle's refusal says when to come back, in the body and as the standard header.
+    if (typeof body.retryAfterSeconds === 'number') c.header('Retry-After', String(body.retryAfterSeconds));
     return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': 'application/problem+json' });
   });
   app.notFound((c) =>

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.ts';
-import { connect, migrate, type Sql } from './db.ts';
-import { databaseUrl } from './database.ts';
-import { createTenant, tenantBySlug } from './tenants.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from './apiKeys.ts';
+import { loadConfig } from './platform/config.ts';
+import { connect, type Sql } from './platform/database.ts';
+import { migrate } from './platform/migrations.ts';
+import { databaseUrl } from './platform/databaseUrl.ts';
+import { createTenant, tenantBySlug } from './identity/tenants.ts';
+import { createApiKey, listApiKeys, revokeApiKey } from './identity/apiKeys.ts';
 
 // Bootstrap without a UI. Works against DATABASE_URL or the embedded default (start the service
 // first or not: the embedded cluster is started for the command when it is not running).

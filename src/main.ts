@@ -1,11 +1,12 @@
-import { loadConfig } from './config.ts';
-import { connect, migrate } from './db.ts';
-import { databaseUrl } from './database.ts';
+import { loadConfig } from './platform/config.ts';
+import { connect } from './platform/database.ts';
+import { migrate } from './platform/migrations.ts';
+import { databaseUrl } from './platform/databaseUrl.ts';
 import { createApp } from './app.ts';
-import { createTenant } from './tenants.ts';
+import { createTenant } from './identity/tenants.ts';
 import { Hub } from './realtime/hub.ts';
 import { Listener } from './realtime/listener.ts';
-import { startMaintenance } from './maintenance.ts';
+import { startMaintenance } from './platform/maintenance.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { pruneIdempotencyKeys, pruneThrottles } from '../src/maintenance.ts';
+import { pruneIdempotencyKeys, pruneThrottles } from '../src/platform/maintenance.ts';
 import { testApp } from './support/app.ts';
 
 const t = await testApp();

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, migrate } from '../src/db.ts';
+import { connect } from '../src/platform/database.ts';
+import { migrate } from '../src/platform/migrations.ts';
 import { withDatabase } from './support/setup.ts';
 
 const cluster = await ((globalThis as any).__tillstreamCluster as Promise<{ adminUrl: string; admin: import('postgres').Sql }>);

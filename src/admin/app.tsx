@@ -1,23 +1,28 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Deps } from '../deps.ts';
-import { ApiError, toProblem } from '../errors.ts';
-import { tenantBySlug } from '../tenants.ts';
+import type { Deps } from '../platform/deps.ts';
+import { ApiError, toProblem } from '../platform/errors.ts';
+import { tenantBySlug } from '../identity/tenants.ts';
 import { LoginPage, MessagePage } from '../../views/login.tsx';
-import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from './signInThrottle.ts';
+import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from '../identity/signInThrottle.ts';
 import { assetRoutes } from './assets.ts';
 import { type AdminEnv, fragment, page } from './context.ts';
-import { csrfOk, crossSite, isSafeMethod } from './csrf.ts';
+import { csrfOk, crossSite, isSafeMethod } from '../identity/csrf.ts';
 import { Directory } from './directory.ts';
 import { renderAdminFragment } from './fragments.tsx';
-import { customerPages } from './customerPages.tsx';
-import { feedPages } from './feedPages.tsx';
-import { ownerPages } from './ownerPages.tsx';
-import { orderPages } from './orderPages.tsx';
+import { activityPages } from './activity.tsx';
+import { customerPages } from './customers.tsx';
+import { dashboardPages } from './dashboard.tsx';
+import { giftCardPages } from './giftCards.tsx';
+import { posPages } from './pos.tsx';
+import { reconciliationPages } from './reconciliation.tsx';
+import { keyPages } from './keys.tsx';
+import { settingsPages } from './settings.tsx';
+import { orderPages } from './orders.tsx';
 import {
   SESSION_COOKIE, SESSION_HOURS, callerFromSession, createSession, destroySession, newLoginToken, sameSecret,
   sessionFromToken, verifyAdmin,
-} from './sessions.ts';
+} from '../identity/sessions.ts';
 import { sseResponse } from '../realtime/stream.ts';
 
 const LOGIN_COOKIE = 'ts_login';
@@ -46,6 +51,7 @@ export function adminApp(deps: Deps) {
   app.onError((err, c) => {
     const p = toProblem(err);
     if (p.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
+    if (typeof p.retryAfterSeconds === 'number') c.header('Retry-After', String(p.retryAfterSeconds));
     if (c.req.header('hx-request')) {
       return fragment(c, `<p class="field-error" role="alert">${escapeHtml(p.detail)}</p>`, p.status);
     }
@@ -149,9 +155,14 @@ export function adminApp(deps: Deps) {
     });
   });
 
+  app.route(base, dashboardPages(deps));
   app.route(base, customerPages(deps));
-  app.route(base, feedPages(deps));
-  app.route(base, ownerPages(deps));
+  app.route(base, posPages(deps));
+  app.route(base, giftCardPages(deps));
+  app.route(base, activityPages(deps));
+  app.route(base, reconciliationPages(deps));
+  app.route(base, keyPages(deps));
+  app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));
 
   app.all(`${base}/*`, () => { throw new ApiError(404, 'not_found', 'Page not found.'); });

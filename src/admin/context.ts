@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
-import type { Caller } from '../deps.ts';
-import type { Sql, Tx } from '../db.ts';
-import { ApiError } from '../errors.ts';
+import type { Caller } from '../identity/caller.ts';
+import type { Sql, Tx } from '../platform/database.ts';
 import type { PageMeta } from '../../views/layout.tsx';
-import type { Session } from './sessions.ts';
+import type { Session } from '../identity/sessions.ts';
 
 export type AdminEnv = { Variables: { caller: Caller; session: Session } };
 export type AdminContext = Context<AdminEnv>;
@@ -50,18 +49,6 @@ export function meta(c: AdminContext, seq: number): PageMeta {
     actor: `admin:${s.adminId}`,
     path: new URL(c.req.url).pathname,
   };
-}
-
-/** Form fields as strings (files and repeated fields are not used by these forms). */
-export async function formFields(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
-  }
-  const body = await c.req.parseBody();
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = v.trim();
-  return out;
 }
 
 export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -1,4 +1,4 @@
-import type { Sql } from '../db.ts';
+import type { Sql } from '../platform/database.ts';
 import type { FragmentContext } from './fragments.tsx';
 
 /** A name not known yet fetches its tenant again at most this often (an unknown actor must not hammer). */

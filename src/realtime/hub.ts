@@ -1,8 +1,8 @@
-import type { Config } from '../config.ts';
-import type { Sql } from '../db.ts';
-import type { Caller } from '../deps.ts';
-import { ApiError } from '../errors.ts';
-import { Metrics } from '../metrics.ts';
+import type { Config } from '../platform/config.ts';
+import type { Sql } from '../platform/database.ts';
+import type { Caller } from '../identity/caller.ts';
+import { ApiError } from '../platform/errors.ts';
+import { Metrics } from '../platform/metrics.ts';
 import { encodeFrame, encodeText, formatComment, formatRetry } from './frame.ts';
 
 /** One committed outbox row, as renderers see it. */

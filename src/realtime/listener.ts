@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.ts';
-import type { Sql } from '../db.ts';
+import type { Config } from '../platform/config.ts';
+import type { Sql } from '../platform/database.ts';
 import type { Hub } from './hub.ts';
 
 const EVENTS_CHANNEL = 'events';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import type { Caller } from '../deps.ts';
-import { ApiError } from '../errors.ts';
+import type { Caller } from '../identity/caller.ts';
+import { ApiError } from '../platform/errors.ts';
 import { parseResumeId } from './frame.ts';
 import type { Hub, Subscriber } from './hub.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp } from '../support/app.ts';
-import { createAdmin } from './support.ts';
+import { createAdmin } from '../support/admin.ts';
 
 // End to end in a real browser: htmx 4 + its SSE extension against the real server, hub and Postgres.
 // Chromium comes from the system (apt-get install chromium); nothing here downloads a browser.

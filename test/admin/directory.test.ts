@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { Directory } from '../../src/admin/directory.ts';
 import { testApp } from '../support/app.ts';
-import { createAdmin } from './support.ts';
+import { createAdmin } from '../support/admin.ts';
 
 const t = await testApp();
 const anaA = await createAdmin(t.sql, t.tenantA.id, 'ana@alpha.test', 'password one');

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { createAdmin, signIn } from './support.ts';
+import { createAdmin, signIn } from '../support/admin.ts';
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');

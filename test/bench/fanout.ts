@@ -9,9 +9,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
-import { connect, migrate } from '../../src/db.ts';
-import { startEmbeddedPostgres } from '../../src/embeddedPostgres.ts';
-import { createTenant } from '../../src/tenants.ts';
+import { connect } from '../../src/platform/database.ts';
+import { migrate } from '../../src/platform/migrations.ts';
+import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
+import { createTenant } from '../../src/identity/tenants.ts';
 
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const POLL_SIZES = (process.env.BENCH_POLL_SIZES ?? '100,1000').split(',').map(Number);

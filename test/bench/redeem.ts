@@ -6,9 +6,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { connect, migrate } from '../../src/db.ts';
-import { startEmbeddedPostgres } from '../../src/embeddedPostgres.ts';
-import { createTenant } from '../../src/tenants.ts';
+import { connect } from '../../src/platform/database.ts';
+import { migrate } from '../../src/platform/migrations.ts';
+import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
+import { createTenant } from '../../src/identity/tenants.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = [1, 8, 64];

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
-import { generateGiftCardCode, normalizeGiftCardCode } from '../../src/giftCardCode.ts';
-import { GIFT_CARD_MISS_LIMIT } from '../../src/giftCardThrottle.ts';
+import { generateGiftCardCode, normalizeGiftCardCode } from '../../src/giftCards/code.ts';
+import { GIFT_CARD_MISS_LIMIT } from '../../src/giftCards/throttle.ts';
 import { testApp } from '../support/app.ts';
-import { eventsAfter, expectInvariants, footprint, issueCard, lastEventId } from '../orders/support.ts';
+import { eventsAfter, expectInvariants, footprint, issueCard, lastEventId } from '../support/fixtures.ts';
 
 const t = await testApp();
 const ISO = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

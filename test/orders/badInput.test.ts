@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, footprint, issueCard } from './support.ts';
+import { burger, footprint, issueCard } from '../support/fixtures.ts';
 
 const t = await testApp({ BODY_LIMIT_BYTES: 8192 });
 const card = await issueCard(t.a, 1000);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, enrol, eventsAfter, expectInvariants, footprint, fries, issueCard, lastEventId } from './support.ts';
+import { burger, enrol, eventsAfter, expectInvariants, footprint, fries, issueCard, lastEventId } from '../support/fixtures.ts';
 
 const t = await testApp();
 const base = { source: 'pos', orderType: 'collection', items: [burger, fries] }; // subtotal 2000

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, enrol, eventsAfter, expectInvariants, footprint, fries, issueCard, lastEventId } from './support.ts';
+import { burger, enrol, eventsAfter, expectInvariants, footprint, fries, issueCard, lastEventId } from '../support/fixtures.ts';
 
 const t = await testApp();
 const ISO = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, enrol, expectInvariants, fries, issueCard } from './support.ts';
+import { burger, enrol, expectInvariants, fries, issueCard } from '../support/fixtures.ts';
 
 const t = await testApp();
 const base = { source: 'pos', orderType: 'collection', items: [burger, fries] }; // subtotal 2000

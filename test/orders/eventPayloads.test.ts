@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test';
-import { envelopeSchema, eventCatalogue } from '../../src/realtime/eventSchemas.ts';
+import { envelopeSchema, eventCatalogue } from '../../src/events/catalogue.ts';
 import { testApp } from '../support/app.ts';
-import { burger, enrol, issueCard } from './support.ts';
+import { burger, enrol, issueCard } from '../support/fixtures.ts';
 
 const t = await testApp();
 

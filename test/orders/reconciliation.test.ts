@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, enrol, eventsAfter, expectInvariants, footprint, fries, lastEventId } from './support.ts';
+import { burger, enrol, eventsAfter, expectInvariants, footprint, fries, lastEventId } from '../support/fixtures.ts';
 
 const t = await testApp();
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, eventsAfter, expectInvariants, lastEventId } from './support.ts';
+import { burger, eventsAfter, expectInvariants, lastEventId } from '../support/fixtures.ts';
 
 const t = await testApp();
 const STATUSES = ['pending', 'preparing', 'ready', 'completed', 'cancelled'] as const;

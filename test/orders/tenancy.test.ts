@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { burger, enrol, footprint, issueCard } from './support.ts';
+import { burger, enrol, footprint, issueCard } from '../support/fixtures.ts';
 
 const t = await testApp();
 

@@ -3,7 +3,7 @@ import { testApp } from '../support/app.ts';
 import { createApp } from '../../src/app.ts';
 import { Hub } from '../../src/realtime/hub.ts';
 import { Listener } from '../../src/realtime/listener.ts';
-import { listen, serve, until } from './support.ts';
+import { listen, serve, until } from '../support/stream.ts';
 import { blackholeProxy } from './proxy.ts';
 
 // Heartbeat every 200 ms so a dead listener is noticed in about half a second.

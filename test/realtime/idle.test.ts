@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { listen, rawStream, serve, until } from './support.ts';
+import { listen, rawStream, serve, until } from '../support/stream.ts';
 
 // Default heartbeat (SSE_HEARTBEAT_MS 5000) and Bun's default idleTimeout of 10 s on the server.
 const t = await testApp();

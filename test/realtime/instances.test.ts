@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp, startRealtime, client } from '../support/app.ts';
 import { createApp } from '../../src/app.ts';
-import { connect } from '../../src/db.ts';
-import { listen, serve, until } from './support.ts';
+import { connect } from '../../src/platform/database.ts';
+import { listen, serve, until } from '../support/stream.ts';
 
 // Two app instances on one database: each its own pool, hub, LISTEN connection and server.
 const t = await testApp({ LISTENER_HEARTBEAT_MS: 500 });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { pruneEvents } from '../../src/realtime/retention.ts';
-import { startMaintenance } from '../../src/maintenance.ts';
-import { rawStream, serve, until } from './support.ts';
+import { pruneEvents } from '../../src/events/retention.ts';
+import { startMaintenance } from '../../src/platform/maintenance.ts';
+import { rawStream, serve, until } from '../support/stream.ts';
 
 const t = await testApp();
 const STREAM = `${serve(t.app)}/api/v1/events/stream`;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { listen, serve, until } from './support.ts';
+import { listen, serve, until } from '../support/stream.ts';
 
 // A small per-client queue so the slow client overflows it quickly.
 const t = await testApp({ SSE_CLIENT_QUEUE_BYTES: 64 * 1024 });

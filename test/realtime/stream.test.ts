@@ -1,11 +1,12 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { envelopeSchema, eventCatalogue, LoyaltyUpdated } from '../../src/realtime/eventSchemas.ts';
-import { createApiKey, revokeApiKey } from '../../src/apiKeys.ts';
-import { listen, rawStream, serve, until } from './support.ts';
+import { envelopeSchema, eventCatalogue, LoyaltyUpdated } from '../../src/events/catalogue.ts';
+import { createApiKey, revokeApiKey } from '../../src/identity/apiKeys.ts';
+import { listen, rawStream, serve, until } from '../support/stream.ts';
 import { Hono } from 'hono';
 import { sseResponse } from '../../src/realtime/stream.ts';
-import type { AppEnv, Caller } from '../../src/deps.ts';
+import type { AppEnv } from '../../src/platform/deps.ts';
+import type { Caller } from '../../src/identity/caller.ts';
 
 const t = await testApp({ SSE_HEARTBEAT_MS: 500, KEY_SWEEP_MS: 200, SSE_MAX_STREAMS_PER_KEY: 50 });
 const base = serve(t.app);

@@ -1,7 +1,7 @@
-import { defaultConfig, type Config } from '../../src/config.ts';
+import { defaultConfig, type Config } from '../../src/platform/config.ts';
 import { createApp } from '../../src/app.ts';
-import { createTenant } from '../../src/tenants.ts';
-import type { Sql } from '../../src/db.ts';
+import { createTenant } from '../../src/identity/tenants.ts';
+import type { Sql } from '../../src/platform/database.ts';
 import { freshDatabase } from './db.ts';
 import { afterAll } from 'bun:test';
 import { Hub } from '../../src/realtime/hub.ts';

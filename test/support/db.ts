@@ -1,5 +1,5 @@
 import { afterAll } from 'bun:test';
-import { connect, type Sql } from '../../src/db.ts';
+import { connect, type Sql } from '../../src/platform/database.ts';
 import { withDatabase } from './setup.ts';
 
 type Cluster = { adminUrl: string; admin: import('postgres').Sql };

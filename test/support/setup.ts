@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
-import { startEmbeddedPostgres } from '../../src/embeddedPostgres.ts';
-import { connect, migrate } from '../../src/db.ts';
+import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
+import { connect } from '../../src/platform/database.ts';
+import { migrate } from '../../src/platform/migrations.ts';
 
 // Preloaded once per `bun test` run: one real Postgres (embedded, or TEST_DATABASE_URL), one migrated
 // template database; each test file clones the template (see db.ts beside this file).

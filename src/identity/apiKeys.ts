@@ -1,0 +1,65 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../platform/database.ts';
+import { notFound } from '../platform/errors.ts';
+import type { Caller } from './caller.ts';
+import { authorize } from './policy.ts';
+
+const KEY_NAME = 'Give the key a name of 1 to 100 characters.';
+
+/** `tsk_` + 32 random bytes; only the sha256 is stored, the first 12 characters stay visible. */
+export function generateApiKey(): { key: string; prefix: string; hash: string } {
+  const key = `tsk_${randomBytes(32).toString('base64url')}`;
+  return { key, prefix: key.slice(0, 12), hash: hashApiKey(key) };
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export async function createApiKey(sql: Db, tenantId: string, name = 'default') {
+  const { key, prefix, hash } = generateApiKey();
+  const [row] = await sql`insert into api_keys (tenant_id, name, prefix, key_hash)
+    values (${tenantId}, ${name}, ${prefix}, ${hash}) returning id, name, prefix, created_at`;
+  return { apiKey: key, id: row.id as string, name: row.name as string, prefix };
+}
+
+export async function listApiKeys(sql: Db, tenantId: string) {
+  return sql`select id, name, prefix, iso(created_at) as "createdAt", iso(last_used_at) as "lastUsedAt",
+      iso(revoked_at) as "revokedAt" from api_keys where tenant_id = ${tenantId} order by created_at`;
+}
+
+/** Revoke by id or visible prefix; returns how many keys were revoked. */
+export async function revokeApiKey(sql: Db, tenantId: string, idOrPrefix: string) {
+  const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
+  const rows = await sql`update api_keys set revoked_at = now()
+    where tenant_id = ${tenantId} and revoked_at is null
+      and ${isUuid ? sql`id = ${idOrPrefix}::uuid` : sql`prefix = ${idOrPrefix}`} returning id`;
+  return rows.length;
+}
+
+// The admin door's key management (the CLI bootstraps with the functions above, outside any caller).
+
+export const KeyName = z.string({ error: KEY_NAME }).trim().min(1, KEY_NAME).max(100, KEY_NAME);
+
+export type ApiKeyView = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+
+export async function listKeys(db: Db, caller: Caller): Promise<ApiKeyView[]> {
+  authorize(caller, 'apiKeys.manage');
+  return (await listApiKeys(db, caller.tenantId)) as unknown as ApiKeyView[];
+}
+
+export async function createKey(db: Db, caller: Caller, name: string) {
+  authorize(caller, 'apiKeys.manage');
+  return createApiKey(db, caller.tenantId, KeyName.parse(name));
+}
+
+/** Revoke one of the caller's tenant's keys by id; 404 for a key it does not have. */
+export async function revokeKey(db: Db, caller: Caller, id: string): Promise<ApiKeyView> {
+  authorize(caller, 'apiKeys.manage');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('Key');
+  await revokeApiKey(db, caller.tenantId, id);
+  const key = (await listKeys(db, caller)).find((k) => k.id === id);
+  if (!key) throw notFound('Key');
+  return key;
+}

@@ -1,0 +1,14 @@
+/** The kinds of caller the authorization policy (./policy.ts) knows. */
+export type Role = 'owner' | 'staff' | 'key';
+
+/** Who is calling: resolved from an API key (POS, integrators) or an admin session cookie. */
+export type Caller = {
+  tenantId: string;
+  tenantSlug: string;
+  defaultCountry: string;
+  /** Recorded on ledger rows and events: `key:<id>` or `admin:<id>`. */
+  actor: string;
+  keyId: string | null;
+  adminId: string | null;
+  role: Role;
+};

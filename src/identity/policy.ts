@@ -1,0 +1,63 @@
+import { ApiError } from '../platform/errors.ts';
+import type { Caller, Role } from './caller.ts';
+
+/**
+ * The one authorization policy: which kind of caller may perform which operation, whichever door
+ * (the JSON API or the admin pages) the call came in by. Domain commands and queries call
+ * `authorize(caller, operation)` before they touch data, so a door cannot forget or re-implement it.
+ *
+ * - `key`: an API key (a till, an integration); acts for its tenant only.
+ * - `owner`: an admin session with the owner role.
+ * - `staff`: an admin session with the staff role (the counter, the kitchen).
+ *
+ * Another tenant's resource is never a 403: queries are scoped by the caller's tenant, so it is 404.
+ * test/identity/policy.test.ts walks every row of this table through both doors.
+ */
+const EVERYONE = ['key', 'owner', 'staff'] as const;
+const OWNERS_AND_KEYS = ['key', 'owner'] as const;
+const OWNERS = ['owner'] as const;
+
+export const POLICY = {
+  'customers.read': EVERYONE,
+  'customers.enrol': EVERYONE,
+  'points.add': EVERYONE,
+  'points.redeem': EVERYONE,
+  'points.adjust': EVERYONE,
+  'loyalty.earn': EVERYONE,
+  'orders.read': EVERYONE,
+  'orders.create': EVERYONE,
+  'orders.setStatus': EVERYONE,
+  'giftCards.read': EVERYONE,
+  'giftCards.issue': EVERYONE,
+  'giftCards.redeem': EVERYONE,
+  'giftCards.void': EVERYONE,
+  'reconciliation.read': EVERYONE,
+  'reconciliation.resolve': EVERYONE,
+  'reports.read': EVERYONE,
+  'events.read': EVERYONE,
+  'settings.read': EVERYONE,
+  // What one point is worth and how points are earned change what every till charges: not staff.
+  'settings.update': OWNERS_AND_KEYS,
+  // Keys are credentials: only an owner creates, lists or revokes them (there is no API route for it).
+  'apiKeys.manage': OWNERS,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Operation = keyof typeof POLICY;
+
+export const OPERATIONS = Object.keys(POLICY) as Operation[];
+
+export function allows(role: Role, operation: Operation): boolean {
+  return (POLICY[operation] as readonly Role[]).includes(role);
+}
+
+/** Throws 403 forbidden unless the caller's role may perform the operation. */
+export function authorize(caller: Caller, operation: Operation): void {
+  if (!allows(caller.role, operation)) {
+    throw new ApiError(403, 'forbidden', FORBIDDEN[operation] ?? `A ${caller.role === 'key' ? 'API key' : caller.role} may not do this (${operation}).`);
+  }
+}
+
+const FORBIDDEN: Partial<Record<Operation, string>> = {
+  'settings.update': 'Only an owner can change settings.',
+  'apiKeys.manage': 'Only an owner can manage API keys.',
+};

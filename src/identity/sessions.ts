@@ -1,0 +1,90 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Caller } from './caller.ts';
+import type { Sql } from '../platform/database.ts';
+
+/** A signed-in admin, resolved from the session cookie on every request. */
+export type Session = {
+  adminId: string;
+  email: string;
+  role: 'owner' | 'staff';
+  tenantId: string;
+  tenantSlug: string;
+  tenantName: string;
+  defaultCountry: string;
+  currency: string;
+  csrf: string;
+};
+
+export const SESSION_COOKIE = 'ts_session';
+export const SESSION_HOURS = 12;
+// last_seen_at / expiry slide forward at most once a minute per session: reads stay reads.
+const TOUCH_EVERY_MS = 60_000;
+
+const token = () => randomBytes(32).toString('base64url');
+const hash = (t: string) => createHash('sha256').update(t).digest('hex');
+
+/** Constant-time string comparison (tokens are compared as secrets). */
+export function sameSecret(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+// Verifying against a fixed hash when the email is unknown keeps "no such admin" and "wrong password"
+// equally slow, so response time does not reveal which emails exist.
+let dummyHash: Promise<string> | null = null;
+
+/** The admin with this email and password in this tenant, or null. */
+export async function verifyAdmin(sql: Sql, tenantId: string, email: string, password: string) {
+  const [row] = await sql`select id, password_hash from admins
+    where tenant_id = ${tenantId} and email = ${email.trim().toLowerCase()}`;
+  if (!row) {
+    dummyHash ??= Bun.password.hash('not-a-real-password');
+    await Bun.password.verify(password, await dummyHash);
+    return null;
+  }
+  return (await Bun.password.verify(password, row.password_hash)) ? (row.id as string) : null;
+}
+
+/** A new session; the returned token goes in the cookie and is never stored. */
+export async function createSession(sql: Sql, adminId: string, tenantId: string) {
+  const t = token();
+  await sql`insert into admin_sessions (token_hash, admin_id, tenant_id, csrf_token, expires_at)
+    values (${hash(t)}, ${adminId}, ${tenantId}, ${token()}, now() + make_interval(hours => ${SESSION_HOURS}))`;
+  // Sign-in is a good moment to forget this admin's long-expired sessions.
+  await sql`delete from admin_sessions where admin_id = ${adminId} and expires_at < now()`;
+  return t;
+}
+
+export async function sessionFromToken(sql: Sql, t: string | undefined): Promise<Session | null> {
+  if (!t || t.length > 100) return null;
+  const [row] = await sql`
+    select s.token_hash, s.csrf_token, s.last_seen_at, a.id, a.email, a.role,
+           t.id as tenant_id, t.slug, t.name, t.default_country, t.currency
+    from admin_sessions s join admins a on a.id = s.admin_id join tenants t on t.id = s.tenant_id
+    where s.token_hash = ${hash(t)} and s.expires_at > now()`;
+  if (!row) return null;
+  if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
+    sql`update admin_sessions set last_seen_at = now(), expires_at = now() + make_interval(hours => ${SESSION_HOURS})
+      where token_hash = ${row.token_hash}`.catch(() => {});
+  }
+  return {
+    adminId: row.id, email: row.email, role: row.role, tenantId: row.tenant_id, tenantSlug: row.slug,
+    tenantName: row.name, defaultCountry: row.default_country, currency: row.currency, csrf: row.csrf_token,
+  };
+}
+
+export async function destroySession(sql: Sql, t: string | undefined) {
+  if (t) await sql`delete from admin_sessions where token_hash = ${hash(t)}`;
+}
+
+/** The session as the API's Caller, so shared code (events, idempotency, actors) treats both alike. */
+export function callerFromSession(s: Session): Caller {
+  return {
+    tenantId: s.tenantId, tenantSlug: s.tenantSlug, defaultCountry: s.defaultCountry,
+    actor: `admin:${s.adminId}`, keyId: null, adminId: s.adminId, role: s.role,
+  };
+}
+
+export const newLoginToken = token;

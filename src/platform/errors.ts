@@ -1,0 +1,97 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/**
+ * Every `code` a problem+json response can carry: the API's contract (Problem.code is this enum in
+ * /openapi.json, so generated clients can switch on it). SQL functions raise the domain ones by name
+ * (raise_domain in sql/); test/platform/errors.test.ts checks that every code the SQL raises is here.
+ */
+export const PROBLEM_CODES = [
+  // the request
+  'validation_failed', 'unsupported_media_type', 'payload_too_large', 'not_found', 'http_error',
+  // who is calling
+  'unauthorized', 'forbidden', 'csrf_failed',
+  // idempotency
+  'idempotency_key_reused', 'idempotency_key_in_use',
+  // throttles and limits
+  'too_many_streams', 'too_many_gift_card_misses',
+  // business rules (raised by the SQL functions)
+  'customer_exists', 'insufficient_points', 'no_customer', 'redemption_exceeds_subtotal', 'gift_card_exceeds_total',
+  'insufficient_funds', 'gift_card_void', 'gift_card_expired', 'invalid_transition', 'already_resolved', 'conflict',
+  // our side
+  'events_unavailable', 'internal_error',
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+const KNOWN_CODES = new Set<string>(PROBLEM_CODES);
+
+/** A refusal the client can act on: becomes one problem+json response with a stable `code`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  [field: string]: unknown;
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function problem(status: number, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): Problem {
+  return { type: `https://tillstream.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+}
+
+// Postgres errors that a request's shape can still reach (a value the schema let through that the
+// column refuses) are the client's fault, not ours: map them to 4xx rather than 500.
+const PG_CLIENT_ERRORS: Record<string, [number, ProblemCode]> = {
+  '22001': [400, 'validation_failed'], // string too long
+  '22003': [400, 'validation_failed'], // numeric out of range
+  '22P02': [400, 'validation_failed'], // invalid text representation
+  '22021': [400, 'validation_failed'], // character not in repertoire (a NUL in text)
+  '22P05': [400, 'validation_failed'], // untranslatable character (\u0000 in jsonb)
+  '23514': [400, 'validation_failed'], // check constraint
+  '23505': [409, 'conflict'],
+};
+
+/**
+ * The one error path: turn anything thrown into a Problem. SQL functions raise SQLSTATE
+ * 'TS<status>' with MESSAGE = code, DETAIL = sentence, HINT = JSON extras (see sql/0001_core.sql).
+ */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ApiError) return problem(err.status, err.code, err.detail, err.extra);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 413) return problem(413, 'payload_too_large', 'The request body is too large.');
+    if (status === 415) return problem(415, 'unsupported_media_type', 'Send the body as application/json.');
+    const code = status === 400 ? 'validation_failed' : status === 401 ? 'unauthorized' : 'http_error';
+    return problem(status, code, err.message || TITLES[status] || 'Error');
+  }
+  const pg = err as { code?: string; message?: string; detail?: string; hint?: string; name?: string };
+  if (pg && typeof pg.code === 'string') {
+    if (/^TS\d{3}$/.test(pg.code)) {
+      let extra: Record<string, unknown> = {};
+      try { extra = pg.hint ? JSON.parse(pg.hint) : {}; } catch { /* a hint that isn't JSON carries nothing */ }
+      const code = pg.message && KNOWN_CODES.has(pg.message) ? (pg.message as ProblemCode) : 'http_error';
+      return problem(Number(pg.code.slice(2)), code, pg.detail ?? pg.message ?? '', extra);
+    }
+    const mapped = PG_CLIENT_ERRORS[pg.code];
+    if (mapped) return problem(mapped[0], mapped[1], 'A value was out of range or not allowed.');
+  }
+  return problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.');
+}
+
+export const notFound = (what = 'Resource') => new ApiError(404, 'not_found', `${what} not found.`);

@@ -1,0 +1,25 @@
+import type { Caller } from '../identity/caller.ts';
+import { authorize } from '../identity/policy.ts';
+import type { Db } from '../platform/database.ts';
+import type { Settings, SettingsPatch } from './schemas.ts';
+
+// The settings domain: one read, one write, both doors. settings_update() writes the row and emits
+// settings_updated in the caller's transaction.
+
+export async function getSettings(db: Db, caller: Caller): Promise<Settings> {
+  authorize(caller, 'settings.read');
+  const [row] = await db`select tenant_settings_json(t) as s from tenants t where id = ${caller.tenantId}`;
+  return row.s as Settings;
+}
+
+export async function updateSettings(db: Db, caller: Caller, patch: SettingsPatch): Promise<Settings> {
+  authorize(caller, 'settings.update');
+  const [{ s }] = await db`select settings_update(${caller.tenantId}, ${db.json(patch)}, ${caller.actor}) as s`;
+  return s as Settings;
+}
+
+/** The settings as the form that changes them: only for callers who may change them. */
+export async function settingsForEditing(db: Db, caller: Caller): Promise<Settings> {
+  authorize(caller, 'settings.update');
+  return getSettings(db, caller);
+}
