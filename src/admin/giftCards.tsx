@@ -3,7 +3,7 @@ import type { AppEnv, Deps } from '../platform/deps.ts';
 import type { Sql, Tx } from '../platform/database.ts';
 import { ApiError, toProblem } from '../platform/errors.ts';
 import { generateGiftCardCode, normalizeGiftCardCode } from '../giftCards/code.ts';
-import { guardGiftCardLookup } from '../giftCards/throttle.ts';
+import { withGiftCardThrottle } from '../giftCards/throttle.ts';
 import { CardPanel, GiftCardsPage, IssueForm, type GiftCardView, type RecentCard } from '../../views/giftCards.tsx';
 import type { FormState } from '../../views/form.tsx';
 import { money } from '../../views/format.ts';
@@ -24,7 +24,6 @@ export function parseMoney(raw: string | undefined): number | null {
 export function giftCardPages(deps: Deps) {
   const { sql } = deps;
   const app = new Hono<AdminEnv>();
-  const asApp = (c: Context<AdminEnv>) => c as unknown as Context<AppEnv>;
 
   // Gift cards -----------------------------------------------------------------------------------
 
@@ -68,7 +67,7 @@ export function giftCardPages(deps: Deps) {
     const code = normalizeGiftCardCode(raw);
     if (!code) return fragment(c, <CardPanel base={base} currency={s.currency} card={null} state={{ errors: { code: `"${raw.slice(0, 40)}" is not a gift card code.` } }} />);
     try {
-      return await guardGiftCardLookup(asApp(c), deps, () => work(code));
+      return await withGiftCardThrottle(sql, c.get('caller'), () => work(code));
     } catch (err) {
       const p = toProblem(err);
       if (p.status >= 500) throw err;

@@ -3,7 +3,6 @@ import type { AppEnv, Deps } from '../platform/deps.ts';
 import type { Sql, Tx } from '../platform/database.ts';
 import { ApiError, toProblem } from '../platform/errors.ts';
 import { generateGiftCardCode, normalizeGiftCardCode } from '../giftCards/code.ts';
-import { guardGiftCardLookup } from '../giftCards/throttle.ts';
 import { CardPanel, GiftCardsPage, IssueForm, type GiftCardView, type RecentCard } from '../../views/giftCards.tsx';
 import type { FormState } from '../../views/form.tsx';
 import { money } from '../../views/format.ts';
@@ -17,7 +16,6 @@ import { type AdminEnv, change, fragment, isUuid, meta, page, parsePoints, snaps
 export function reconciliationPages(deps: Deps) {
   const { sql } = deps;
   const app = new Hono<AdminEnv>();
-  const asApp = (c: Context<AdminEnv>) => c as unknown as Context<AppEnv>;
 
   // Reconciliation -------------------------------------------------------------------------------
 

@@ -2,11 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../platform/deps.ts';
 import { ApiError } from '../platform/errors.ts';
 import { generateGiftCardCode, normalizeGiftCardCode } from './code.ts';
-import { giftCardNotFound, guardGiftCardLookup } from './throttle.ts';
+import { giftCardNotFound, withGiftCardThrottle } from './throttle.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
 import { Email, Name, OrderRef, Reason } from '../platform/fields.ts';
-import { GiftCardCodeInput } from '../orders/routes.ts';
+import { GiftCardCodeInput } from './schemas.ts';
 
 const tags = ['Gift cards'];
 const CodeParam = z.object({ code: GiftCardCodeInput.openapi({ param: { name: 'code', in: 'path' } }) });
@@ -111,7 +111,7 @@ export function giftCardRoutes(deps: Deps) {
     .openapi(get, async (c) => {
       const code = codeFrom(c.req.valid('param').code);
       const { tenantId } = c.get('caller');
-      return guardGiftCardLookup(c, deps, async () => {
+      return withGiftCardThrottle(deps.sql, c.get('caller'), async () => {
         const [row] = await sql`select gift_card_json(g) as card from gift_cards g where tenant_id = ${tenantId} and code = ${code}`;
         if (!row) throw giftCardNotFound();
         return c.json(row.card, 200);
@@ -120,7 +120,7 @@ export function giftCardRoutes(deps: Deps) {
     .openapi(activity, async (c) => {
       const code = codeFrom(c.req.valid('param').code);
       const { tenantId } = c.get('caller');
-      return guardGiftCardLookup(c, deps, async () => {
+      return withGiftCardThrottle(deps.sql, c.get('caller'), async () => {
         const [card] = await sql`select id from gift_cards where tenant_id = ${tenantId} and code = ${code}`;
         if (!card) throw giftCardNotFound();
         const rows = await sql`select gift_card_activity_json(a) as row from gift_card_activity a
@@ -132,7 +132,7 @@ export function giftCardRoutes(deps: Deps) {
       const body = c.req.valid('json');
       const code = codeFrom(c.req.valid('param').code);
       const { tenantId, actor } = c.get('caller');
-      return guardGiftCardLookup(c, deps, () => idempotent(c, deps, body, async (tx) => {
+      return withGiftCardThrottle(deps.sql, c.get('caller'), () => idempotent(c, deps, body, async (tx) => {
         const [{ r }] = await tx`select gift_card_redeem(${tenantId}, ${code}, ${body.amountCents}, ${body.orderId ?? null}, ${actor}) as r`;
         return { status: 200, body: r };
       })) as never;
@@ -141,7 +141,7 @@ export function giftCardRoutes(deps: Deps) {
       const body = c.req.valid('json');
       const code = codeFrom(c.req.valid('param').code);
       const { tenantId, actor } = c.get('caller');
-      return guardGiftCardLookup(c, deps, () => idempotent(c, deps, body, async (tx) => {
+      return withGiftCardThrottle(deps.sql, c.get('caller'), () => idempotent(c, deps, body, async (tx) => {
         const [{ card }] = await tx`select gift_card_void(${tenantId}, ${code}, ${body.reason ?? null}, ${actor}) as card`;
         return { status: 200, body: card };
       })) as never;

@@ -1,25 +1,25 @@
-import type { Context } from 'hono';
-import type { AppEnv, Deps } from '../platform/deps.ts';
+import type { Caller } from '../identity/caller.ts';
+import type { Sql } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
 
 /** Lookups of codes that do not exist, per API key (or admin), allowed in any rolling minute. */
 export const GIFT_CARD_MISS_LIMIT = 10;
 
 /**
- * Run work that looks a gift card up by code, throttling code guessing per caller: every lookup that
- * misses (404 for this tenant) is recorded, and a caller with GIFT_CARD_MISS_LIMIT misses in the last
- * minute gets 429 before any lookup. Hits cost nothing, so a till serving real cards is never slowed.
- * Misses are written outside the request's transaction, which the 404 rolls back.
+ * Run work that looks a gift card up by code, throttling code guessing per caller, whichever door: every
+ * lookup that misses (404 for this tenant) is recorded, and a caller with GIFT_CARD_MISS_LIMIT misses in
+ * the last minute gets 429 (with retryAfterSeconds, which the error path sends as Retry-After) before any
+ * lookup. Hits cost nothing, so a till serving real cards is never slowed. Misses are written on the pool,
+ * outside the request's transaction, which the 404 rolls back.
  */
-export async function guardGiftCardLookup<T>(c: Context<AppEnv>, deps: Deps, work: () => Promise<T>): Promise<T> {
-  const { actor } = c.get('caller');
-  const [row] = await deps.sql`
+export async function withGiftCardThrottle<T>(sql: Sql, caller: Caller, work: () => Promise<T>): Promise<T> {
+  const { actor } = caller;
+  const [row] = await sql`
     select count(*)::int as misses,
            ceil(extract(epoch from min(at) + interval '1 minute' - now()))::int as retry_after
     from gift_card_misses where actor = ${actor} and at > now() - interval '1 minute'`;
   if (row.misses >= GIFT_CARD_MISS_LIMIT) {
     const retryAfter = Math.max(1, row.retry_after ?? 60);
-    c.header('Retry-After', String(retryAfter));
     throw new ApiError(429, 'too_many_gift_card_misses',
       `Too many unknown gift card codes from this API key; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter });
   }
@@ -27,7 +27,7 @@ export async function guardGiftCardLookup<T>(c: Context<AppEnv>, deps: Deps, wor
     return await work();
   } catch (err) {
     if (isGiftCardMiss(err)) {
-      await deps.sql`
+      await sql`
         with pruned as (delete from gift_card_misses where actor = ${actor} and at < now() - interval '1 hour')
         insert into gift_card_misses (actor) values (${actor})`;
     }

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../platform/deps.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
-import { guardGiftCardLookup } from '../giftCards/throttle.ts';
+import { GiftCardCodeInput } from '../giftCards/schemas.ts';
+import { withGiftCardThrottle } from '../giftCards/throttle.ts';
 import { normalizeGiftCardCode } from '../giftCards/code.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
@@ -16,9 +17,6 @@ const IdParam = z.object({ id: Id.openapi({ param: { name: 'id', in: 'path' } })
 const Source = z.enum(['online', 'pos']);
 const OrderType = z.enum(['delivery', 'collection', 'dine_in']);
 const Status = z.enum(['pending', 'preparing', 'ready', 'completed', 'cancelled']);
-
-export const GiftCardCodeInput = z.string().trim().min(1).max(40)
-  .openapi({ description: 'GC-XXXX-XXXX-XXXX-XXXX; case, spaces and dashes do not matter', example: 'GC-7K3M-Q9XD-2HRT-W4BN' });
 
 const OrderRequest = z
   .object({
@@ -131,7 +129,7 @@ export function orderRoutes(deps: Deps) {
           ${caller.actor}) as order`;
         return { status: 201, body: order };
       });
-      return (code ? guardGiftCardLookup(c, deps, checkout) : checkout()) as never;
+      return (code ? withGiftCardThrottle(deps.sql, caller, checkout) : checkout()) as never;
     })
     .openapi(list, async (c) => {
       const { status, since, limit, cursor } = c.req.valid('query');
