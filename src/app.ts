@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Deps } from './platform/deps.ts';
 import { ApiError, problem, toProblem } from './platform/errors.ts';
+import { log } from './platform/log.ts';
 import { requireApiKey } from './identity/apiKeyCaller.ts';
 import { adminApp } from './admin/app.tsx';
 import { sessionCallerForApi } from './identity/sessionCaller.ts';
@@ -25,7 +26,7 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
   // The one error path: everything thrown becomes problem+json (never a stack trace or SQL).
   app.onError((err, c) => {
     const body = toProblem(err);
-    if (body.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
+    if (body.status >= 500) log.error(`${c.req.method} ${c.req.path}`, err);
     if (body.status === 401) c.header('WWW-Authenticate', 'Bearer');
     // A throttle's refusal says when to come back, in the body and as the standard header.
     if (typeof body.retryAfterSeconds === 'number') c.header('Retry-After', String(body.retryAfterSeconds));

@@ -1,4 +1,5 @@
 import { loadConfig } from './platform/config.ts';
+import { log, setLogLevel } from './platform/log.ts';
 import { connect } from './platform/database.ts';
 import { migrate } from './platform/migrations.ts';
 import { databaseUrl } from './platform/databaseUrl.ts';
@@ -10,15 +11,15 @@ import { startMaintenance } from './platform/maintenance.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
-const log = (m: string) => console.log(`[tillstream] ${m}`);
+setLogLevel(config.LOG_LEVEL);
 
-const db = await databaseUrl(config, log).catch((err) => {
+const db = await databaseUrl(config, log.info).catch((err) => {
   console.error(String(err instanceof Error ? err.message : err));
   process.exit(1);
 });
 const sql = connect(db.url, config.DB_POOL_MAX);
 try {
-  await migrate(sql, log);
+  await migrate(sql, log.info);
 } catch (err) {
   console.error(`Migrations failed: ${String(err)}. Is DATABASE_URL a Postgres 15+ server you may create tables in?`);
   process.exit(1);
@@ -40,17 +41,18 @@ try {
   process.exit(1);
 }
 hub.start();
-const stopMaintenance = startMaintenance(sql, config, log);
+const stopMaintenance = startMaintenance(sql, config);
 
 const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch, idleTimeout: 30 });
 const base = `http://localhost:${server.port}`;
-log(`listening on ${base}`);
-log(`API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`);
-if (demoKey) log(`demo tenant "demo" created; its API key (shown once): ${demoKey}`);
+log.info(`listening on ${base}`);
+log.info(`API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`);
+// Printed whatever LOG_LEVEL says: it is shown once and never again.
+if (demoKey) console.log(`[tillstream] demo tenant "demo" created; its API key (shown once): ${demoKey}`);
 
 async function shutdown() {
-  log('shutting down');
+  log.info('shutting down');
   stopMaintenance();
   hub.stop();
   await listener.stop();

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../platform/deps.ts';
 import { ApiError, toProblem } from '../platform/errors.ts';
+import { log } from '../platform/log.ts';
 import { tenantBySlug } from '../identity/tenants.ts';
 import { LoginPage, MessagePage } from '../../views/login.tsx';
 import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from '../identity/signInThrottle.ts';
@@ -50,7 +51,7 @@ export function adminApp(deps: Deps) {
   // (the page script shows it as a toast), page loads get a page.
   app.onError((err, c) => {
     const p = toProblem(err);
-    if (p.status >= 500) console.error(`${c.req.method} ${c.req.path}`, err);
+    if (p.status >= 500) log.error(`${c.req.method} ${c.req.path}`, err);
     if (typeof p.retryAfterSeconds === 'number') c.header('Retry-After', String(p.retryAfterSeconds));
     if (c.req.header('hx-request')) {
       return fragment(c, `<p class="field-error" role="alert">${escapeHtml(p.detail)}</p>`, p.status);

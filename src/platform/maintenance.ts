@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Sql } from './database.ts';
+import { log } from './log.ts';
 import { pruneEvents } from '../events/retention.ts';
 
 /** Stored Idempotency-Key responses are kept IDEMPOTENCY_RETENTION_HOURS (at least 24). */
@@ -25,7 +26,7 @@ type Settings = Pick<Config, 'EVENT_RETENTION_HOURS' | 'IDEMPOTENCY_RETENTION_HO
  * MAINTENANCE_INTERVAL_MS. A failed round is logged and retried next time, never fatal.
  * Returns a stop function.
  */
-export function startMaintenance(sql: Sql, config: Settings, log: (m: string) => void = () => {}): () => void {
+export function startMaintenance(sql: Sql, config: Settings): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
@@ -34,9 +35,9 @@ export function startMaintenance(sql: Sql, config: Settings, log: (m: string) =>
       const events = await pruneEvents(sql, config.EVENT_RETENTION_HOURS);
       const keys = await pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS);
       await pruneThrottles(sql);
-      if (events || keys) log(`pruned ${events} events and ${keys} idempotency keys`);
+      if (events || keys) log.info(`pruned ${events} events and ${keys} idempotency keys`);
     } catch (err) {
-      console.error(`[tillstream] maintenance failed (will retry): ${String(err)}`);
+      log.error(`maintenance failed (will retry): ${String(err)}`);
     } finally {
       running = false;
     }
