@@ -3,9 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Deps } from './platform/deps.ts';
 import { ApiError, problem, toProblem } from './platform/errors.ts';
 import { log } from './platform/log.ts';
-import { requireApiKey } from './identity/apiKeyCaller.ts';
+import { resolveApiCaller } from './identity/apiCaller.ts';
 import { adminApp } from './admin/app.tsx';
-import { sessionCallerForApi } from './identity/sessionCaller.ts';
 import { docsRoutes } from './platform/docs.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
@@ -47,9 +46,8 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
     maxSize: deps.config.BODY_LIMIT_BYTES,
     onError: () => { throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${deps.config.BODY_LIMIT_BYTES} bytes.`); },
   }));
-  // A signed-in admin's browser may use its session cookie instead of a key (CSRF-checked).
-  app.use('/api/v1/*', sessionCallerForApi(deps));
-  app.use('/api/v1/*', requireApiKey(deps));
+  // An API key, or a signed-in admin's session cookie (CSRF-checked): see identity/apiCaller.ts.
+  app.use('/api/v1/*', resolveApiCaller(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key from `bun run cli key create`; it decides the tenant.',

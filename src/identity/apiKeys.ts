@@ -1,6 +1,6 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../platform/database.ts';
+import type { Db, Sql } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
@@ -36,6 +36,27 @@ export async function revokeApiKey(sql: Db, tenantId: string, idOrPrefix: string
     where tenant_id = ${tenantId} and revoked_at is null
       and ${isUuid ? sql`id = ${idOrPrefix}::uuid` : sql`prefix = ${idOrPrefix}`} returning id`;
   return rows.length;
+}
+
+// last_used_at is a hint for operators, not an audit trail: write it at most once a minute per key.
+const LAST_USED_EVERY_MS = 60_000;
+
+/** Resolve `Authorization: Bearer <key>` to the caller's tenant. The tenant never comes from the URL or body. */
+export async function callerFromApiKey(sql: Sql, header: string | undefined): Promise<Caller | null> {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) return null;
+  const [row] = await sql`
+    select k.id, k.tenant_id, t.slug, t.default_country, k.last_used_at
+    from api_keys k join tenants t on t.id = k.tenant_id
+    where k.key_hash = ${hashApiKey(match[1])} and k.revoked_at is null`;
+  if (!row) return null;
+  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_EVERY_MS) {
+    sql`update api_keys set last_used_at = now() where id = ${row.id}`.catch(() => {});
+  }
+  return {
+    tenantId: row.tenant_id, tenantSlug: row.slug, defaultCountry: row.default_country,
+    actor: `key:${row.id}`, keyId: row.id, adminId: null, role: 'key',
+  };
 }
 
 // The admin door's key management (the CLI bootstraps with the functions above, outside any caller).

@@ -1,0 +1,35 @@
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv, Deps } from '../platform/deps.ts';
+import { ApiError } from '../platform/errors.ts';
+import { callerFromApiKey } from './apiKeys.ts';
+import { csrfOk, isSafeMethod } from './csrf.ts';
+import { SESSION_COOKIE, callerFromSession, sessionFromToken } from './sessions.ts';
+
+/**
+ * Who is calling /api/v1, resolved once per request into `caller`; what they may do is the policy's
+ * business (./policy.ts), asked by the domain. Two credentials:
+ * - `Authorization: Bearer <key>`: POS terminals and integrators. The tenant comes from the key, never
+ *   from the URL or body. An Authorization header always wins.
+ * - A signed-in admin's session cookie (the admin pages' browser, e.g. on the shared event stream). A
+ *   cookie is sent by the browser on its own, so every state-changing call must also carry the session's
+ *   CSRF token (X-CSRF-Token) and not be cross-site.
+ */
+export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const authorization = c.req.header('authorization');
+    const token = authorization ? undefined : getCookie(c, SESSION_COOKIE);
+    const session = token ? await sessionFromToken(deps.sql, token) : null;
+    if (session) {
+      if (!isSafeMethod(c.req.method) && !(await csrfOk(c, session.csrf))) {
+        throw new ApiError(403, 'csrf_failed', 'A cookie-authenticated request must carry the X-CSRF-Token header of its session.');
+      }
+      c.set('caller', callerFromSession(session));
+      return next();
+    }
+    const caller = await callerFromApiKey(deps.sql, authorization);
+    if (!caller) throw new ApiError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
+    c.set('caller', caller);
+    await next();
+  };
+}
