@@ -86,7 +86,9 @@ export function IssueForm(p: { base: string; currency: string; state?: FormState
         aria-invalid={s.errors?.purchasedBy ? 'true' : undefined} aria-describedby="gc-buyer-error" />
       <FieldError state={s} name="purchasedBy" id="gc-buyer-error" />
       <label for="gc-recipient">Recipient name <span class="muted">(optional)</span></label>
-      <input id="gc-recipient" name="recipientName" autocomplete="off" value={s.values?.recipientName ?? ''} />
+      <input id="gc-recipient" name="recipientName" autocomplete="off" value={s.values?.recipientName ?? ''}
+        aria-invalid={s.errors?.recipientName ? 'true' : undefined} aria-describedby="gc-recipient-error" />
+      <FieldError state={s} name="recipientName" id="gc-recipient-error" />
       <button type="submit" class="btn">Issue</button>
     </form>
   );

@@ -21,7 +21,7 @@ export async function withGiftCardThrottle<T>(sql: Sql, caller: Caller, work: ()
   if (row.misses >= GIFT_CARD_MISS_LIMIT) {
     const retryAfter = Math.max(1, row.retry_after ?? 60);
     throw new ApiError(429, 'too_many_gift_card_misses',
-      `Too many unknown gift card codes from this API key; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter });
+      `Too many unknown gift card codes in the last minute; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter });
   }
   try {
     return await work();

@@ -224,6 +224,19 @@ describe('orders, gift cards, reconciliation', () => {
     expect(await (await owner.get('/gift-cards/lookup?code=nonsense')).text()).toContain('is not a gift card code');
   });
 
+  test('gift cards: the form takes any amount up to the one cap the API applies (the old 10,000.00 page cap is gone)', async () => {
+    const res = await owner.post('/gift-cards', { amount: '50,000.00', purchasedBy: 'Corporate gifts' });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('£50,000.00');
+    const code = /GC-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(html)![0];
+    const [g] = await t.sql`select initial_cents, balance_cents from gift_cards where code = ${code}`;
+    expect(g).toEqual({ initial_cents: 5_000_000, balance_cents: 5_000_000 });
+    const over = await owner.post('/gift-cards', { amount: '100000.01', purchasedBy: 'Corporate gifts' });
+    expect(over.status).toBe(422);
+    expect(await over.text()).toContain('Enter an amount such as 20.00 (at most £100,000.00).');
+  });
+
   test('reconciliation items are resolved with a note (and an optional points correction)', async () => {
     const [{ id }] = await t.sql`insert into reconciliation_queue (tenant_id, customer_id, kind, points, detail)
       values (${t.tenantA.id}, ${john.id}, 'clawback_shortfall', 5, 'Test: 5 points still owed') returning id`;
