@@ -14,7 +14,7 @@ import type { Customer, CustomerPage, CustomerQuery, EnrolCustomer, LedgerQuery,
 
 /** A ledger row with who made it, readable (an admin's email, an API key's name). */
 export type LedgerEntry = LedgerRow & { actor: string };
-export type LedgerEntryPage = { data: LedgerEntry[]; nextCursor: string | null };
+type LedgerEntryPage = { data: LedgerEntry[]; nextCursor: string | null };
 
 /** An id that is not a uuid names no customer: 404, never a Postgres cast error. */
 const isCustomerId = (id: string) => Id.safeParse(id).success;
