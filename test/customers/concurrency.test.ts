@@ -1,14 +1,10 @@
 import { describe, expect, test } from 'bun:test';
 import { pointsInvariants, testApp } from '../support/app.ts';
+import { enrol } from '../support/fixtures.ts';
 
 const t = await testApp();
 
-async function enrolWith(points: number, phone: string) {
-  const r = await t.a.post('/api/v1/customers', { phone });
-  expect(r.status).toBe(201);
-  if (points > 0) expect((await t.a.post(`/api/v1/customers/${r.body.id}/points/add`, { points })).status).toBe(200);
-  return r.body.id as string;
-}
+const enrolWith = async (points: number, phone: string) => (await enrol(t.a, phone, points)).id;
 
 describe('concurrent redemption', () => {
   test('64 concurrent redemptions of the full balance: exactly one succeeds, 63 get insufficient_points', async () => {

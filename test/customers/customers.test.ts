@@ -125,6 +125,21 @@ describe('documents', () => {
     expect(r.body.paths['/api/v1/customers/{id}/points/redeem'].post.responses['409']).toBeDefined();
   });
 
+  test('every customer and loyalty route documents each status it can return', async () => {
+    const paths = (await t.anon.get('/openapi.json')).body.paths;
+    const statuses = (path: string, method: string) => Object.keys(paths[path][method].responses).sort();
+    const post = ['400', '401', '403', '409', '413', '415', '422'];
+    expect(statuses('/api/v1/customers', 'post')).toEqual(['201', ...post].sort());
+    for (const action of ['add', 'redeem', 'adjust']) {
+      expect(statuses(`/api/v1/customers/{id}/points/${action}`, 'post')).toEqual(['200', ...post, '404'].sort());
+    }
+    expect(statuses('/api/v1/loyalty/earn', 'post')).toEqual(['200', ...post].sort());
+    expect(statuses('/api/v1/customers', 'get')).toEqual(['200', '400', '401', '403']);
+    for (const path of ['/api/v1/customers/lookup', '/api/v1/customers/{id}', '/api/v1/customers/{id}/transactions']) {
+      expect(statuses(path, 'get')).toEqual(['200', '400', '401', '403', '404']);
+    }
+  });
+
   test('/docs serves the interactive UI from the installed package', async () => {
     const page = await t.app.request('/docs');
     expect(page.status).toBe(200);

@@ -1,13 +1,13 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
+import { enrol } from '../support/fixtures.ts';
 
 const t = await testApp();
-const enrol = async (phone: string, api = t.a) => (await api.post('/api/v1/customers', { phone })).body.id as string;
 const ledgerCount = async (id: string) => (await t.sql`select count(*)::int as n from ledger where customer_id = ${id}`)[0].n;
 
 describe('Idempotency-Key', () => {
   test('a sequential replay returns the stored response with Idempotent-Replayed and applies once', async () => {
-    const id = await enrol('+447306501001');
+    const id = (await enrol(t.a, '+447306501001')).id;
     const first = await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 25 }, { 'idempotency-key': 'seq-1' });
     const again = await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 25 }, { 'idempotency-key': 'seq-1' });
     expect(first.status).toBe(200);
@@ -21,7 +21,7 @@ describe('Idempotency-Key', () => {
   });
 
   test('20 parallel requests with one key apply once; the rest replay or are told the key is in use', async () => {
-    const id = await enrol('+447306501002');
+    const id = (await enrol(t.a, '+447306501002')).id;
     const results = await Promise.all(
       Array.from({ length: 20 }, () => t.a.post(`/api/v1/customers/${id}/points/add`, { points: 7 }, { 'idempotency-key': 'par-1' })),
     );
@@ -38,7 +38,7 @@ describe('Idempotency-Key', () => {
   });
 
   test('reusing a key with a different body is 422 idempotency_key_reused and changes nothing', async () => {
-    const id = await enrol('+447306501003');
+    const id = (await enrol(t.a, '+447306501003')).id;
     await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 5 }, { 'idempotency-key': 'reuse-1' });
     const other = await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 6 }, { 'idempotency-key': 'reuse-1' });
     expect(other.status).toBe(422);
@@ -50,8 +50,8 @@ describe('Idempotency-Key', () => {
   });
 
   test('the same key from another tenant is independent', async () => {
-    const idA = await enrol('+447306501004');
-    const idB = await enrol('+447306501004', t.b);
+    const idA = (await enrol(t.a, '+447306501004')).id;
+    const idB = (await enrol(t.b, '+447306501004')).id;
     const ra = await t.a.post(`/api/v1/customers/${idA}/points/add`, { points: 3 }, { 'idempotency-key': 'shared-key' });
     const rb = await t.b.post(`/api/v1/customers/${idB}/points/add`, { points: 3 }, { 'idempotency-key': 'shared-key' });
     expect(ra.status).toBe(200);
@@ -63,7 +63,7 @@ describe('Idempotency-Key', () => {
   });
 
   test('a refused request is not stored: the same key is judged afresh once the balance allows it', async () => {
-    const id = await enrol('+447306501005');
+    const id = (await enrol(t.a, '+447306501005')).id;
     const refused = await t.a.post(`/api/v1/customers/${id}/points/redeem`, { points: 10 }, { 'idempotency-key': 'later' });
     expect(refused.status).toBe(409);
     await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 10 });
@@ -84,7 +84,7 @@ describe('Idempotency-Key', () => {
   });
 
   test('a malformed key is a 400', async () => {
-    const id = await enrol('+447306501007');
+    const id = (await enrol(t.a, '+447306501007')).id;
     const r = await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 1 }, { 'idempotency-key': 'has space' });
     expect(r.status).toBe(400);
     expect(await ledgerCount(id)).toBe(0);

@@ -1,0 +1,29 @@
+import { z } from '@hono/zod-openapi';
+import { Customer, LedgerRow } from './schemas.ts';
+
+// `data` of the customer events. customer_enrol() and loyalty_earn() emit customer_created;
+// apply_points() emits loyalty_updated (sql/0001_core.sql). src/events/catalogue.ts spreads these in.
+
+export const CustomerCreated = z
+  .object({ customer: Customer })
+  .strict()
+  .describe('A customer was enrolled (via the API, an earn on an unknown phone, or checkout). Live customer lists add the row.');
+
+export const LoyaltyUpdated = z
+  .object({
+    customerId: z.string(),
+    customerPhone: z.string().describe('E.164'),
+    customerName: z.string().nullable(),
+    pointsChange: z.number().int().describe('Signed: negative for redemptions'),
+    newBalance: z.number().int(),
+    totalPointsEarned: z.number().int(),
+    totalPointsRedeemed: z.number().int(),
+    transactionType: LedgerRow.shape.type,
+    reason: z.string().nullable(),
+    orderId: z.string().nullable(),
+    transactionId: z.string().describe('The ledger row id'),
+  })
+  .strict()
+  .describe("A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.");
+
+export const customerEventCatalogue = { customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated };
