@@ -1,7 +1,7 @@
 import { count, money } from './format.ts';
 import { Layout, adminBase, type PageMeta } from './layout.tsx';
 
-/** One day of daily_report (the SQL function the reports API uses). */
+/** One day of the reports domain's dailyRange: the same days GET /api/v1/reports/daily/range serves. */
 export type Day = {
   date: string;
   orders: number;

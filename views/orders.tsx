@@ -75,12 +75,15 @@ export function OrderCardOob(p: { order: any; seq: number; base: string; currenc
   );
 }
 
+/** Why the last move was refused: the problem's code and detail, as the API would have answered. */
+export type BoardRefusal = { code: string; detail: string };
+
 /** The columns; refreshed as one fragment whenever any order changes status. */
-export function Board(p: { orders: OrderView[]; base: string; currency: string; seq: number; error?: string }) {
+export function Board(p: { orders: OrderView[]; base: string; currency: string; seq: number; refusal?: BoardRefusal }) {
   return (
     <div id="board" class="board" hx-get={`${p.base}/orders/board`} hx-trigger="ts:order_updated from:body"
       hx-swap="outerMorph" data-seq={String(p.seq)}>
-      {p.error ? <p class="field-error" role="alert">{p.error}</p> : null}
+      {p.refusal ? <p class="field-error" role="alert" data-code={p.refusal.code}>{p.refusal.detail}</p> : null}
       {BOARD_COLUMNS.map((s) => {
         const list = p.orders.filter((o) => o.status === s);
         return (

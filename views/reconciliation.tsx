@@ -16,7 +16,10 @@ export type ReconItem = {
   resolutionNote: string | null;
 };
 
-export function ReconRow(p: { r: ReconItem; base: string; currency: string; state?: FormState }) {
+/** A refusal of the resolve by the domain: the problem's code and detail, as the API would have answered. */
+export type ReconRefusal = { code: string; detail: string };
+
+export function ReconRow(p: { r: ReconItem; base: string; currency: string; state?: FormState; refusal?: ReconRefusal }) {
   const { r } = p;
   const s = p.state ?? {};
   return (
@@ -32,17 +35,22 @@ export function ReconRow(p: { r: ReconItem; base: string; currency: string; stat
       ) : (
         <form class="row wrap" hx-post={`${p.base}/reconciliation/${r.id}/resolve`} hx-target="closest li" hx-swap="outerHTML" hx-disable="find button">
           <label for={`note-${r.id}`} class="sr-only">Resolution note</label>
-          <input id={`note-${r.id}`} name="note" placeholder="What was done" required autocomplete="off" value={s.values?.note ?? ''} />
+          <input id={`note-${r.id}`} name="note" placeholder="What was done" required autocomplete="off" value={s.values?.note ?? ''}
+            aria-invalid={s.errors?.note ? 'true' : undefined} />
           {r.customerId ? (
             <>
               <label for={`pts-${r.id}-fix`} class="sr-only">Points correction (optional, signed)</label>
-              <input id={`pts-${r.id}-fix`} name="points" placeholder="± points (optional)" inputmode="text" autocomplete="off" value={s.values?.points ?? ''} />
+              <input id={`pts-${r.id}-fix`} name="points" placeholder="± points (optional)" inputmode="text" autocomplete="off" value={s.values?.points ?? ''}
+                aria-invalid={s.errors?.points ? 'true' : undefined} />
             </>
           ) : null}
           <button type="submit" class="btn">Resolve</button>
+          <FieldError state={s} name="note" />
+          <FieldError state={s} name="points" />
           <FieldError state={s} name="form" />
         </form>
       )}
+      {p.refusal ? <p class="field-error" role="alert" data-code={p.refusal.code}>{p.refusal.detail}</p> : null}
     </li>
   );
 }

@@ -1,56 +1,43 @@
 import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
-import type { Sql, Tx } from '../platform/database.ts';
+import { activityFeed, type ActivityEntry } from '../events/activity.ts';
 import { ACTIVITY_TYPES, ActivityPage, ActivityRows, type ActivityView } from '../../views/activity.tsx';
-import { DashboardBody, DashboardPage, type Day } from '../../views/dashboard.tsx';
 import { describe } from '../../views/describe.ts';
 import { adminBase } from '../../views/layout.tsx';
-import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
-import { actorLabelSql } from '../identity/actors.ts';
+import { type AdminEnv, type AdminContext, fragment, meta, page, snapshot } from './context.ts';
 
-const FEED_PAGE = 50;
-const CHART_DAYS = 14;
+/** A known type, or anything shaped like one (an old link to a retired type shows an empty feed). */
+const typeParam = (raw: string | undefined) =>
+  raw && (ACTIVITY_TYPES.includes(raw) || /^[a-z_]{1,40}$/.test(raw)) ? raw : null;
 
-/** Events newest first, keyset by id (the tenant's gap-free sequence). */
-async function activity(tx: Sql | Tx, tenantId: string, currency: string, base: string, type: string | null, before: number | null) {
-  const rows = await tx`select e.id, e.type, e.data, iso(e.created_at) as "createdAt", ${actorLabelSql(tx, 'e.actor')} as actor
-    from events e where e.tenant_id = ${tenantId}
-      ${type ? tx`and e.type = ${type}` : tx``} ${before !== null ? tx`and e.id < ${before}` : tx``}
-    order by e.id desc limit ${FEED_PAGE + 1}`;
-  const more = rows.length > FEED_PAGE;
-  const list: ActivityView[] = rows.slice(0, FEED_PAGE).map((r) => ({
-    id: r.id, type: r.type, actor: r.actor, createdAt: r.createdAt, text: describe({ type: r.type, data: r.data }, currency),
+/** The feed's entries worded for the page, and the link to the next older page when there is one. */
+function feedView(c: AdminContext, feed: { entries: ActivityEntry[]; more: boolean }, type: string | null) {
+  const s = c.get('session');
+  const rows: ActivityView[] = feed.entries.map((e) => ({
+    id: e.id, type: e.type, actor: e.actor, createdAt: e.createdAt, text: describe({ type: e.type, data: e.data }, s.currency),
   }));
-  const q = new URLSearchParams({ before: String(list.at(-1)?.id ?? 0), ...(type ? { type } : {}) });
-  return { rows: list, moreHref: more ? `${base}/activity/rows?${q}` : null };
-}
-
-async function dashboard(tx: Sql | Tx, tenantId: string) {
-  const [{ days }] = await tx`select daily_report(${tenantId}, (now() at time zone 'UTC')::date - ${CHART_DAYS - 1}::int,
-    (now() at time zone 'UTC')::date, 'UTC') as days`;
-  const [{ n }] = await tx`select count(*)::int as n from customers
-    where tenant_id = ${tenantId} and created_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`;
-  return { days: days as Day[], customersToday: n as number };
+  const q = new URLSearchParams({ before: String(rows.at(-1)?.id ?? 0), ...(type ? { type } : {}) });
+  return { rows, moreHref: feed.more ? `${adminBase(s.tenantSlug)}/activity/rows?${q}` : null };
 }
 
 export function activityPages(deps: Deps) {
   const { sql } = deps;
   const app = new Hono<AdminEnv>();
-  const typeParam = (raw: string | undefined) => (raw && ACTIVITY_TYPES.includes(raw) ? raw : raw && /^[a-z_]{1,40}$/.test(raw) ? raw : null);
 
   app.get('/activity', async (c) => {
-    const s = c.get('session');
+    const caller = c.get('caller');
     const type = typeParam(c.req.query('type'));
-    const { seq, data } = await snapshot(sql, s.tenantId, (tx) => activity(tx, s.tenantId, s.currency, adminBase(s.tenantSlug), type, null));
-    return page(c, <ActivityPage meta={meta(c, seq)} type={type} rows={data.rows} moreHref={data.moreHref} />);
+    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => activityFeed(tx, caller, { type, before: null }));
+    const view = feedView(c, data, type);
+    return page(c, <ActivityPage meta={meta(c, seq)} type={type} rows={view.rows} moreHref={view.moreHref} />);
   });
 
   app.get('/activity/rows', async (c) => {
-    const s = c.get('session');
     const type = typeParam(c.req.query('type'));
     const before = Number(c.req.query('before'));
-    const data = await activity(sql, s.tenantId, s.currency, adminBase(s.tenantSlug), type, Number.isSafeInteger(before) ? before : null);
-    return fragment(c, <ActivityRows rows={data.rows} moreHref={data.moreHref} />);
+    const feed = await activityFeed(sql, c.get('caller'), { type, before: Number.isSafeInteger(before) ? before : null });
+    const view = feedView(c, feed, type);
+    return fragment(c, <ActivityRows rows={view.rows} moreHref={view.moreHref} />);
   });
 
   return app;

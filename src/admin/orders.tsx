@@ -1,67 +1,61 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv, Deps } from '../platform/deps.ts';
-import type { Sql, Tx } from '../platform/database.ts';
-import { ApiError, toProblem } from '../platform/errors.ts';
-import { generateGiftCardCode, normalizeGiftCardCode } from '../giftCards/code.ts';
-import { CardPanel, GiftCardsPage, IssueForm, type GiftCardView, type RecentCard } from '../../views/giftCards.tsx';
-import type { FormState } from '../../views/form.tsx';
-import { money } from '../../views/format.ts';
+import { Hono } from 'hono';
+import type { Deps } from '../platform/deps.ts';
+import { toProblem } from '../platform/errors.ts';
+import { openOrders, setOrderStatus } from '../orders/orders.ts';
+import { OrderStatusRequest } from '../orders/schemas.ts';
 import { adminBase } from '../../views/layout.tsx';
-import { Board, OrdersPage, type OrderView } from '../../views/orders.tsx';
-import { ReconciliationPage, ReconRow, type ReconItem } from '../../views/reconciliation.tsx';
-import { formFields } from './forms.ts';
-import { type AdminEnv, change, fragment, isUuid, meta, page, parsePoints, snapshot } from './context.ts';
+import { Board, OrdersPage, type BoardRefusal } from '../../views/orders.tsx';
+import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { formFields, parseForm } from './forms.ts';
 
-const STATUSES = new Set(['preparing', 'ready', 'completed', 'cancelled']);
-
-/** Open orders (what the board shows): everything not yet completed or cancelled. */
-async function openOrders(tx: Sql | Tx, tenantId: string): Promise<OrderView[]> {
-  const rows = await tx`select order_json(o) as o from orders o
-    where o.tenant_id = ${tenantId} and o.status in ('pending', 'preparing', 'ready')
-    order by o.seq desc limit 300`;
-  return rows.map((r) => r.o as OrderView);
+/**
+ * A refused move as the board shows it: the problem's code and detail, the same words the API answers
+ * with. Refusals that are not about the move (401, 403, 404, 5xx) stay on the one error path.
+ */
+function boardRefusal(err: unknown): { status: number; refusal: BoardRefusal } {
+  const p = toProblem(err);
+  if (p.status >= 500 || p.status === 401 || p.status === 403 || p.status === 404) throw err;
+  return { status: p.status, refusal: { code: p.code, detail: p.detail } };
 }
 
 export function orderPages(deps: Deps) {
   const { sql } = deps;
   const app = new Hono<AdminEnv>();
 
-  // Orders board ---------------------------------------------------------------------------------
-
   app.get('/orders', async (c) => {
-    const s = c.get('session');
-    const { seq, data } = await snapshot(sql, s.tenantId, (tx) => openOrders(tx, s.tenantId));
-    return page(c, <OrdersPage meta={meta(c, seq)} orders={data} currency={s.currency} />);
+    const caller = c.get('caller');
+    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => openOrders(tx, caller));
+    return page(c, <OrdersPage meta={meta(c, seq)} orders={data} currency={c.get('session').currency} />);
   });
 
   app.get('/orders/board', async (c) => {
     const s = c.get('session');
-    const { seq, data } = await snapshot(sql, s.tenantId, (tx) => openOrders(tx, s.tenantId));
+    const caller = c.get('caller');
+    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => openOrders(tx, caller));
     return fragment(c, <Board orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} />);
   });
 
-  // One click advances: the same order_set_status the API uses (transitions are checked there).
+  // One click moves an order on: the same schema and the same setOrderStatus as POST /api/v1/orders/{id}/status.
   app.post('/orders/:id/status', async (c) => {
     const s = c.get('session');
-    const { actor } = c.get('caller');
+    const caller = c.get('caller');
     const id = c.req.param('id');
-    if (!isUuid(id)) throw new ApiError(404, 'not_found', 'Order not found.');
-    const status = (await formFields(c)).status ?? '';
-    let error: string | undefined;
-    if (!STATUSES.has(status)) error = 'Unknown status.';
-    else {
+    const parsed = parseForm(OrderStatusRequest, { status: (await formFields(c)).status });
+    let outcome: { status: number; refusal?: BoardRefusal } = { status: 200 };
+    if (parsed.errors) {
+      outcome = { status: 422, refusal: { code: 'validation_failed', detail: parsed.errors.status ?? parsed.errors.form ?? 'Unknown status.' } };
+    } else {
       try {
-        await sql`select order_set_status(${s.tenantId}, ${id}, ${status}, ${actor})`;
+        await setOrderStatus(sql, caller, id, parsed.data);
       } catch (err) {
-        const p = toProblem(err);
-        if (p.status >= 500 || p.status === 404) throw err;
-        error = p.detail;
+        outcome = boardRefusal(err);
       }
     }
-    const { seq, data } = await snapshot(sql, s.tenantId, (tx) => openOrders(tx, s.tenantId));
-    return fragment(c, <Board orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} error={error} />);
+    // The whole board comes back either way: the move may have raced another till's.
+    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => openOrders(tx, caller));
+    return fragment(c, <Board orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} refusal={outcome.refusal} />,
+      outcome.status);
   });
-
 
   return app;
 }

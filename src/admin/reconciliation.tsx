@@ -1,61 +1,58 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv, Deps } from '../platform/deps.ts';
-import type { Sql, Tx } from '../platform/database.ts';
-import { ApiError, toProblem } from '../platform/errors.ts';
-import { generateGiftCardCode, normalizeGiftCardCode } from '../giftCards/code.ts';
-import { CardPanel, GiftCardsPage, IssueForm, type GiftCardView, type RecentCard } from '../../views/giftCards.tsx';
-import type { FormState } from '../../views/form.tsx';
-import { money } from '../../views/format.ts';
+import { Hono } from 'hono';
+import type { Deps } from '../platform/deps.ts';
+import { toProblem } from '../platform/errors.ts';
+import { getItem, listItems, resolveItem } from '../reconciliation/reconciliation.ts';
+import { ReconciliationResolve } from '../reconciliation/schemas.ts';
 import { adminBase } from '../../views/layout.tsx';
-import { Board, OrdersPage, type OrderView } from '../../views/orders.tsx';
-import { ReconciliationPage, ReconRow, type ReconItem } from '../../views/reconciliation.tsx';
-import { formFields } from './forms.ts';
-import { type AdminEnv, change, fragment, isUuid, meta, page, parsePoints, snapshot } from './context.ts';
+import { ReconciliationPage, ReconRow } from '../../views/reconciliation.tsx';
+import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
+import { formFields, numberField, optionalText, parseForm } from './forms.ts';
 
+/** The most open items the page lists (the API's largest page). */
+const PAGE_LIMIT = 200;
+
+/** The resolve form's fields onto the API's ReconciliationResolve: a blank points field is no correction. */
+function resolveFromForm(f: Record<string, string>) {
+  const points = optionalText(f.points);
+  return { note: f.note ?? '', points: points === undefined ? undefined : numberField(points) };
+}
 
 export function reconciliationPages(deps: Deps) {
   const { sql } = deps;
   const app = new Hono<AdminEnv>();
 
-  // Reconciliation -------------------------------------------------------------------------------
-
   app.get('/reconciliation', async (c) => {
-    const s = c.get('session');
-    const { seq, data } = await snapshot(sql, s.tenantId, async (tx) => {
-      const rows = await tx`select reconciliation_json(r) as r from reconciliation_queue r
-        where r.tenant_id = ${s.tenantId} and r.resolved_at is null order by r.seq desc limit 200`;
-      return rows.map((x) => x.r as ReconItem);
-    });
-    return page(c, <ReconciliationPage meta={meta(c, seq)} items={data} currency={s.currency} />);
+    const caller = c.get('caller');
+    const { seq, data } = await snapshot(sql, caller.tenantId,
+      (tx) => listItems(tx, caller, { status: 'open', limit: PAGE_LIMIT, cursor: undefined }));
+    return page(c, <ReconciliationPage meta={meta(c, seq)} items={data.data} currency={c.get('session').currency} />);
   });
 
+  // The same schema and the same resolveItem as POST /api/v1/reconciliation/{id}/resolve.
   app.post('/reconciliation/:id/resolve', async (c) => {
     const s = c.get('session');
-    const { actor } = c.get('caller');
+    const caller = c.get('caller');
     const base = adminBase(s.tenantSlug);
     const id = c.req.param('id');
-    if (!isUuid(id)) throw new ApiError(404, 'not_found', 'Reconciliation item not found.');
     const f = await formFields(c);
-    const [current] = await sql`select reconciliation_json(r) as r from reconciliation_queue r where r.tenant_id = ${s.tenantId} and r.id = ${id}`;
-    if (!current) throw new ApiError(404, 'not_found', 'Reconciliation item not found.');
-    const again = (errors: Record<string, string>) =>
-      fragment(c, <ReconRow r={current.r} base={base} currency={s.currency} state={{ values: f, errors }} />, 422);
-    if (!f.note) return again({ form: 'Say what was done.' });
-    const points = f.points ? parsePoints(f.points, true) : null;
-    if (typeof points === 'string') return again({ form: points });
+    const current = await getItem(sql, caller, id); // an unknown item is the one error path's 404
+    const parsed = parseForm(ReconciliationResolve, resolveFromForm(f));
+    if (parsed.errors) {
+      return fragment(c, <ReconRow r={current} base={base} currency={s.currency} state={{ values: f, errors: parsed.errors }} />, 422);
+    }
     try {
-      const { data } = await change(sql, s.tenantId, async (tx) => {
-        const [{ r }] = await tx`select reconciliation_resolve(${s.tenantId}, ${id}, ${f.note}, ${points}, ${actor}) as r`;
-        return r as ReconItem;
-      });
+      const { data } = await change(sql, caller.tenantId, (tx) => resolveItem(tx, caller, id, parsed.data));
       return fragment(c, <ReconRow r={data} base={base} currency={s.currency} />);
     } catch (err) {
+      // A refusal by the domain (already resolved, no customer, not enough points) in the API's own words,
+      // under the item as it now stands (someone else may have just resolved it).
       const p = toProblem(err);
-      if (p.status >= 500 || p.status === 404) throw err;
-      return again({ form: p.detail });
+      if (p.status >= 500 || p.status === 401 || p.status === 403 || p.status === 404) throw err;
+      const latest = await getItem(sql, caller, id);
+      return fragment(c, <ReconRow r={latest} base={base} currency={s.currency} state={{ values: f }}
+        refusal={{ code: p.code, detail: p.detail }} />, p.status);
     }
   });
-
 
   return app;
 }

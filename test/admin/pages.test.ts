@@ -252,3 +252,78 @@ describe('orders, gift cards, reconciliation', () => {
     expect(await pointsInvariants(t.sql)).toEqual({ discrepancies: 0, negative: 0, broken: 0 });
   });
 });
+
+describe('both doors refuse alike: the board and the resolve form answer with the API\'s code and detail', () => {
+  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  /** The refusal a page fragment shows: `<p class="field-error" role="alert" data-code="…">detail</p>`. */
+  async function refusalOf(res: Response) {
+    const m = /<p class="field-error" role="alert" data-code="([a-z_]+)">([^<]*)<\/p>/.exec(await res.text());
+    return m ? { status: res.status, code: m[1], detail: unescape(m[2]) } : { status: res.status };
+  }
+  const apiRefusal = (r: { status: number; body: any }) => ({ status: r.status, code: r.body.code, detail: r.body.detail });
+  const queued = async (customerId: string | null) => (await t.sql`insert into reconciliation_queue (tenant_id, customer_id, kind, points, detail)
+    values (${t.tenantA.id}, ${customerId}, 'clawback_shortfall', 5, 'Test: owed') returning id`)[0].id as string;
+
+  test('an impossible status change: 409 invalid_transition with the same detail, and the order does not move', async () => {
+    const order = (await t.a.post('/api/v1/orders', {
+      source: 'pos', orderType: 'collection', items: [{ name: 'Tea', quantity: 1, unitPriceCents: 200 }],
+    })).body;
+    expect((await t.a.post(`/api/v1/orders/${order.id}/status`, { status: 'cancelled' })).status).toBe(200);
+    const seq = await eventSeq();
+    const api = apiRefusal(await t.a.post(`/api/v1/orders/${order.id}/status`, { status: 'preparing' }));
+    expect(api).toEqual({ status: 409, code: 'invalid_transition', detail: expect.stringContaining('cannot move from cancelled to preparing') });
+    expect(await refusalOf(await owner.post(`/orders/${order.id}/status`, { status: 'preparing' }))).toEqual(api);
+    const [row] = await t.sql`select status from orders where id = ${order.id}`;
+    expect(row.status).toBe('cancelled');
+    expect(await eventSeq()).toBe(seq);
+  });
+
+  test('a status the schema does not know: the same message through both doors', async () => {
+    const order = (await t.a.post('/api/v1/orders', {
+      source: 'pos', orderType: 'collection', items: [{ name: 'Tea', quantity: 1, unitPriceCents: 200 }],
+    })).body;
+    const api = await t.a.post(`/api/v1/orders/${order.id}/status`, { status: 'eaten' });
+    expect(api.status).toBe(400);
+    const page = await refusalOf(await owner.post(`/orders/${order.id}/status`, { status: 'eaten' }));
+    expect(page).toEqual({ status: 422, code: 'validation_failed', detail: api.body.errors[0].message });
+  });
+
+  test('an order that is not there: 404 not_found with the same detail through both doors', async () => {
+    const missing = crypto.randomUUID();
+    const api = await t.a.post(`/api/v1/orders/${missing}/status`, { status: 'preparing' });
+    expect(api.body.code).toBe('not_found');
+    const page = await owner.post(`/orders/${missing}/status`, { status: 'preparing' });
+    expect(page.status).toBe(api.status);
+    expect(await page.text()).toContain(`>${api.body.detail}<`);
+  });
+
+  test('resolving a resolved item: 409 already_resolved with the same detail', async () => {
+    const id = await queued(john.id);
+    expect((await t.a.post(`/api/v1/reconciliation/${id}/resolve`, { note: 'Done' })).status).toBe(200);
+    const api = apiRefusal(await t.a.post(`/api/v1/reconciliation/${id}/resolve`, { note: 'Again' }));
+    expect(api).toMatchObject({ status: 409, code: 'already_resolved' });
+    expect(await refusalOf(await owner.post(`/reconciliation/${id}/resolve`, { note: 'Again' }))).toEqual(api);
+  });
+
+  test('a correction below zero or without a customer: the same 409 through both doors, and the item stays open', async () => {
+    const owed = await queued(john.id);
+    const api = apiRefusal(await t.a.post(`/api/v1/reconciliation/${owed}/resolve`, { note: 'Deduct', points: -1_000_000 }));
+    expect(api).toMatchObject({ status: 409, code: 'insufficient_points' });
+    expect(await refusalOf(await owner.post(`/reconciliation/${owed}/resolve`, { note: 'Deduct', points: '-1000000' }))).toEqual(api);
+    const nobody = await queued(null);
+    const api2 = apiRefusal(await t.a.post(`/api/v1/reconciliation/${nobody}/resolve`, { note: 'Give', points: 5 }));
+    expect(api2).toMatchObject({ status: 409, code: 'no_customer' });
+    expect(await refusalOf(await owner.post(`/reconciliation/${nobody}/resolve`, { note: 'Give', points: '5' }))).toEqual(api2);
+    const open = await t.sql`select resolved_at from reconciliation_queue where id in ${t.sql([owed, nobody])}`;
+    expect(open.map((r) => r.resolved_at)).toEqual([null, null]);
+  });
+
+  test('a zero correction is refused by the same schema message through both doors', async () => {
+    const id = await queued(john.id);
+    const api = await t.a.post(`/api/v1/reconciliation/${id}/resolve`, { note: 'x', points: 0 });
+    expect(api.status).toBe(400);
+    const page = await owner.post(`/reconciliation/${id}/resolve`, { note: 'x', points: '0' });
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain(api.body.errors[0].message);
+  });
+});

@@ -1,0 +1,109 @@
+import { normalizePhone } from '../customers/phone.ts';
+import { normalizeGiftCardCode } from '../giftCards/code.ts';
+import { withGiftCardThrottle } from '../giftCards/throttle.ts';
+import type { Caller } from '../identity/caller.ts';
+import { authorize } from '../identity/policy.ts';
+import type { Db, Sql, Tx } from '../platform/database.ts';
+import { ApiError, notFound } from '../platform/errors.ts';
+import { Id } from '../platform/fields.ts';
+import { decodeCursor, encodeCursor } from '../platform/pagination.ts';
+import type { Order, OrderHistory, OrderListQuery, OrderPage, OrderRequest, OrderStatus, OrderStatusRequest } from './schemas.ts';
+
+// The orders domain, both doors: checkout, status changes and the reads. order_create() and
+// order_set_status() (sql/0002_orders_gift_cards.sql) lock, check, write and emit in the caller's
+// transaction; refusals arrive as problems raised by the SQL.
+
+/** The most open orders the board shows at once. */
+const BOARD_LIMIT = 300;
+
+/** An id that is not a uuid names no order: 404, as for an order that does not exist. */
+function orderId(id: string): string {
+  if (!Id.safeParse(id).success) throw notFound('Order');
+  return id;
+}
+
+function giftCardCode(raw: string): string {
+  const code = normalizeGiftCardCode(raw);
+  if (!code) {
+    throw new ApiError(400, 'validation_failed', 'giftCard.code: not a gift card code (GC-XXXX-XXXX-XXXX-XXXX).',
+      { errors: [{ path: 'giftCard.code', message: 'not a gift card code' }] });
+  }
+  return code;
+}
+
+/**
+ * Checkout: the order, points redemption, gift card payment and points earned, all or nothing.
+ * `inTransaction` is the door's transaction (the API's idempotent(), which stores the response with the
+ * work, or a plain sql.begin): it is handed `place`, the one SQL call. Paying with a gift card counts as
+ * a code lookup, so that whole transaction runs under the caller's gift card guessing throttle, which
+ * records a miss on the pool after the 404 has rolled the checkout back.
+ */
+export async function createOrder<R>(
+  sql: Sql, caller: Caller, input: OrderRequest, inTransaction: (place: (tx: Tx) => Promise<Order>) => Promise<R>,
+): Promise<R> {
+  authorize(caller, 'orders.create');
+  // Both spellings are settled before any lock is taken: a bad phone or code is a 400 that costs nothing.
+  const phone = input.customer ? normalizePhone(input.customer.phone, caller.defaultCountry) : null;
+  const code = input.giftCard ? giftCardCode(input.giftCard.code) : null;
+  const place = async (tx: Tx) => {
+    const [{ order }] = await tx`select order_create(${caller.tenantId}, ${tx.json(input)}, ${phone}, ${code}, ${caller.actor}) as order`;
+    return order as Order;
+  };
+  const checkout = () => inTransaction(place);
+  return code ? withGiftCardThrottle(sql, caller, checkout) : checkout();
+}
+
+/** pending → preparing → ready → completed; pending|preparing → cancelled (which reverses the checkout). */
+export async function setOrderStatus(db: Db, caller: Caller, id: string, input: OrderStatusRequest): Promise<Order> {
+  authorize(caller, 'orders.setStatus');
+  const [{ order }] = await db`select order_set_status(${caller.tenantId}, ${orderId(id)}, ${input.status}, ${caller.actor}) as order`;
+  return order as Order;
+}
+
+/** Orders newest first, keyset by the tenant's order sequence. */
+export async function listOrders(db: Db, caller: Caller, query: OrderListQuery): Promise<OrderPage> {
+  authorize(caller, 'orders.read');
+  const { status, since, limit } = query;
+  const after = decodeCursor(query.cursor);
+  const rows = await db`
+    select order_json(o) as order, o.seq from orders o
+    where o.tenant_id = ${caller.tenantId}
+      ${status ? db`and o.status = ${status}` : db``}
+      ${since ? db`and o.created_at >= ${since}` : db``}
+      ${after !== null ? db`and o.seq < ${after}` : db``}
+    order by o.seq desc limit ${limit + 1}`;
+  const more = rows.length > limit;
+  const data = rows.slice(0, limit);
+  return { data: data.map((r) => r.order as Order), nextCursor: more ? encodeCursor(data.at(-1)!.seq) : null };
+}
+
+export async function getOrder(db: Db, caller: Caller, id: string): Promise<Order> {
+  authorize(caller, 'orders.read');
+  const [row] = await db`select order_json(o) as order from orders o where tenant_id = ${caller.tenantId} and id = ${orderId(id)}`;
+  if (!row) throw notFound('Order');
+  return row.order as Order;
+}
+
+/** An order's status changes, oldest first, with who made each. */
+export async function orderHistory(db: Db, caller: Caller, id: string): Promise<OrderHistory> {
+  authorize(caller, 'orders.read');
+  const [owner] = await db`select 1 from orders where id = ${orderId(id)} and tenant_id = ${caller.tenantId}`;
+  if (!owner) throw notFound('Order');
+  const rows = await db`select from_status, to_status, actor, iso(created_at) as created_at
+    from order_status_history where order_id = ${id} order by id`;
+  return {
+    data: rows.map((r) => ({
+      fromStatus: r.from_status as OrderStatus | null, toStatus: r.to_status as OrderStatus, actor: r.actor as string | null,
+      createdAt: r.created_at as string,
+    })),
+  };
+}
+
+/** What the kitchen board shows: every order not yet completed or cancelled, newest first. */
+export async function openOrders(db: Db, caller: Caller): Promise<Order[]> {
+  authorize(caller, 'orders.read');
+  const rows = await db`select order_json(o) as order from orders o
+    where o.tenant_id = ${caller.tenantId} and o.status in ('pending', 'preparing', 'ready')
+    order by o.seq desc limit ${BOARD_LIMIT}`;
+  return rows.map((r) => r.order as Order);
+}

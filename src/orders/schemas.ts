@@ -1,0 +1,87 @@
+import { z } from '@hono/zod-openapi';
+import { GiftCardCodeInput } from '../giftCards/schemas.ts';
+import { Email, Name, Phone } from '../platform/fields.ts';
+import { Cursor, Limit, page } from '../platform/pagination.ts';
+import { OrderItem } from './events.ts';
+
+// Orders in the v1 contract, for both doors: the API validates JSON with these, the orders board maps
+// its one-click status buttons onto OrderStatusRequest.
+
+export const OrderSource = z.enum(['online', 'pos']);
+export const OrderType = z.enum(['delivery', 'collection', 'dine_in']);
+
+const STATUS = 'Use one of pending, preparing, ready, completed, cancelled.';
+export const OrderStatus = z.enum(['pending', 'preparing', 'ready', 'completed', 'cancelled'], { error: STATUS });
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+export const OrderRequest = z
+  .object({
+    source: OrderSource,
+    orderType: OrderType,
+    customer: z.object({ phone: Phone, name: Name.optional(), email: Email.optional() }).strict().optional()
+      .openapi({ description: 'Found by phone (any common spelling); enrolled when new' }),
+    items: z.array(z.object({
+      name: z.string().trim().min(1).max(200),
+      quantity: z.number().int().min(1).max(1000),
+      unitPriceCents: z.number().int().min(0).max(10_000_000),
+    }).strict()).min(1).max(100),
+    specialInstructions: z.string().max(1000).optional(),
+    redeemPoints: z.number().int().min(0).max(1_000_000).optional()
+      .openapi({ description: "Points to spend as a discount at the tenant's point value; needs a customer; the discount may not exceed the subtotal" }),
+    giftCard: z.object({ code: GiftCardCodeInput, amountCents: z.number().int().min(1).max(100_000_000) }).strict().optional()
+      .openapi({ description: 'Pay part of the order with a gift card; may not exceed what is left after the points discount' }),
+  })
+  .strict()
+  .refine((b) => !b.redeemPoints || b.customer, { path: ['redeemPoints'], message: 'redeeming points needs a customer' })
+  .openapi('OrderRequest');
+export type OrderRequest = z.infer<typeof OrderRequest>;
+
+export const Order = z
+  .object({
+    id: z.string(),
+    orderNumber: z.string().openapi({ example: 'ORD-1001' }),
+    source: OrderSource,
+    orderType: OrderType,
+    status: OrderStatus,
+    customerId: z.string().nullable(),
+    customerName: z.string().nullable(),
+    customerPhone: z.string().nullable(),
+    items: z.array(OrderItem),
+    subtotalCents: z.number().int(),
+    pointsDiscountCents: z.number().int(),
+    giftCardCents: z.number().int(),
+    totalCents: z.number().int().openapi({ description: 'Still to pay: subtotal - points discount - gift card' }),
+    pointsRedeemed: z.number().int(),
+    pointsEarned: z.number().int().openapi({ description: 'Earned on subtotal - points discount (gift card spend counts as paid)' }),
+    specialInstructions: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Order');
+export type Order = z.infer<typeof Order>;
+
+export const OrderPage = page(Order, 'OrderPage');
+export type OrderPage = z.infer<typeof OrderPage>;
+
+export const OrderListQuery = z.object({
+  status: OrderStatus.optional(),
+  since: z.string().datetime({ offset: true }).optional().openapi({ description: 'Only orders created at or after this instant' }),
+  limit: Limit,
+  cursor: Cursor,
+});
+export type OrderListQuery = z.infer<typeof OrderListQuery>;
+
+export const OrderStatusRequest = z.object({ status: OrderStatus }).strict().openapi('OrderStatusRequest');
+export type OrderStatusRequest = z.infer<typeof OrderStatusRequest>;
+
+export const OrderStatusChange = z
+  .object({
+    fromStatus: OrderStatus.nullable(),
+    toStatus: OrderStatus,
+    actor: z.string().nullable().openapi({ description: '`key:<id>` or `admin:<id>`' }),
+    createdAt: z.string(),
+  })
+  .openapi('OrderStatusChange');
+
+export const OrderHistory = z.object({ data: z.array(OrderStatusChange) }).openapi('OrderHistory');
+export type OrderHistory = z.infer<typeof OrderHistory>;
