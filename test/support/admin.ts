@@ -1,4 +1,5 @@
 import type { Sql } from '../../src/platform/database.ts';
+import { client, type Api } from './app.ts';
 
 type Requester = { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
 
@@ -55,5 +56,21 @@ export class AdminClient {
       },
       body: new URLSearchParams(fields),
     });
+  }
+
+  /**
+   * The JSON API the way this admin's browser calls it: the session cookie instead of a key. The
+   * X-CSRF-Token header goes on every call, because a cookie-authenticated write without it is refused.
+   */
+  api(): Api {
+    const json = client(this.app, null);
+    const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+      json.call(method, path, body, { cookie: this.cookie, 'x-csrf-token': this.csrf, ...headers });
+    return {
+      get: (path, headers) => call('GET', path, undefined, headers),
+      post: (path, body, headers) => call('POST', path, body ?? {}, headers),
+      patch: (path, body, headers) => call('PATCH', path, body ?? {}, headers),
+      call,
+    };
   }
 }
