@@ -99,5 +99,3 @@ export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
 
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

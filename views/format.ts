@@ -29,5 +29,3 @@ export function when(iso: string, now = new Date()): string {
   if (sameDay) return hms;
   return `${d.getUTCDate()} ${d.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })} ${hms.slice(0, 5)}`;
 }
-
-export const customerLabel = (c: { name?: string | null; phone: string }) => c.name?.trim() || c.phone;

@@ -50,17 +50,3 @@ export function meta(c: AdminContext, seq: number): PageMeta {
     path: new URL(c.req.url).pathname,
   };
 }
-
-export const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-
-/** Whole points from a form field: "75", "+75", "-20" (signed only when allowed). */
-export function parsePoints(raw: string | undefined, signed: boolean): number | string {
-  const v = (raw ?? '').replace(/[\s,]/g, '').replace('\u2212', '-');
-  if (!v) return 'Enter a number of points.';
-  if (!/^[+-]?\d{1,7}$/.test(v)) return 'Points must be a whole number.';
-  const n = Number(v);
-  if (n === 0) return 'Points must not be zero.';
-  if (!signed && n < 0) return 'Points must be positive.';
-  if (Math.abs(n) > 1_000_000) return 'At most 1,000,000 points at a time.';
-  return n;
-}

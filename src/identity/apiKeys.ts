@@ -2,6 +2,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Sql } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
+import { Id } from '../platform/fields.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
 
@@ -78,7 +79,7 @@ export async function createKey(db: Db, caller: Caller, name: string) {
 /** Revoke one of the caller's tenant's keys by id; 404 for a key it does not have. */
 export async function revokeKey(db: Db, caller: Caller, id: string): Promise<ApiKeyView> {
   authorize(caller, 'apiKeys.manage');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('Key');
+  if (!Id.safeParse(id).success) throw notFound('Key');
   await revokeApiKey(db, caller.tenantId, id);
   const key = (await listKeys(db, caller)).find((k) => k.id === id);
   if (!key) throw notFound('Key');
