@@ -1,22 +1,15 @@
 import { z } from '@hono/zod-openapi';
+import { reconciliationItemShape } from './schemas.ts';
 
-// `data` of reconciliation_resolved (sql/0002_orders_gift_cards.sql builds it). src/events/catalogue.ts lists it.
+// `data` of reconciliation_resolved (reconciliation_resolve() in sql/0002_orders_gift_cards.sql builds it):
+// the item as the API shows it, now resolved. src/events/catalogue.ts lists it.
 
 export const ReconciliationResolved = z
   .object({
-    id: z.string(),
-    kind: z.string(),
-    customerId: z.string().nullable(),
-    orderId: z.string().nullable(),
-    giftCardId: z.string().nullable(),
-    points: z.number().int(),
-    amountCents: z.number().int(),
-    detail: z.string(),
-    createdAt: z.string(),
+    ...reconciliationItemShape,
     resolvedAt: z.string(),
     resolvedBy: z.string(),
     resolutionNote: z.string(),
-    resolutionTransactionId: z.string().nullable(),
   })
   .strict()
   .describe('A reconciliation item was resolved (with a correcting ledger row when points were given).');

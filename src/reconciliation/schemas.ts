@@ -5,23 +5,24 @@ import { Cursor, Limit, page } from '../platform/pagination.ts';
 // The reconciliation queue in the v1 contract, for both doors: the API validates JSON with these, the
 // admin Reconciliation page maps its resolve form onto ReconciliationResolve and shows these messages inline.
 
-export const ReconciliationItem = z
-  .object({
-    id: z.string(),
-    kind: z.string().openapi({ description: '`clawback_shortfall` (points owed after a cancellation) or `gift_card_refund_on_void_card`' }),
-    customerId: z.string().nullable(),
-    orderId: z.string().nullable(),
-    giftCardId: z.string().nullable(),
-    points: z.number().int(),
-    amountCents: z.number().int(),
-    detail: z.string(),
-    createdAt: z.string(),
-    resolvedAt: z.string().nullable(),
-    resolvedBy: z.string().nullable(),
-    resolutionNote: z.string().nullable(),
-    resolutionTransactionId: z.string().nullable().openapi({ description: 'The correcting ledger row, when points were given' }),
-  })
-  .openapi('ReconciliationItem');
+/** An item's fields; the reconciliation_resolved event carries the same, resolved (./events.ts). */
+export const reconciliationItemShape = {
+  id: z.string(),
+  kind: z.string().openapi({ description: '`clawback_shortfall` (points owed after a cancellation) or `gift_card_refund_on_void_card`' }),
+  customerId: z.string().nullable(),
+  orderId: z.string().nullable(),
+  giftCardId: z.string().nullable(),
+  points: z.number().int(),
+  amountCents: z.number().int(),
+  detail: z.string(),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolutionNote: z.string().nullable(),
+  resolutionTransactionId: z.string().nullable().openapi({ description: 'The correcting ledger row, when points were given' }),
+};
+
+export const ReconciliationItem = z.object(reconciliationItemShape).openapi('ReconciliationItem');
 export type ReconciliationItem = z.infer<typeof ReconciliationItem>;
 
 export const ReconciliationPage = page(ReconciliationItem, 'ReconciliationPage');
