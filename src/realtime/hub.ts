@@ -4,6 +4,7 @@ import type { Caller } from '../identity/caller.ts';
 import { ApiError } from '../platform/errors.ts';
 import { Metrics } from '../platform/metrics.ts';
 import { encodeFrame, encodeText, formatComment, formatRetry } from './frame.ts';
+import { toEnvelope } from '../events/envelope.ts';
 
 /** One committed outbox row, as renderers see it. */
 export type HubEvent = {
@@ -98,9 +99,7 @@ export class Hub {
     this.sql = sql;
     this.config = config;
     this.retry = encodeText(formatRetry(config.SSE_RETRY_MS));
-    this.registerFormat('json', (e) => JSON.stringify({
-      id: String(e.id), type: e.type, tenant: e.tenantSlug, timestamp: e.createdAt, data: e.data,
-    }));
+    this.registerFormat('json', (e) => JSON.stringify(toEnvelope(e)));
   }
 
   registerFormat(name: string, render: Render) {
