@@ -3,7 +3,7 @@ import type { Deps } from '../platform/deps.ts';
 import { json, newRouter, problems, security } from '../platform/openapi.ts';
 import { parseTypes } from '../realtime/frame.ts';
 import { EventPage, readEventPage } from './eventPage.ts';
-import { sseResponse } from '../realtime/stream.ts';
+import { eventStream } from './stream.ts';
 
 const tags = ['Events'];
 const Types = z.string().max(1000).optional().openapi({
@@ -31,7 +31,8 @@ const stream = createRoute({
   },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...problems(400, 401, 429, 503),
+    // 503 events_unavailable: the tenant's outbox could not be read to fix the starting point.
+    ...problems(400, 401, 403, 429, 503),
   },
 });
 
@@ -52,8 +53,7 @@ export function eventRoutes({ sql, hub }: Deps) {
   return newRouter()
     .openapi(stream, (c) => {
       const { types, lastEventId } = c.req.valid('query');
-      return sseResponse(c, hub, {
-        caller: c.get('caller'),
+      return eventStream(c, hub, c.get('caller'), {
         types: parseTypes(types),
         lastEventId: c.req.header('last-event-id') ?? lastEventId ?? null,
       });

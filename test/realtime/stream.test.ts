@@ -5,7 +5,8 @@ import { envelopeSchema } from '../../src/events/envelope.ts';
 import { createApiKey, revokeApiKey } from '../../src/identity/apiKeys.ts';
 import { listen, rawStream, serve, until } from '../support/stream.ts';
 import { Hono } from 'hono';
-import { sseResponse } from '../../src/realtime/stream.ts';
+import { toProblem } from '../../src/platform/errors.ts';
+import { eventStream } from '../../src/events/stream.ts';
 import type { AppEnv } from '../../src/platform/deps.ts';
 import type { Caller } from '../../src/identity/caller.ts';
 
@@ -313,7 +314,7 @@ describe('formats (the hub contract the admin pages use)', () => {
     });
     const caller: Caller = { tenantId: t.tenantA.id, tenantSlug: 'alpha', defaultCountry: 'GB', actor: 'admin:x', keyId: null, adminId: 'x', role: 'owner' };
     const admin = new Hono<AppEnv>().get('/page-stream', (c) =>
-      sseResponse(c, t.hub, { caller, types: null, lastEventId: c.req.query('lastEventId') ?? null, format: 'test_html' }));
+      eventStream(c, t.hub, caller, { types: null, lastEventId: c.req.query('lastEventId') ?? null, format: 'test_html' }));
     const url = `${serve(admin)}/page-stream`;
     const pages = await Promise.all([1, 2, 3].map(() => rawStream(url, {})));
     const json = await rawStream(STREAM, auth(t.keyA));
@@ -335,6 +336,19 @@ describe('formats (the hub contract the admin pages use)', () => {
   });
 });
 
+describe('refusals', () => {
+  test('a stream whose tenant cannot be read is 503 events_unavailable, and frees what it reserved', async () => {
+    const caller: Caller = { tenantId: crypto.randomUUID(), tenantSlug: 'ghost', defaultCountry: 'GB', actor: 'key:g', keyId: crypto.randomUUID(), adminId: null, role: 'key' };
+    const api = new Hono<AppEnv>();
+    api.onError((err, c) => { const p = toProblem(err); return c.json(p, p.status as 503); });
+    api.get('/ghost-stream', (c) => eventStream(c, t.hub, caller, { types: null, lastEventId: null }));
+    const res = await api.request('/ghost-stream');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'events_unavailable' });
+    expect(t.hub.streamsFor(`key:${caller.keyId}`)).toBe(0);
+  });
+});
+
 describe('documents and operations', () => {
   test('/asyncapi.json is AsyncAPI 3 with a message per catalogued type, generated from the payload schemas', async () => {
     const res = await t.anon.get('/asyncapi.json');
@@ -350,7 +364,7 @@ describe('documents and operations', () => {
     const docs = await fetch(`${base}/docs`).then((r) => r.text());
     expect(docs).toContain('/asyncapi.json');
     const openapi = (await t.anon.get('/openapi.json')).body;
-    expect(openapi.paths['/api/v1/events/stream'].get).toBeDefined();
+    expect(Object.keys(openapi.paths['/api/v1/events/stream'].get.responses).sort()).toEqual(['200', '400', '401', '403', '429', '503']);
     expect(openapi.paths['/api/v1/events'].get).toBeDefined();
   });
 
