@@ -4,6 +4,7 @@ import { eventCatalogue, LoyaltyUpdated } from '../../src/events/catalogue.ts';
 import { envelopeSchema } from '../../src/events/envelope.ts';
 import { createApiKey, revokeApiKey } from '../../src/identity/apiKeys.ts';
 import { listen, rawStream, serve, until } from '../support/stream.ts';
+import { enrol } from '../support/fixtures.ts';
 import { Hono } from 'hono';
 import { toProblem } from '../../src/platform/errors.ts';
 import { eventStream } from '../../src/events/stream.ts';
@@ -22,17 +23,13 @@ const seqOf = async (tenantId: string) =>
 
 // Phones from a counter, not random: two random picks may collide and fail as customer_exists.
 let nextPhone = 10000;
-async function enrol(api = t.a, phone = '+4473065' + String(nextPhone++)) {
-  const r = await api.post('/api/v1/customers', { phone, name: 'Ada' });
-  expect(r.status).toBe(201);
-  return r.body;
-}
+const enrolAda = () => enrol(t.a, '+4473065' + String(nextPhone++), 0, 'Ada');
 
 describe('event payloads', () => {
   test('add, redeem, adjust and earn each stream one loyalty_updated with exactly the documented fields', async () => {
     const c = listen(STREAM, t.keyA);
     await c.opened;
-    const customer = await enrol();
+    const customer = await enrolAda();
     const id = customer.id;
     expect((await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 120, reason: 'welcome' })).status).toBe(200);
     expect((await t.a.post(`/api/v1/customers/${id}/points/redeem`, { points: 20, orderId: 'ord-1' })).status).toBe(200);
@@ -123,7 +120,7 @@ describe('filter and resume', () => {
   test('types= delivers only the listed types', async () => {
     const c = listen(`${STREAM}?types=loyalty_updated,settings_updated`, t.keyA);
     await c.opened;
-    const cust = await enrol();
+    const cust = await enrolAda();
     await t.a.post(`/api/v1/customers/${cust.id}/points/add`, { points: 5 });
     await emit(t.tenantA.id, 'test_event');
     const last = await emit(t.tenantA.id, 'settings_updated', {});
