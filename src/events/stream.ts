@@ -21,6 +21,9 @@ export type EventStreamOptions = {
  */
 export async function eventStream(c: Context, hub: Hub, caller: Caller, opts: EventStreamOptions): Promise<Response> {
   authorize(caller, 'events.read');
+  // Hono answers HEAD by running this GET handler and dropping the body without cancelling it, and the
+  // request ends normally (no abort): a stream opened here would hold its slot for ever.
+  if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: SSE_HEADERS });
   // Bun.serve closes a connection idle for idleTimeout seconds, even mid-response: switch that off for
   // this request (Hono on Bun passes the server as c.env). Heartbeats keep proxies from doing the same.
   const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
@@ -41,13 +44,12 @@ export async function eventStream(c: Context, hub: Hub, caller: Caller, opts: Ev
     opening.stream.close();
     throw new ApiError(503, 'events_unavailable', 'The event stream is unavailable right now; retry shortly.');
   }
-  return new Response(opening.stream.body, {
-    status: 200,
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
-    },
-  });
+  return new Response(opening.stream.body, { status: 200, headers: SSE_HEADERS });
 }
+
+const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-store',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
+};

@@ -10,7 +10,7 @@ export type FanOutTarget = {
 /**
  * Hand one new event of a tenant to its streams. It is rendered and encoded at most once per format,
  * and the same bytes go to every stream that wants its type: at 10,000 streams per-client formatting
- * is what costs (DESIGN.md, performance notes).
+ * is what costs (README, fan-out benchmark).
  */
 export function fanOut(e: HubEvent, streams: Iterable<Subscriber>, formats: Formats, target: FanOutTarget) {
   const frames = new Map<string, Uint8Array | null>();

@@ -13,8 +13,6 @@ import { replayThenLive } from './replay.ts';
 import { newSubscriber, type CloseReason, type HubEvent, type Sink, type Subscriber } from './subscriber.ts';
 import { TenantFeeds, type TenantFeed } from './tenantFeed.ts';
 
-export type { HubEvent, Render, Subscriber, CloseReason };
-
 export type OpenOptions = {
   caller: Caller;
   types: Set<string> | null;

@@ -1,5 +1,6 @@
 import type { Caller } from '../identity/caller.ts';
-import type { Hub, Subscriber } from './hub.ts';
+import type { Hub, Opened } from './hub.ts';
+import type { Subscriber } from './subscriber.ts';
 
 export type StreamRequest = {
   caller: Caller;
@@ -19,7 +20,7 @@ export type EventStream = {
   close: () => void;
 };
 
-export type StreamOpening = { ok: true; stream: EventStream } | { ok: false; reason: 'too_many_streams'; limit: number };
+export type StreamOpening = { ok: true; stream: EventStream } | Extract<Opened, { ok: false }>;
 
 /**
  * A subscriber's byte stream: the response body whose controller the hub enqueues pre-encoded bytes on.
@@ -42,8 +43,7 @@ export function openStream(hub: Hub, req: StreamRequest): StreamOpening {
   if (!opened.ok) return opened;
   sub = opened.subscriber;
   const subscriber = sub;
-  // cancel() may not fire for a half-closed socket; the request's abort signal does. A HEAD request
-  // never reads the body either, and its signal is what frees the slot.
+  // cancel() may not fire for a half-closed socket; the request's abort signal does.
   const onAbort = () => hub.close(subscriber, 'client');
   if (req.signal.aborted) onAbort(); else req.signal.addEventListener('abort', onAbort, { once: true });
   return { ok: true, stream: { body, started: subscriber.started, close: () => hub.close(subscriber, 'error') } };

@@ -24,9 +24,10 @@ export type TenantFeed = {
 };
 
 /**
- * Per-tenant cursors over the outbox (gap-free, see DESIGN I6): the first stream of a tenant fixes the
- * tenant's cursor at the committed `event_seq`; every notify (and every relisten) fetches `id > cursor`
- * in order, coalescing concurrent wakes into one running fetch, and hands each row on in id order.
+ * Per-tenant cursors over the outbox, gap-free because a tenant's ids strictly increase in commit order
+ * (invariant I6): the first stream of a tenant fixes the tenant's cursor at the committed `event_seq`;
+ * every notify (and every relisten) fetches `id > cursor` in order, coalescing concurrent wakes into one
+ * running fetch, and hands each row on in id order.
  */
 export class TenantFeeds {
   private readonly feeds = new Map<string, TenantFeed>();

@@ -334,6 +334,17 @@ describe('formats (the hub contract the admin pages use)', () => {
 });
 
 describe('refusals', () => {
+  test('a HEAD request (routed to the stream handler) holds no stream slot', async () => {
+    const { apiKey, id } = await createApiKey(t.sql, t.tenantA.id, 'head');
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(STREAM, { method: 'HEAD', headers: auth(apiKey) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+    }
+    expect(t.hub.streamsFor(`key:${id}`)).toBe(0);
+    expect((await fetch(STREAM, { method: 'HEAD' })).status).toBe(401);
+  });
+
   test('a stream whose tenant cannot be read is 503 events_unavailable, and frees what it reserved', async () => {
     const caller: Caller = { tenantId: crypto.randomUUID(), tenantSlug: 'ghost', defaultCountry: 'GB', actor: 'key:g', keyId: crypto.randomUUID(), adminId: null, role: 'key' };
     const api = new Hono<AppEnv>();
