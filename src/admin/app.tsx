@@ -24,7 +24,7 @@ import {
   SESSION_COOKIE, SESSION_HOURS, callerFromSession, createSession, destroySession, newLoginToken, sameSecret,
   sessionFromToken, verifyAdmin,
 } from '../identity/sessions.ts';
-import { sseResponse } from '../realtime/stream.ts';
+import { eventStream } from '../events/stream.ts';
 
 const LOGIN_COOKIE = 'ts_login';
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
@@ -150,8 +150,8 @@ export function adminApp(deps: Deps) {
   app.get(`${base}/stream`, async (c) => {
     // Names and currency for this tenant's fragments, before its first event is rendered.
     await directory.ensure(c.get('session').tenantId);
-    return sseResponse(c, deps.hub, {
-      caller: c.get('caller'), types: null, format: 'admin',
+    return eventStream(c, deps.hub, c.get('caller'), {
+      types: null, format: 'admin',
       lastEventId: c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null,
     });
   });

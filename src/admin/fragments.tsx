@@ -9,15 +9,15 @@ import { adminBase } from '../../views/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
 import { Prepend } from '../../views/prepend.tsx';
 import { ToastOob } from '../../views/toast.tsx';
-import type { HubEvent } from '../realtime/hub.ts';
+import type { OutboxEvent } from '../events/envelope.ts';
 
 // The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and
 // written as the same bytes to every admin page of the tenant. Each piece targets an element id that
 // only some pages have (a balance, a ledger body, a feed); htmx ignores pieces with no target, so one
 // fragment serves every page. Pure: no I/O, so it is tested directly and is cheap to call per event.
 
-/** The shape the realtime hub hands a format renderer. */
-export type AdminEvent = HubEvent;
+/** The shape the realtime hub hands a format renderer: one committed outbox row. */
+export type AdminEvent = OutboxEvent;
 
 export type FragmentContext = {
   /** A readable name for events.actor ("ana@diner.test", "API key pos-1"). */

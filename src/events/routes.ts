@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Deps } from '../platform/deps.ts';
 import { json, newRouter, problems, security } from '../platform/openapi.ts';
-import { Envelope } from './catalogue.ts';
 import { parseTypes } from '../realtime/frame.ts';
-import type { Hub } from '../realtime/hub.ts';
-import { sseResponse } from '../realtime/stream.ts';
+import { EventPage, readEventPage } from './eventPage.ts';
+import { eventStream } from './stream.ts';
 
 const tags = ['Events'];
 const Types = z.string().max(1000).optional().openapi({
@@ -12,17 +11,6 @@ const Types = z.string().max(1000).optional().openapi({
   example: 'loyalty_updated',
 });
 const EventId = z.string().regex(/^\d{1,15}$/, 'an event id (decimal)');
-
-const EventPage = z
-  .object({
-    data: z.array(Envelope),
-    nextAfter: z.string().openapi({ description: 'Pass as `after` to continue; the newest id this page covered.' }),
-    hasMore: z.boolean(),
-    reset: z.boolean().openapi({
-      description: 'true when `after` can no longer be served (pruned, or ahead of the newest event): reload state from the REST API, then continue from nextAfter.',
-    }),
-  })
-  .openapi('EventPage');
 
 const stream = createRoute({
   method: 'get', path: '/events/stream', tags, security,
@@ -43,7 +31,8 @@ const stream = createRoute({
   },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...problems(400, 401, 429),
+    // 503 events_unavailable: the tenant's outbox could not be read to fix the starting point.
+    ...problems(400, 401, 403, 429, 503),
   },
 });
 
@@ -57,45 +46,23 @@ const list = createRoute({
       types: Types,
     }),
   },
-  responses: { 200: json(EventPage, 'A page of events, oldest first'), ...problems(400, 401) },
+  responses: { 200: json(EventPage, 'A page of events, oldest first'), ...problems(400, 401, 403) },
 });
 
-export function eventRoutes(deps: Deps & { hub: Hub }) {
-  const { sql, hub } = deps;
+export function eventRoutes({ sql, hub }: Deps) {
   return newRouter()
-    .openapi(stream, async (c) => {
+    .openapi(stream, (c) => {
       const { types, lastEventId } = c.req.valid('query');
-      const header = c.req.header('last-event-id');
-      return sseResponse(c, hub, {
-        caller: c.get('caller'),
+      return eventStream(c, hub, c.get('caller'), {
         types: parseTypes(types),
-        lastEventId: header ?? lastEventId ?? null,
-      }) as never;
+        lastEventId: c.req.header('last-event-id') ?? lastEventId ?? null,
+      });
     })
     .openapi(list, async (c) => {
       const { after, limit, types } = c.req.valid('query');
-      const caller = c.get('caller');
-      const filter = parseTypes(types);
-      const from = after === undefined ? null : Number(after);
-      // One statement, one snapshot: the counter and the rows agree, so nextAfter never skips a row.
-      const [row] = await sql`
-        select c.event_seq, c.events_pruned_through, coalesce((
-          select json_agg(json_build_object('id', e.id::text, 'type', e.type, 'tenant', ${caller.tenantSlug}::text,
-                   'timestamp', iso(e.created_at), 'data', e.data) order by e.id)
-          from (select * from events
-                where tenant_id = ${caller.tenantId} and id > ${from ?? 0}
-                  ${filter ? sql`and type = any(${[...filter]})` : sql``}
-                order by id limit ${limit + 1}) e), '[]'::json) as rows
-        from tenant_counters c where c.tenant_id = ${caller.tenantId}`;
-      const seq: number = row.event_seq;
-      if (from !== null && (from < row.events_pruned_through || from > seq)) {
-        return c.json({ data: [], nextAfter: String(seq), hasMore: false, reset: true }, 200);
-      }
-      const rows = row.rows as z.infer<typeof Envelope>[];
-      const hasMore = rows.length > limit;
-      const data = rows.slice(0, limit);
-      // Without more rows the page covered everything committed up to seq, even ids of other types.
-      const nextAfter = hasMore ? data.at(-1)!.id : String(Math.max(seq, from ?? 0));
-      return c.json({ data, nextAfter, hasMore, reset: false }, 200);
+      const page = await readEventPage(sql, c.get('caller'), {
+        after: after === undefined ? null : Number(after), limit, types: parseTypes(types),
+      });
+      return c.json(page, 200);
     });
 }

@@ -1,30 +1,34 @@
-import type { Context } from 'hono';
 import type { Caller } from '../identity/caller.ts';
-import { ApiError } from '../platform/errors.ts';
-import { parseResumeId } from './frame.ts';
-import type { Hub, Subscriber } from './hub.ts';
+import type { Hub, Opened } from './hub.ts';
+import type { Subscriber } from './subscriber.ts';
 
-export type StreamOptions = {
+export type StreamRequest = {
   caller: Caller;
   types: Set<string> | null;
-  /** From `Last-Event-ID` or `?lastEventId=`; null starts live from now. */
-  lastEventId: string | null;
-  /** A format registered on the hub; default 'json' (the envelope). */
-  format?: string;
+  /** A parsed resume id (see frame.ts parseResumeId); null starts live from now. */
+  resume: number | 'invalid' | null;
+  /** A format registered on the hub: 'json' (the envelope) or one a door registered. */
+  format: string;
+  /** The request's abort signal: the stream closes when the client goes. */
+  signal: AbortSignal;
 };
 
-/**
- * An SSE response for the caller's tenant. The body is a ReadableStream whose controller the hub
- * enqueues pre-encoded bytes on; its byte-counting queue is what makes a slow client visible
- * (desiredSize < 0 once SSE_CLIENT_QUEUE_BYTES wait behind the socket).
- */
-export async function sseResponse(c: Context, hub: Hub, opts: StreamOptions): Promise<Response> {
-  // Bun.serve closes a connection idle for idleTimeout seconds, even mid-response: switch that off for
-  // this request (Hono on Bun passes the server as c.env). Heartbeats keep proxies from doing the same.
-  const server = c.env as { timeout?: (req: Request, seconds: number) => void } | undefined;
-  if (typeof server?.timeout === 'function') server.timeout(c.req.raw, 0);
+export type EventStream = {
+  body: ReadableStream<Uint8Array>;
+  /** Settles once the starting point is fixed; rejects when the tenant's outbox cannot be read. */
+  started: Promise<void>;
+  close: () => void;
+};
 
-  const signal = c.req.raw.signal;
+export type StreamOpening = { ok: true; stream: EventStream } | Extract<Opened, { ok: false }>;
+
+/**
+ * A subscriber's byte stream: the response body whose controller the hub enqueues pre-encoded bytes on.
+ * Its queue counts bytes, which is what makes a slow client visible (desiredSize < 0 once
+ * SSE_CLIENT_QUEUE_BYTES wait behind the socket). Refused synchronously, before any byte, past the
+ * per-key cap. The door turns this into an HTTP response.
+ */
+export function openStream(hub: Hub, req: StreamRequest): StreamOpening {
   let sub: Subscriber | null = null;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const body = new ReadableStream<Uint8Array>(
@@ -34,31 +38,13 @@ export async function sseResponse(c: Context, hub: Hub, opts: StreamOptions): Pr
     },
     { highWaterMark: hub.config.SSE_CLIENT_QUEUE_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
   );
-  // Throws ApiError 429 past the per-key cap, before any byte is sent (start() ran synchronously above).
-  const opened = hub.open({
-    caller: opts.caller, types: opts.types, format: opts.format ?? 'json',
-    resume: parseResumeId(opts.lastEventId), sink: controller,
-  });
-  sub = opened;
-  // Answer only once the starting point is fixed: a client that connects without an id and then sees
-  // "open" must receive every event committed after that.
-  try {
-    await opened.started;
-  } catch {
-    hub.close(opened, 'error');
-    throw new ApiError(503, 'events_unavailable', 'The event stream is unavailable right now; retry shortly.');
-  }
+  // start() ran synchronously above, so the controller is there to hand the hub.
+  const opened = hub.open({ caller: req.caller, types: req.types, format: req.format, resume: req.resume, sink: controller });
+  if (!opened.ok) return opened;
+  sub = opened.subscriber;
+  const subscriber = sub;
   // cancel() may not fire for a half-closed socket; the request's abort signal does.
-  const onAbort = () => { if (sub) hub.close(sub, 'client'); };
-  if (signal.aborted) onAbort(); else signal.addEventListener('abort', onAbort, { once: true });
-
-  return new Response(body, {
-    status: 200,
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
-    },
-  });
+  const onAbort = () => hub.close(subscriber, 'client');
+  if (req.signal.aborted) onAbort(); else req.signal.addEventListener('abort', onAbort, { once: true });
+  return { ok: true, stream: { body, started: subscriber.started, close: () => hub.close(subscriber, 'error') } };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
-import { envelopeSchema, eventCatalogue, LoyaltyUpdated } from '../../src/events/catalogue.ts';
+import { eventCatalogue, LoyaltyUpdated } from '../../src/events/catalogue.ts';
+import { envelopeSchema } from '../../src/events/envelope.ts';
 import { createApiKey, revokeApiKey } from '../../src/identity/apiKeys.ts';
 import { listen, rawStream, serve, until } from '../support/stream.ts';
+import { enrol } from '../support/fixtures.ts';
 import { Hono } from 'hono';
-import { sseResponse } from '../../src/realtime/stream.ts';
+import { toProblem } from '../../src/platform/errors.ts';
+import { eventStream } from '../../src/events/stream.ts';
 import type { AppEnv } from '../../src/platform/deps.ts';
 import type { Caller } from '../../src/identity/caller.ts';
 
@@ -20,17 +23,13 @@ const seqOf = async (tenantId: string) =>
 
 // Phones from a counter, not random: two random picks may collide and fail as customer_exists.
 let nextPhone = 10000;
-async function enrol(api = t.a, phone = '+4473065' + String(nextPhone++)) {
-  const r = await api.post('/api/v1/customers', { phone, name: 'Ada' });
-  expect(r.status).toBe(201);
-  return r.body;
-}
+const enrolAda = () => enrol(t.a, '+4473065' + String(nextPhone++), 0, 'Ada');
 
 describe('event payloads', () => {
   test('add, redeem, adjust and earn each stream one loyalty_updated with exactly the documented fields', async () => {
     const c = listen(STREAM, t.keyA);
     await c.opened;
-    const customer = await enrol();
+    const customer = await enrolAda();
     const id = customer.id;
     expect((await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 120, reason: 'welcome' })).status).toBe(200);
     expect((await t.a.post(`/api/v1/customers/${id}/points/redeem`, { points: 20, orderId: 'ord-1' })).status).toBe(200);
@@ -121,7 +120,7 @@ describe('filter and resume', () => {
   test('types= delivers only the listed types', async () => {
     const c = listen(`${STREAM}?types=loyalty_updated,settings_updated`, t.keyA);
     await c.opened;
-    const cust = await enrol();
+    const cust = await enrolAda();
     await t.a.post(`/api/v1/customers/${cust.id}/points/add`, { points: 5 });
     await emit(t.tenantA.id, 'test_event');
     const last = await emit(t.tenantA.id, 'settings_updated', {});
@@ -312,7 +311,7 @@ describe('formats (the hub contract the admin pages use)', () => {
     });
     const caller: Caller = { tenantId: t.tenantA.id, tenantSlug: 'alpha', defaultCountry: 'GB', actor: 'admin:x', keyId: null, adminId: 'x', role: 'owner' };
     const admin = new Hono<AppEnv>().get('/page-stream', (c) =>
-      sseResponse(c, t.hub, { caller, types: null, lastEventId: c.req.query('lastEventId') ?? null, format: 'test_html' }));
+      eventStream(c, t.hub, caller, { types: null, lastEventId: c.req.query('lastEventId') ?? null, format: 'test_html' }));
     const url = `${serve(admin)}/page-stream`;
     const pages = await Promise.all([1, 2, 3].map(() => rawStream(url, {})));
     const json = await rawStream(STREAM, auth(t.keyA));
@@ -334,6 +333,30 @@ describe('formats (the hub contract the admin pages use)', () => {
   });
 });
 
+describe('refusals', () => {
+  test('a HEAD request (routed to the stream handler) holds no stream slot', async () => {
+    const { apiKey, id } = await createApiKey(t.sql, t.tenantA.id, 'head');
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(STREAM, { method: 'HEAD', headers: auth(apiKey) });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+    }
+    expect(t.hub.streamsFor(`key:${id}`)).toBe(0);
+    expect((await fetch(STREAM, { method: 'HEAD' })).status).toBe(401);
+  });
+
+  test('a stream whose tenant cannot be read is 503 events_unavailable, and frees what it reserved', async () => {
+    const caller: Caller = { tenantId: crypto.randomUUID(), tenantSlug: 'ghost', defaultCountry: 'GB', actor: 'key:g', keyId: crypto.randomUUID(), adminId: null, role: 'key' };
+    const api = new Hono<AppEnv>();
+    api.onError((err, c) => { const p = toProblem(err); return c.json(p, p.status as 503); });
+    api.get('/ghost-stream', (c) => eventStream(c, t.hub, caller, { types: null, lastEventId: null }));
+    const res = await api.request('/ghost-stream');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ code: 'events_unavailable' });
+    expect(t.hub.streamsFor(`key:${caller.keyId}`)).toBe(0);
+  });
+});
+
 describe('documents and operations', () => {
   test('/asyncapi.json is AsyncAPI 3 with a message per catalogued type, generated from the payload schemas', async () => {
     const res = await t.anon.get('/asyncapi.json');
@@ -349,7 +372,7 @@ describe('documents and operations', () => {
     const docs = await fetch(`${base}/docs`).then((r) => r.text());
     expect(docs).toContain('/asyncapi.json');
     const openapi = (await t.anon.get('/openapi.json')).body;
-    expect(openapi.paths['/api/v1/events/stream'].get).toBeDefined();
+    expect(Object.keys(openapi.paths['/api/v1/events/stream'].get.responses).sort()).toEqual(['200', '400', '401', '403', '429', '503']);
     expect(openapi.paths['/api/v1/events'].get).toBeDefined();
   });
 

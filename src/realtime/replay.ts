@@ -1,0 +1,95 @@
+import type { Sql } from '../platform/database.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { outboxEvent, resetData, type OutboxRow, type ResetReason } from '../events/envelope.ts';
+import { drained } from './backPressure.ts';
+import type { Formats } from './formats.ts';
+import { encodeFrame } from './frame.ts';
+import type { CloseReason, Subscriber } from './subscriber.ts';
+import type { TenantFeed } from './tenantFeed.ts';
+
+const REPLAY_PAGE = 500;
+
+export type ReplayContext = {
+  sql: Sql;
+  formats: Formats;
+  metrics: Metrics;
+  send: (sub: Subscriber, bytes: Uint8Array) => void;
+  close: (sub: Subscriber, reason: CloseReason) => void;
+};
+
+/**
+ * Replay what the client missed, then flush the live frames buffered meanwhile, then go live.
+ * `start` is the tenant cursor when the subscriber registered: every id above it reaches the
+ * subscriber through fan-out (buffered in `pending`), so the replay covers (resume, start] only.
+ * A resume point that cannot be served is answered with `reset` (the client reloads its state).
+ */
+export async function replayThenLive(sub: Subscriber, feed: TenantFeed, resume: number | 'invalid' | null, ctx: ReplayContext) {
+  await feed.ready;
+  if (sub.closed) return;
+  const start = sub.startAfter ?? feed.initialCursor;
+  let after = start;
+  if (resume !== null) {
+    const [counters] = await ctx.sql`select event_seq, events_pruned_through from tenant_counters
+      where tenant_id = ${sub.tenantId}`;
+    if (sub.closed) return;
+    const seq: number = counters.event_seq;
+    const reason = resume === 'invalid' ? 'invalid' : resume > seq ? 'future'
+      : resume < counters.events_pruned_through ? 'pruned' : null;
+    if (reason) {
+      // The client reloads its state, which then includes everything up to seq: continue after it.
+      reset(sub, reason, seq, ctx);
+      after = seq;
+    } else {
+      after = resume as number;
+    }
+  }
+  sub.lastSentId = after;
+
+  const types = sub.types ? [...sub.types] : null;
+  while (sub.lastSentId < start) {
+    // The page and the tenant's prune mark come from one statement, so one snapshot: if retention
+    // pruned past this client's position since the last page (a long replay at a slow client's pace),
+    // the rows it still needs are gone and it must reload (`reset`) rather than skip them silently.
+    const page = await ctx.sql<(OutboxRow & { pruned: number })[]>`select c.events_pruned_through as pruned, e.id, e.type,
+        e.data, e.actor, iso(e.created_at) as created_at
+      from tenant_counters c left join lateral (
+        select * from events
+        where tenant_id = c.tenant_id and id > ${sub.lastSentId} and id <= ${start}
+          ${types ? ctx.sql`and type = any(${types})` : ctx.sql``}
+        order by id limit ${REPLAY_PAGE}) e on true
+      where c.tenant_id = ${sub.tenantId}`;
+    if (sub.closed) return;
+    if (page[0].pruned > sub.lastSentId) {
+      reset(sub, 'pruned', start, ctx);
+      sub.lastSentId = start;
+      break;
+    }
+    const rows = page.filter((r) => r.id !== null);
+    for (const row of rows) {
+      sub.lastSentId = row.id;
+      const bytes = ctx.formats.frame(sub.format, outboxEvent(feed, row));
+      if (bytes === null) continue;
+      if ((sub.sink.desiredSize ?? 0) < 0 && !(await drained(sub))) return ctx.close(sub, 'slow');
+      ctx.metrics.eventsReplayed++;
+      ctx.send(sub, bytes);
+    }
+    if (sub.closed) return;
+    if (rows.length < REPLAY_PAGE) break;
+  }
+  if (sub.closed) return;
+  sub.lastSentId = Math.max(sub.lastSentId, start);
+  for (const p of sub.pending) {
+    if (p.id <= sub.lastSentId) continue;
+    sub.lastSentId = p.id;
+    ctx.metrics.eventsDelivered++;
+    ctx.send(sub, p.bytes);
+  }
+  sub.pending = [];
+  sub.pendingBytes = 0;
+  sub.live = true;
+}
+
+/** Tell the client to reload its state (which then includes everything up to `id`) and carry on after `id`. */
+function reset(sub: Subscriber, reason: ResetReason, id: number, ctx: ReplayContext) {
+  ctx.send(sub, encodeFrame({ id, event: 'reset', data: JSON.stringify(resetData(reason, id)) }));
+}

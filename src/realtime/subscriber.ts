@@ -1,0 +1,38 @@
+import type { OutboxEvent } from '../events/envelope.ts';
+
+/** One committed outbox row, as the hub hands it to a format's renderer. */
+export type HubEvent = OutboxEvent;
+
+/** Where a stream's bytes go: the controller of the response body's byte-counting ReadableStream. */
+export type Sink = Pick<ReadableStreamDefaultController<Uint8Array>, 'enqueue' | 'close' | 'error' | 'desiredSize'>;
+
+export type CloseReason = 'client' | 'slow' | 'revoked' | 'shutdown' | 'error';
+
+/** One open stream. Registered before its replay so no live event can slip between replay and live. */
+export type Subscriber = {
+  readonly tenantId: string;
+  /** Which per-key cap this stream counts against (see registry.ts); null for none. */
+  readonly streamKey: string | null;
+  readonly types: Set<string> | null;
+  readonly format: string;
+  readonly sink: Sink;
+  /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
+  readonly slice: number;
+  lastSentId: number;
+  /** The tenant cursor at registration (null: the tenant's first cursor, still loading). */
+  startAfter: number | null;
+  live: boolean;
+  /** Live frames that arrived during the replay, flushed (skipping ids already sent) when it ends. */
+  pending: { id: number; bytes: Uint8Array }[];
+  pendingBytes: number;
+  closed: boolean;
+  /** Settles once the subscriber's starting point is fixed: a client told "open" after this misses nothing. */
+  started: Promise<void>;
+};
+
+export function newSubscriber(fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'>): Subscriber {
+  return {
+    ...fields, lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    started: Promise.resolve(),
+  };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'bun:test';
+import { Envelope, envelopeSchema, outboxEvent, ResetData, resetData, toEnvelope } from '../../src/events/envelope.ts';
+import { LoyaltyUpdated } from '../../src/events/catalogue.ts';
+
+const row = { id: 42, type: 'test_event', data: { n: 1 }, actor: 'key:abc', created_at: '2026-11-23T10:00:00.000Z' };
+
+describe('the event envelope', () => {
+  test('an outbox row becomes {id, type, tenant, timestamp, data}: the id a decimal string, no actor', () => {
+    const e = outboxEvent({ tenantId: 't-1', tenantSlug: 'alpha' }, row);
+    expect(e).toEqual({ tenantId: 't-1', tenantSlug: 'alpha', id: 42, type: 'test_event', data: { n: 1 }, actor: 'key:abc', createdAt: row.created_at });
+    const envelope = toEnvelope(e);
+    expect(envelope).toEqual({ id: '42', type: 'test_event', tenant: 'alpha', timestamp: row.created_at, data: { n: 1 } });
+    // Key order is part of the bytes every client receives.
+    expect(JSON.stringify(envelope)).toBe('{"id":"42","type":"test_event","tenant":"alpha","timestamp":"2026-11-23T10:00:00.000Z","data":{"n":1}}');
+    expect(Envelope.parse(envelope)).toEqual(envelope);
+  });
+
+  test('a type\'s envelope schema is strict about the type and its payload', () => {
+    const schema = envelopeSchema('test_event', LoyaltyUpdated.pick({ reason: true }));
+    const base = { id: '1', type: 'test_event', tenant: 'alpha', timestamp: row.created_at, data: { reason: null } };
+    expect(schema.safeParse(base).success).toBe(true);
+    expect(schema.safeParse({ ...base, type: 'other' }).success).toBe(false);
+    expect(schema.safeParse({ ...base, extra: 1 }).success).toBe(false);
+    expect(schema.safeParse({ ...base, data: { reason: null, extra: 1 } }).success).toBe(false);
+  });
+
+  test('a reset names one of the reasons the stream sends and the id to continue after', () => {
+    expect(resetData('pruned', 17)).toEqual({ reason: 'pruned', lastEventId: '17' });
+    expect(ResetData.shape.reason.options).toEqual(['pruned', 'invalid', 'future']);
+    expect(ResetData.safeParse({ reason: 'gap', lastEventId: '1' }).success).toBe(false);
+  });
+});
