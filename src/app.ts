@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv, Deps } from './platform/deps.ts';
+import type { AppEnv } from './platform/deps.ts';
+import type { LiveDeps } from './realtime/hub.ts';
 import { ApiError, problem, toProblem } from './platform/errors.ts';
 import { log } from './platform/log.ts';
 import { resolveApiCaller } from './identity/apiCaller.ts';
@@ -19,7 +20,7 @@ import { asyncApiRoutes } from './events/asyncapi.ts';
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
 
-export function createApp(deps: Deps, readiness: ReadinessChecks = {}) {
+export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   const app = new OpenAPIHono<AppEnv>();
 
   // The one error path: everything thrown becomes problem+json (never a stack trace or SQL).

@@ -8,6 +8,10 @@ import { createTenant } from './identity/tenants.ts';
 import { Hub } from './realtime/hub.ts';
 import { Listener } from './realtime/listener.ts';
 import { startMaintenance } from './platform/maintenance.ts';
+import { pruneIdempotencyKeys } from './platform/idempotency.ts';
+import { pruneEvents } from './events/retention.ts';
+import { pruneGiftCardMisses } from './giftCards/throttle.ts';
+import { pruneSignInFailures } from './identity/signInThrottle.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -41,7 +45,12 @@ try {
   process.exit(1);
 }
 hub.start();
-const stopMaintenance = startMaintenance(sql, config);
+const stopMaintenance = startMaintenance([
+  { name: 'events', run: () => pruneEvents(sql, config.EVENT_RETENTION_HOURS) },
+  { name: 'idempotency keys', run: () => pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS) },
+  { name: 'gift card misses', run: () => pruneGiftCardMisses(sql) },
+  { name: 'failed sign-ins', run: () => pruneSignInFailures(sql) },
+], config.MAINTENANCE_INTERVAL_MS);
 
 const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch, idleTimeout: 30 });

@@ -1,5 +1,5 @@
-import { when } from './format.ts';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { when } from './shell/format.ts';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 export type ActivityView = { id: number; type: string; text: string; actor: string; createdAt: string };
 

@@ -1,5 +1,5 @@
-import { count, money } from './format.ts';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { count, money } from './shell/format.ts';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 /** One day of the reports domain's dailyRange: the same days GET /api/v1/reports/daily/range serves. */
 export type Day = {

@@ -1,5 +1,5 @@
-import { when } from './format.ts';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { when } from './shell/format.ts';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 export type KeyView = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
 

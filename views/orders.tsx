@@ -1,5 +1,5 @@
-import { money, when } from './format.ts';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { money, when } from './shell/format.ts';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 export type OrderItem = { name: string; quantity: number; unitPriceCents?: number };
 export type OrderView = {

@@ -1,7 +1,7 @@
-import { Balance } from './balance.tsx';
-import type { CustomerView } from './customers.tsx';
-import { FieldError, type FormState } from './form.tsx';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { Balance } from './customers/balance.tsx';
+import type { CustomerView } from './customers/list.tsx';
+import { FieldError, type FormState } from './shell/form.tsx';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 const QUICK = [10, 25, 50, 100];
 

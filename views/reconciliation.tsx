@@ -1,6 +1,6 @@
-import { FieldError, type FormState } from './form.tsx';
-import { money, when } from './format.ts';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { FieldError, type FormState } from './shell/form.tsx';
+import { money, when } from './shell/format.ts';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 export type ReconItem = {
   id: string;

@@ -1,5 +1,5 @@
-import { FieldError, type FormState } from './form.tsx';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { FieldError, type FormState } from './shell/form.tsx';
+import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 export type SettingsView = {
   name: string;

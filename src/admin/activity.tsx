@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { activityFeed, type ActivityEntry } from '../events/activity.ts';
 import { ACTIVITY_TYPES, ActivityPage, ActivityRows, type ActivityView } from '../../views/activity.tsx';
-import { describe } from '../../views/describe.ts';
-import { adminBase } from '../../views/layout.tsx';
+import { describe } from '../../views/shell/describe.ts';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminEnv, type AdminContext, fragment, meta, page, snapshot } from './context.ts';
 
 /** A known type, or anything shaped like one (an old link to a retired type shows an empty feed). */

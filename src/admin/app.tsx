@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Deps } from '../platform/deps.ts';
+import type { LiveDeps } from '../realtime/hub.ts';
 import { ApiError, toProblem } from '../platform/errors.ts';
 import { log } from '../platform/log.ts';
 import { tenantBySlug } from '../identity/tenants.ts';
-import { LoginPage, MessagePage } from '../../views/login.tsx';
+import { LoginPage, MessagePage } from '../../views/shell/login.tsx';
 import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from '../identity/signInThrottle.ts';
 import { assetRoutes } from './assets.ts';
 import { type AdminEnv, fragment, page } from './context.ts';
@@ -33,7 +33,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * The back office: /{tenant}/admin/… pages rendered on the server, signed in with a session cookie.
  * Another tenant's pages are 404, exactly like an unknown tenant (I7).
  */
-export function adminApp(deps: Deps) {
+export function adminApp(deps: LiveDeps) {
   const { sql, config } = deps;
   const directory = new Directory(sql).start();
   // The stream's HTML payload: rendered once per event, the same bytes to every admin page.

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { join } from 'node:path';
-import { ASSETS } from '../../views/layout.tsx';
+import { ASSETS } from '../../views/shell/layout.tsx';
 
 // Scripts and styles for the back office, served from the installed packages and this folder: the
 // pages work on a counter tablet with no internet (no CDN).

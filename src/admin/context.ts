@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Caller } from '../identity/caller.ts';
 import type { Sql, Tx } from '../platform/database.ts';
-import type { PageMeta } from '../../views/layout.tsx';
+import type { PageMeta } from '../../views/shell/layout.tsx';
 import type { Session } from '../identity/sessions.ts';
 
 export type AdminEnv = { Variables: { caller: Caller; session: Session } };

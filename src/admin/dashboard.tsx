@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { dashboardFigures } from '../reports/reports.ts';
 import { DashboardBody, DashboardPage } from '../../views/dashboard.tsx';
-import { adminBase } from '../../views/layout.tsx';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
 
 export function dashboardPages(deps: Deps) {

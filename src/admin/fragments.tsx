@@ -1,14 +1,14 @@
 import { ActivityRow, feedId } from '../../views/activity.tsx';
-import { NumbersOob } from '../../views/balance.tsx';
-import { LedgerRow, ledgerBodyId } from '../../views/customer.tsx';
-import { CustomerRow } from '../../views/customers.tsx';
+import { NumbersOob } from '../../views/customers/balance.tsx';
+import { LedgerRow, ledgerBodyId } from '../../views/customers/detail.tsx';
+import { CustomerRow } from '../../views/customers/list.tsx';
 import { CardChangeOob, RecentCardRow, recentCardsId } from '../../views/giftCards.tsx';
 import { SettingsForm, settingsValues } from '../../views/settings.tsx';
-import { describe } from '../../views/describe.ts';
-import { adminBase } from '../../views/layout.tsx';
+import { describe } from '../../views/shell/describe.ts';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
-import { Prepend } from '../../views/prepend.tsx';
-import { ToastOob } from '../../views/toast.tsx';
+import { Prepend } from '../../views/shell/prepend.tsx';
+import { ToastOob } from '../../views/shell/toast.tsx';
 import type { OutboxEvent } from '../events/envelope.ts';
 
 // The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and

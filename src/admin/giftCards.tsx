@@ -4,9 +4,9 @@ import { toProblem } from '../platform/errors.ts';
 import { giftCardByCode, issueGiftCard, recentGiftCards, redeemGiftCard, voidGiftCard } from '../giftCards/giftCards.ts';
 import { GIFT_CARD_MAX_CENTS, GiftCardIssue, GiftCardRedeem, type GiftCard } from '../giftCards/schemas.ts';
 import { CardPanel, GiftCardsPage, IssueForm } from '../../views/giftCards.tsx';
-import type { FormState } from '../../views/form.tsx';
-import { money } from '../../views/format.ts';
-import { adminBase } from '../../views/layout.tsx';
+import type { FormState } from '../../views/shell/form.tsx';
+import { money } from '../../views/shell/format.ts';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminContext, type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
 import { type FieldErrors, formFields, moneyField, optionalText, parseForm, refusal } from './forms.ts';
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { createKey, KeyName, listKeys, revokeKey } from '../identity/apiKeys.ts';
 import type { Deps } from '../platform/deps.ts';
 import { KeyForm, KeyRow, KeysPage, KeyTable, NewKey } from '../../views/keys.tsx';
-import { adminBase } from '../../views/layout.tsx';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
 import { formFields, parseForm } from './forms.ts';
 

@@ -3,7 +3,7 @@ import type { Deps } from '../platform/deps.ts';
 import { toProblem } from '../platform/errors.ts';
 import { openOrders, setOrderStatus } from '../orders/orders.ts';
 import { OrderStatusRequest } from '../orders/schemas.ts';
-import { adminBase } from '../../views/layout.tsx';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { Board, OrdersPage, type BoardRefusal } from '../../views/orders.tsx';
 import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
 import { formFields, parseForm } from './forms.ts';

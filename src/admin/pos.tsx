@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { customerById, customerByPhone, enrolCustomer } from '../customers/customers.ts';
 import { EnrolCustomer, PhoneQuery } from '../customers/schemas.ts';
-import { adminBase } from '../../views/layout.tsx';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { PosCard, PosPage } from '../../views/pos.tsx';
 import { formFields, optionalText, parseForm, refusal } from './forms.ts';
 import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';

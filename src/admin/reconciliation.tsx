@@ -3,7 +3,7 @@ import type { Deps } from '../platform/deps.ts';
 import { toProblem } from '../platform/errors.ts';
 import { getItem, listItems, resolveItem } from '../reconciliation/reconciliation.ts';
 import { ReconciliationResolve } from '../reconciliation/schemas.ts';
-import { adminBase } from '../../views/layout.tsx';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { ReconciliationPage, ReconRow } from '../../views/reconciliation.tsx';
 import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
 import { formFields, numberField, optionalText, parseForm } from './forms.ts';

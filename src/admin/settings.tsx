@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { SettingsPatch } from '../settings/schemas.ts';
 import { settingsForEditing, updateSettings } from '../settings/settings.ts';
-import { adminBase } from '../../views/layout.tsx';
+import { adminBase } from '../../views/shell/layout.tsx';
 import { SettingsForm, SettingsPage, settingsValues } from '../../views/settings.tsx';
 import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
 import { formFields, moneyField, numberField, parseForm, refusal } from './forms.ts';

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Deps } from '../platform/deps.ts';
+import type { LiveDeps } from '../realtime/hub.ts';
 import { json, newRouter, problems, security } from '../platform/openapi.ts';
 import { parseTypes } from '../realtime/frame.ts';
 import { EventPage, readEventPage } from './eventPage.ts';
@@ -49,7 +49,7 @@ const list = createRoute({
   responses: { 200: json(EventPage, 'A page of events, oldest first'), ...problems(400, 401, 403) },
 });
 
-export function eventRoutes({ sql, hub }: Deps) {
+export function eventRoutes({ sql, hub }: LiveDeps) {
   return newRouter()
     .openapi(stream, (c) => {
       const { types, lastEventId } = c.req.valid('query');

@@ -44,3 +44,8 @@ function isGiftCardMiss(err: unknown): boolean {
   const pg = err as { code?: string; hint?: string };
   return pg?.code === 'TS404' && typeof pg.hint === 'string' && pg.hint.includes('"giftCard"');
 }
+
+/** The throttle looks back a minute; misses are kept an hour for operators, then forgotten. */
+export async function pruneGiftCardMisses(sql: Sql): Promise<number> {
+  return (await sql`delete from gift_card_misses where at < now() - interval '1 hour' returning 1`).length;
+}

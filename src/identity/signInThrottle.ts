@@ -26,3 +26,8 @@ export async function recordSignInFailure(sql: Sql, tenantId: string, email: str
 export async function clearSignInFailures(sql: Sql, tenantId: string, email: string) {
   await sql`delete from admin_sign_in_failures where tenant_id = ${tenantId} and email = ${email}`;
 }
+
+/** The lock looks back 15 minutes; failures are kept an hour for operators, then forgotten. */
+export async function pruneSignInFailures(sql: Sql): Promise<number> {
+  return (await sql`delete from admin_sign_in_failures where at < now() - interval '1 hour' returning 1`).length;
+}

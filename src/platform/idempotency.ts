@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AppEnv, Deps } from './deps.ts';
-import type { Tx } from './database.ts';
+import type { Sql, Tx } from './database.ts';
 import { ApiError } from './errors.ts';
 
 /** What a POST's work answers: its success status and body (refusals are thrown). */
@@ -52,4 +52,10 @@ export async function idempotent<T, S extends 200 | 201>(
   }) as Outcome<T, S> & { replayed: boolean };
   if (result.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(result.body, result.status);
+}
+
+/** Stored Idempotency-Key responses are kept IDEMPOTENCY_RETENTION_HOURS (at least 24), then pruned. */
+export async function pruneIdempotencyKeys(sql: Sql, retentionHours: number): Promise<number> {
+  const rows = await sql`delete from idempotency_keys where created_at < now() - make_interval(hours => ${retentionHours}) returning 1`;
+  return rows.length;
 }

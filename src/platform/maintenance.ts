@@ -1,48 +1,35 @@
-import type { Config } from './config.ts';
-import type { Sql } from './database.ts';
 import { log } from './log.ts';
-import { pruneEvents } from '../events/retention.ts';
 
-/** Stored Idempotency-Key responses are kept IDEMPOTENCY_RETENTION_HOURS (at least 24). */
-export async function pruneIdempotencyKeys(sql: Sql, retentionHours: number): Promise<number> {
-  const rows = await sql`delete from idempotency_keys where created_at < now() - make_interval(hours => ${retentionHours}) returning 1`;
-  return rows.length;
-}
+/** One pruning job: deletes what has outlived its retention and says how many rows went. */
+export type MaintenanceJob = { name: string; run: () => Promise<number> };
 
 /**
- * The guessing throttles (gift card code misses: a minute; failed sign-ins: 15 minutes) only look back
- * a short window; keep an hour for operators, then forget.
+ * The one maintenance loop: runs every job now and then every `everyMs` (MAINTENANCE_INTERVAL_MS), one
+ * round at a time. Each domain owns what it prunes (the outbox, idempotency keys, the guessing
+ * throttles); main.ts hands them in, so this loop depends on none of them. A failed job is logged and
+ * retried next round, never fatal, and does not stop the others. Returns a stop function.
  */
-export async function pruneThrottles(sql: Sql): Promise<number> {
-  const misses = await sql`delete from gift_card_misses where at < now() - interval '1 hour' returning 1`;
-  const signIns = await sql`delete from admin_sign_in_failures where at < now() - interval '1 hour' returning 1`;
-  return misses.length + signIns.length;
-}
-
-type Settings = Pick<Config, 'EVENT_RETENTION_HOURS' | 'IDEMPOTENCY_RETENTION_HOURS' | 'MAINTENANCE_INTERVAL_MS'>;
-
-/**
- * The one maintenance loop: prunes the outbox, idempotency keys and the throttles' records now and every
- * MAINTENANCE_INTERVAL_MS. A failed round is logged and retried next time, never fatal.
- * Returns a stop function.
- */
-export function startMaintenance(sql: Sql, config: Settings): () => void {
+export function startMaintenance(jobs: MaintenanceJob[], everyMs: number): () => void {
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      const events = await pruneEvents(sql, config.EVENT_RETENTION_HOURS);
-      const keys = await pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS);
-      await pruneThrottles(sql);
-      if (events || keys) log.info(`pruned ${events} events and ${keys} idempotency keys`);
-    } catch (err) {
-      log.error(`maintenance failed (will retry): ${String(err)}`);
+      const done: string[] = [];
+      for (const job of jobs) {
+        try {
+          const n = await job.run();
+          if (n) done.push(`${n} ${job.name}`);
+        } catch (err) {
+          log.error(`maintenance: ${job.name} failed (will retry): ${String(err)}`);
+        }
+      }
+      if (done.length) log.info(`pruned ${done.join(', ')}`);
     } finally {
       running = false;
     }
   };
   void tick();
-  const timer = setInterval(tick, config.MAINTENANCE_INTERVAL_MS);
+  const timer = setInterval(tick, everyMs);
   return () => clearInterval(timer);
 }

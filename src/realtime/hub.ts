@@ -30,6 +30,9 @@ export type Opened = { ok: true; subscriber: Subscriber } | { ok: false; reason:
  * per-key cap), tenant feeds (cursor and outbox fetch), fan-out, replay-then-live, back-pressure,
  * heartbeats and the revoked-key sweep. This class only connects them and owns the close path.
  */
+/** What the doors that stream are built from: the routes' Deps plus this process's hub. */
+export type LiveDeps = { sql: Sql; config: Config; hub: Hub };
+
 export class Hub {
   readonly sql: Sql;
   readonly config: Config;

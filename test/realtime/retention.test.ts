@@ -79,7 +79,7 @@ describe('retention', () => {
 
   test('the maintenance loop prunes on start and on every interval', async () => {
     await t.sql`update events set created_at = now() - interval '200 hours' where tenant_id = ${t.tenantA.id} and id <= 8`;
-    const stop = startMaintenance(t.sql, { EVENT_RETENTION_HOURS: 168, IDEMPOTENCY_RETENTION_HOURS: 48, MAINTENANCE_INTERVAL_MS: 50 });
+    const stop = startMaintenance([{ name: 'events', run: () => pruneEvents(t.sql, 168) }], 50);
     try {
       const prunedThrough = async () =>
         (await t.sql`select events_pruned_through as p from tenant_counters where tenant_id = ${t.tenantA.id}`)[0].p as number;

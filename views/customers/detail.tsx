@@ -1,8 +1,8 @@
 import { Balance, Earned, Redeemed } from './balance.tsx';
-import type { CustomerView } from './customers.tsx';
-import { FieldError, type FormState } from './form.tsx';
-import { signed, when } from './format.ts';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import type { CustomerView } from './list.tsx';
+import { FieldError, type FormState } from '../shell/form.tsx';
+import { signed, when } from '../shell/format.ts';
+import { Layout, adminBase, type PageMeta } from '../shell/layout.tsx';
 
 export type LedgerView = {
   id: string;

@@ -1,4 +1,4 @@
-import { count } from './format.ts';
+import { count } from '../shell/format.ts';
 
 // A customer's live numbers. Each is one element with a stable id, so a loyalty_updated event can
 // replace it wherever it is on screen (list row, detail header, POS card). data-seq is the event id

@@ -1,6 +1,6 @@
 import { Balance, Earned, Redeemed } from './balance.tsx';
-import { FieldError, type FormState } from './form.tsx';
-import { Layout, adminBase, type PageMeta } from './layout.tsx';
+import { FieldError, type FormState } from '../shell/form.tsx';
+import { Layout, adminBase, type PageMeta } from '../shell/layout.tsx';
 
 export type CustomerView = {
   id: string;
