@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { getCookie } from 'hono/cookie';
 import type { LiveDeps } from '../realtime/hub.ts';
 import { ApiError, toProblem } from '../platform/errors.ts';
 import { log } from '../platform/log.ts';
 import { tenantBySlug } from '../identity/tenants.ts';
-import { LoginPage, MessagePage } from '../../views/shell/login.tsx';
-import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from '../identity/signInThrottle.ts';
+import { MessagePage } from '../../views/shell/login.tsx';
 import { assetRoutes } from './assets.ts';
 import { type AdminEnv, fragment, page } from './context.ts';
-import { csrfOk, crossSite, isSafeMethod } from '../identity/csrf.ts';
+import { csrfOk, isSafeMethod } from '../identity/csrf.ts';
 import { Directory } from './directory.ts';
 import { renderAdminFragment } from './fragments.tsx';
 import { activityPages } from './activity.tsx';
@@ -19,14 +18,11 @@ import { posPages } from './pos.tsx';
 import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
 import { settingsPages } from './settings.tsx';
+import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
-import {
-  SESSION_COOKIE, SESSION_HOURS, callerFromSession, createSession, destroySession, newLoginToken, sameSecret,
-  sessionFromToken, verifyAdmin,
-} from '../identity/sessions.ts';
+import { SESSION_COOKIE, callerFromSession, sessionFromToken } from '../identity/sessions.ts';
 import { eventStream } from '../events/stream.ts';
 
-const LOGIN_COOKIE = 'ts_login';
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /**
@@ -34,7 +30,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
  * Another tenant's pages are 404, exactly like an unknown tenant (I7).
  */
 export function adminApp(deps: LiveDeps) {
-  const { sql, config } = deps;
+  const { sql } = deps;
   const directory = new Directory(sql).start();
   // The stream's HTML payload: rendered once per event, the same bytes to every admin page.
   deps.hub.registerFormat('admin', (e) => {
@@ -42,7 +38,6 @@ export function adminApp(deps: LiveDeps) {
     return renderAdminFragment(e, directory);
   });
 
-  const cookieOpts = { httpOnly: true, sameSite: 'Lax' as const, secure: config.COOKIE_SECURE, path: '/' };
   const app = new Hono<AdminEnv>();
 
   app.route('/', assetRoutes());
@@ -89,58 +84,7 @@ export function adminApp(deps: LiveDeps) {
     await next();
   });
 
-  // Sign-in ----------------------------------------------------------------------------------------
-  // Before a session exists the CSRF token is a double-submit cookie: the form must echo it.
-
-  app.get(`${base}/login`, async (c) => {
-    const t = await tenantBySlug(sql, c.req.param('tenant'));
-    if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
-    const token = newLoginToken();
-    setCookie(c, LOGIN_COOKIE, token, { ...cookieOpts, path: `/${t.slug}/admin/login`, maxAge: 3600 });
-    c.header('Cache-Control', 'no-store');
-    return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={token} />);
-  });
-
-  app.post(`${base}/login`, async (c) => {
-    const t = await tenantBySlug(sql, c.req.param('tenant'));
-    if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
-    const form = await c.req.parseBody();
-    const email = typeof form.email === 'string' ? form.email.trim().toLowerCase() : '';
-    const password = typeof form.password === 'string' ? form.password : '';
-    const presented = typeof form._csrf === 'string' ? form._csrf : '';
-    const expected = getCookie(c, LOGIN_COOKIE);
-    if (crossSite(c) || !sameSecret(presented, expected)) {
-      throw new ApiError(403, 'csrf_failed', 'The sign-in form expired or came from another site. Reload it and try again.');
-    }
-    c.header('Cache-Control', 'no-store');
-    const retryAfter = email ? await signInRetryAfter(sql, t.id, email) : null;
-    if (retryAfter !== null) {
-      c.header('Retry-After', String(retryAfter));
-      const minutes = Math.ceil(retryAfter / 60);
-      return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
-        error={`Too many failed sign-ins for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
-    }
-    const adminId = email && password ? await verifyAdmin(sql, t.id, email, password) : null;
-    if (!adminId) {
-      if (email) await recordSignInFailure(sql, t.id, email);
-      return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
-        error="That email and password do not match an admin of this restaurant." />, 401);
-    }
-    await clearSignInFailures(sql, t.id, email);
-    // A fresh token on every sign-in: a cookie planted before sign-in is never promoted.
-    await destroySession(sql, getCookie(c, SESSION_COOKIE));
-    const token = await createSession(sql, adminId, t.id);
-    setCookie(c, SESSION_COOKIE, token, { ...cookieOpts, maxAge: SESSION_HOURS * 3600 });
-    deleteCookie(c, LOGIN_COOKIE, { path: `/${t.slug}/admin/login` });
-    void directory.load([t.id]); // this admin's email, for the toasts of their first actions
-    return c.redirect(`/${t.slug}/admin/dashboard`, 303);
-  });
-
-  app.post(`${base}/logout`, async (c) => {
-    await destroySession(sql, getCookie(c, SESSION_COOKIE));
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
-    return c.redirect(`/${c.req.param('tenant')}/admin/login`, 303);
-  });
+  app.route(base, signInPages(deps, directory));
 
   app.get(`${base}`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
   app.get(`${base}/`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));

@@ -1,0 +1,77 @@
+import { Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { crossSite } from '../identity/csrf.ts';
+import {
+  SESSION_COOKIE, SESSION_HOURS, createSession, destroySession, newLoginToken, sameSecret, verifyAdmin,
+} from '../identity/sessions.ts';
+import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from '../identity/signInThrottle.ts';
+import { tenantBySlug } from '../identity/tenants.ts';
+import type { Deps } from '../platform/deps.ts';
+import { ApiError } from '../platform/errors.ts';
+import { LoginPage } from '../../views/shell/login.tsx';
+import { type AdminEnv, page } from './context.ts';
+import type { Directory } from './directory.ts';
+
+const LOGIN_COOKIE = 'ts_login';
+
+/**
+ * Sign-in and sign-out. Before a session exists the CSRF token is a double-submit cookie: the sign-in
+ * form must echo it. The lock-out after repeated failures is identity/signInThrottle.ts.
+ */
+export function signInPages(deps: Deps, directory: Directory) {
+  const { sql, config } = deps;
+  const cookieOpts = { httpOnly: true, sameSite: 'Lax' as const, secure: config.COOKIE_SECURE, path: '/' };
+  const app = new Hono<AdminEnv>();
+
+  app.get('/login', async (c) => {
+    const t = await tenantBySlug(sql, c.req.param('tenant') ?? '');
+    if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
+    const token = newLoginToken();
+    setCookie(c, LOGIN_COOKIE, token, { ...cookieOpts, path: `/${t.slug}/admin/login`, maxAge: 3600 });
+    c.header('Cache-Control', 'no-store');
+    return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={token} />);
+  });
+
+  app.post('/login', async (c) => {
+    const t = await tenantBySlug(sql, c.req.param('tenant') ?? '');
+    if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
+    const form = await c.req.parseBody();
+    const email = typeof form.email === 'string' ? form.email.trim().toLowerCase() : '';
+    const password = typeof form.password === 'string' ? form.password : '';
+    const presented = typeof form._csrf === 'string' ? form._csrf : '';
+    const expected = getCookie(c, LOGIN_COOKIE);
+    if (crossSite(c) || !sameSecret(presented, expected)) {
+      throw new ApiError(403, 'csrf_failed', 'The sign-in form expired or came from another site. Reload it and try again.');
+    }
+    c.header('Cache-Control', 'no-store');
+    const retryAfter = email ? await signInRetryAfter(sql, t.id, email) : null;
+    if (retryAfter !== null) {
+      c.header('Retry-After', String(retryAfter));
+      const minutes = Math.ceil(retryAfter / 60);
+      return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
+        error={`Too many failed sign-ins for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
+    }
+    const adminId = email && password ? await verifyAdmin(sql, t.id, email, password) : null;
+    if (!adminId) {
+      if (email) await recordSignInFailure(sql, t.id, email);
+      return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
+        error="That email and password do not match an admin of this restaurant." />, 401);
+    }
+    await clearSignInFailures(sql, t.id, email);
+    // A fresh token on every sign-in: a cookie planted before sign-in is never promoted.
+    await destroySession(sql, getCookie(c, SESSION_COOKIE));
+    const token = await createSession(sql, adminId, t.id);
+    setCookie(c, SESSION_COOKIE, token, { ...cookieOpts, maxAge: SESSION_HOURS * 3600 });
+    deleteCookie(c, LOGIN_COOKIE, { path: `/${t.slug}/admin/login` });
+    void directory.load([t.id]); // this admin's email, for the toasts of their first actions
+    return c.redirect(`/${t.slug}/admin/dashboard`, 303);
+  });
+
+  app.post('/logout', async (c) => {
+    await destroySession(sql, getCookie(c, SESSION_COOKIE));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.redirect(`/${c.req.param('tenant')}/admin/login`, 303);
+  });
+
+  return app;
+}
