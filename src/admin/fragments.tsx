@@ -9,7 +9,7 @@ import { adminBase } from '../../views/shell/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
 import { Prepend } from '../../views/shell/prepend.tsx';
 import { ToastOob } from '../../views/shell/toast.tsx';
-import type { OutboxEvent } from '../events/envelope.ts';
+import type { OutboxEvent } from '../realtime/envelope.ts';
 
 // The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and
 // written as the same bytes to every admin page of the tenant. Each piece targets an element id that

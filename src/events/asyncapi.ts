@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from '@hono/zod-openapi';
 import { eventCatalogue } from './catalogue.ts';
-import { envelopeSchema, ResetData } from './envelope.ts';
+import { envelopeSchema, ResetData } from '../realtime/envelope.ts';
 
 // The event catalogue for integrators, as AsyncAPI 3.0, generated from the same zod schemas the tests
 // hold the emitted payloads to, so the document cannot drift from what the stream carries.

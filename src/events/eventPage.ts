@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
-import { Envelope, outboxEvent, toEnvelope, type OutboxRow } from './envelope.ts';
+import { Envelope, outboxEvent, toEnvelope, type OutboxRow } from '../realtime/envelope.ts';
 
 // The events domain's read: the outbox as JSON pages, for catch-up and as the stream's polling fallback.
 

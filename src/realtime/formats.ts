@@ -1,4 +1,4 @@
-import { toEnvelope } from '../events/envelope.ts';
+import { toEnvelope } from './envelope.ts';
 import { encodeFrame } from './frame.ts';
 import type { HubEvent } from './subscriber.ts';
 

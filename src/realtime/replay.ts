@@ -1,6 +1,6 @@
 import type { Sql } from '../platform/database.ts';
 import type { Metrics } from '../platform/metrics.ts';
-import { outboxEvent, resetData, type OutboxRow, type ResetReason } from '../events/envelope.ts';
+import { outboxEvent, resetData, type OutboxRow, type ResetReason } from './envelope.ts';
 import { drained } from './backPressure.ts';
 import type { Formats } from './formats.ts';
 import { encodeFrame } from './frame.ts';

@@ -1,4 +1,4 @@
-import type { OutboxEvent } from '../events/envelope.ts';
+import type { OutboxEvent } from './envelope.ts';
 
 /** One committed outbox row, as the hub hands it to a format's renderer. */
 export type HubEvent = OutboxEvent;

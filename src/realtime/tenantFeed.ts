@@ -1,5 +1,5 @@
 import type { Sql } from '../platform/database.ts';
-import { outboxEvent, type OutboxRow } from '../events/envelope.ts';
+import { outboxEvent, type OutboxRow } from './envelope.ts';
 import type { HubEvent, Subscriber } from './subscriber.ts';
 
 const FETCH_PAGE = 1000;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { eventCatalogue } from '../../src/events/catalogue.ts';
-import { envelopeSchema } from '../../src/events/envelope.ts';
+import { envelopeSchema } from '../../src/realtime/envelope.ts';
 import { testApp } from '../support/app.ts';
 import { burger, enrol, issueCard } from '../support/fixtures.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
 import { eventCatalogue } from '../../src/events/catalogue.ts';
 import { LoyaltyUpdated } from '../../src/customers/events.ts';
-import { envelopeSchema } from '../../src/events/envelope.ts';
+import { envelopeSchema } from '../../src/realtime/envelope.ts';
 import { createApiKey, revokeApiKey } from '../../src/identity/apiKeys.ts';
 import { listen, rawStream, serve, until } from '../support/stream.ts';
 import { enrol } from '../support/fixtures.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { Envelope, envelopeSchema, outboxEvent, ResetData, resetData, toEnvelope } from '../../src/events/envelope.ts';
+import { Envelope, envelopeSchema, outboxEvent, ResetData, resetData, toEnvelope } from '../../src/realtime/envelope.ts';
 import { LoyaltyUpdated } from '../../src/customers/events.ts';
 
 const row = { id: 42, type: 'test_event', data: { n: 1 }, actor: 'key:abc', created_at: '2026-11-23T10:00:00.000Z' };
