@@ -236,6 +236,38 @@ describe('admin pages in a browser', () => {
     await page.context().close();
   }, 20_000);
 
+  test('refused forms keep their inline errors and what was typed on screen (settings, POS lookup, gift card code)', async () => {
+    // The page has applied events already (its data-seq is above 0): a refusal, stamped 0, must not be
+    // mistaken for a stale fragment and re-read away. A stale fragment is re-read 50 ms after its swap,
+    // so each check lets the page settle for half a second before looking again (the stream keeps the
+    // network busy, so there is no idle moment to wait for).
+    const settle = () => page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+    const page = await ownerLivePage('settings');
+    await page.locator('#set-pointValueCents').fill('0');
+    await page.locator('#set-currency').fill('euro');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('A whole number from 1 to 100000.').waitFor({ timeout: 2000 });
+    await settle();
+    expect(await page.getByText('A whole number from 1 to 100000.').isVisible()).toBe(true);
+    expect(await page.locator('#set-pointValueCents').inputValue()).toBe('0');
+    await page.screenshot({ path: `${SHOTS}/admin-settings-refused.png`, fullPage: true });
+
+    await page.goto(`${origin}/alpha/admin/pos`);
+    await page.getByLabel('Customer phone').fill('not a phone');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByText('"not a phone" is not a phone number.').waitFor({ timeout: 2000 });
+    await settle();
+    expect(await page.getByText('"not a phone" is not a phone number.').isVisible()).toBe(true);
+
+    await page.goto(`${origin}/alpha/admin/gift-cards`);
+    await page.getByLabel('Gift card code').fill('GC-0000-0000-0000-0000');
+    await page.getByRole('button', { name: 'Check balance' }).click();
+    await page.getByText('Gift card not found.').waitFor({ timeout: 2000 });
+    await settle();
+    expect(await page.getByText('Gift card not found.').isVisible()).toBe(true);
+    await page.context().close();
+  }, 20_000);
+
   test('staff cannot open API keys or settings, and the nav does not offer them', async () => {
     const page = await signedIn('staff@alpha.test', 'staff password');
     expect(await page.locator('nav').innerText()).not.toContain('API keys');

@@ -105,7 +105,9 @@
       if (t.type === 'main') {
         const root = t.fragment && t.fragment.firstElementChild;
         const seq = Number(root && root.dataset ? root.dataset.seq : NaN);
-        if (!Number.isFinite(seq)) continue;
+        // 0 stamps a refusal (a form sent back with its errors): it reflects what was typed, not an
+        // event, so it can never be stale and must not be re-read away.
+        if (!Number.isFinite(seq) || seq <= 0) continue;
         const target = typeof t.target === 'string' ? document.querySelector(t.target) : t.target;
         if (seq < applied) {
           if (target && target.id === 'main') { tasks.splice(i, 1); continue; }
