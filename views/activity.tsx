@@ -18,7 +18,7 @@ export function ActivityRow(p: { a: ActivityView; fresh?: boolean; seq?: number 
       <td class="mono right">{a.id}</td>
       <td><time datetime={a.createdAt}>{when(a.createdAt)}</time></td>
       <td><span class={`tag e-${a.type}`}>{a.type.replace(/_/g, ' ')}</span></td>
-      <td>{a.text}</td>
+      <td class="prose">{a.text}</td>
       <td>{a.actor}</td>
     </tr>
   );
