@@ -19,12 +19,15 @@ import { giftCardNotFound, withGiftCardThrottle } from './throttle.ts';
  */
 export type Within<T, R> = (work: (db: Db) => Promise<T>) => Promise<R>;
 
-/** The canonical code, or a 400 worded for a person: the admin page shows the detail where the code was typed. */
-export function giftCardCode(raw: string): string {
+/**
+ * The canonical code, or a 400 worded for a person: the admin page shows the detail where the code was
+ * typed. `path` names the field in the request (`code`, or `giftCard.code` at checkout).
+ */
+export function giftCardCode(raw: string, path = 'code'): string {
   const code = normalizeGiftCardCode(raw);
   if (!code) {
     throw new ApiError(400, 'validation_failed', `"${raw.slice(0, 40)}" is not a gift card code (GC-XXXX-XXXX-XXXX-XXXX).`,
-      { errors: [{ path: 'code', message: 'not a gift card code' }] });
+      { errors: [{ path, message: 'not a gift card code' }] });
   }
   return code;
 }

@@ -1,10 +1,10 @@
 import { normalizePhone } from '../customers/phone.ts';
-import { normalizeGiftCardCode } from '../giftCards/code.ts';
+import { giftCardCode } from '../giftCards/giftCards.ts';
 import { withGiftCardThrottle } from '../giftCards/throttle.ts';
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db, Sql, Tx } from '../platform/database.ts';
-import { ApiError, notFound } from '../platform/errors.ts';
+import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import { decodeCursor, encodeCursor } from '../platform/pagination.ts';
 import type { Order, OrderHistory, OrderListQuery, OrderPage, OrderRequest, OrderStatus, OrderStatusRequest } from './schemas.ts';
@@ -22,15 +22,6 @@ function orderId(id: string): string {
   return id;
 }
 
-function giftCardCode(raw: string): string {
-  const code = normalizeGiftCardCode(raw);
-  if (!code) {
-    throw new ApiError(400, 'validation_failed', 'giftCard.code: not a gift card code (GC-XXXX-XXXX-XXXX-XXXX).',
-      { errors: [{ path: 'giftCard.code', message: 'not a gift card code' }] });
-  }
-  return code;
-}
-
 /**
  * Checkout: the order, points redemption, gift card payment and points earned, all or nothing.
  * `inTransaction` is the door's transaction (the API's idempotent(), which stores the response with the
@@ -44,7 +35,7 @@ export async function createOrder<R>(
   authorize(caller, 'orders.create');
   // Both spellings are settled before any lock is taken: a bad phone or code is a 400 that costs nothing.
   const phone = input.customer ? normalizePhone(input.customer.phone, caller.defaultCountry) : null;
-  const code = input.giftCard ? giftCardCode(input.giftCard.code) : null;
+  const code = input.giftCard ? giftCardCode(input.giftCard.code, 'giftCard.code') : null;
   const place = async (tx: Tx) => {
     const [{ order }] = await tx`select order_create(${caller.tenantId}, ${tx.json(input)}, ${phone}, ${code}, ${caller.actor}) as order`;
     return order as Order;
