@@ -4,7 +4,7 @@ import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
-import { decodeCursor, encodeCursor } from '../platform/pagination.ts';
+import { decodeCursor, keysetPage } from '../platform/pagination.ts';
 import { normalizePhone } from './phone.ts';
 import type { Customer, CustomerPage, CustomerQuery, EnrolCustomer, LedgerQuery, LedgerRow } from './schemas.ts';
 
@@ -42,12 +42,7 @@ export async function searchCustomers(db: Db, caller: Caller, query: CustomerQue
       ${needle ? db`and c.search_text like ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}` : db``}
       ${after !== null ? db`and c.seq < ${after}` : db``}
     order by c.seq desc limit ${query.limit + 1}`;
-  const more = rows.length > query.limit;
-  const data = rows.slice(0, query.limit);
-  return {
-    data: data.map((r) => r.customer as Customer),
-    nextCursor: more ? encodeCursor(Number(data.at(-1)!.seq)) : null,
-  };
+  return keysetPage(rows, query.limit, (r) => r.customer as Customer);
 }
 
 export async function customerById(db: Db, caller: Caller, id: string): Promise<Customer> {
@@ -84,12 +79,7 @@ export async function ledgerPage(db: Db, caller: Caller, customerId: string, que
   const rows = await db`select ledger_json(l) as row, ${actorLabelSql(db, 'l.actor')} as actor, l.seq from ledger l
     where l.customer_id = ${customerId} ${after !== null ? db`and l.seq < ${after}` : db``}
     order by l.seq desc limit ${query.limit + 1}`;
-  const more = rows.length > query.limit;
-  const data = rows.slice(0, query.limit);
-  return {
-    data: data.map((r) => ({ ...(r.row as LedgerRow), actor: r.actor as string })),
-    nextCursor: more ? encodeCursor(Number(data.at(-1)!.seq)) : null,
-  };
+  return keysetPage(rows, query.limit, (r) => ({ ...(r.row as LedgerRow), actor: r.actor as string }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { authorize } from '../identity/policy.ts';
 import type { Db, Sql, Tx } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
-import { decodeCursor, encodeCursor } from '../platform/pagination.ts';
+import { decodeCursor, keysetPage } from '../platform/pagination.ts';
 import type { Order, OrderHistory, OrderListQuery, OrderPage, OrderRequest, OrderStatus, OrderStatusRequest } from './schemas.ts';
 
 // The orders domain, both doors: checkout, status changes and the reads. order_create() and
@@ -63,9 +63,7 @@ export async function listOrders(db: Db, caller: Caller, query: OrderListQuery):
       ${since ? db`and o.created_at >= ${since}` : db``}
       ${after !== null ? db`and o.seq < ${after}` : db``}
     order by o.seq desc limit ${limit + 1}`;
-  const more = rows.length > limit;
-  const data = rows.slice(0, limit);
-  return { data: data.map((r) => r.order as Order), nextCursor: more ? encodeCursor(data.at(-1)!.seq) : null };
+  return keysetPage(rows, limit, (r) => r.order as Order);
 }
 
 export async function getOrder(db: Db, caller: Caller, id: string): Promise<Order> {

@@ -19,3 +19,15 @@ export function decodeCursor(cursor: string | undefined): number | null {
   if (!m) throw new ApiError(400, 'validation_failed', 'cursor is not one this API issued.');
   return Number(m[1]);
 }
+
+/**
+ * A keyset page from rows read `limit + 1` at a time, newest first (each row carries its `seq`): the
+ * extra row only says there is more, and the cursor is the last returned row's seq.
+ */
+export function keysetPage<R extends Record<string, any>, T>(rows: readonly R[], limit: number, item: (row: R) => T) {
+  const data = rows.slice(0, limit);
+  return {
+    data: data.map(item),
+    nextCursor: rows.length > limit ? encodeCursor(Number(data.at(-1)!.seq)) : null,
+  };
+}

@@ -3,7 +3,7 @@ import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
-import { decodeCursor, encodeCursor } from '../platform/pagination.ts';
+import { decodeCursor, keysetPage } from '../platform/pagination.ts';
 import type {
   ReconciliationItem, ReconciliationListQuery, ReconciliationPage, ReconciliationResolve, ResolvedItem,
 } from './schemas.ts';
@@ -31,9 +31,7 @@ export async function listItems(db: Db, caller: Caller, query: ReconciliationLis
       ${status === 'open' ? db`and r.resolved_at is null` : status === 'resolved' ? db`and r.resolved_at is not null` : db``}
       ${after !== null ? db`and r.seq < ${after}` : db``}
     order by r.seq desc limit ${limit + 1}`;
-  const more = rows.length > limit;
-  const data = rows.slice(0, limit);
-  return { data: data.map((r) => r.item as ReconciliationItem), nextCursor: more ? encodeCursor(data.at(-1)!.seq) : null };
+  return keysetPage(rows, limit, (r) => r.item as ReconciliationItem);
 }
 
 export async function getItem(db: Db, caller: Caller, id: string): Promise<ReconciliationItem> {
