@@ -18,7 +18,7 @@ const LOCK_SPACE = 0x4743_4d53; // "GCMS"
  * as a miss (renamed to the actor) or dropped on a hit. Rows are (actor, at) and nothing else, so the
  * name is what tells "may yet be a miss" from "was a miss" without another column.
  */
-const inFlight = (actor: string) => `pending:${actor}`;
+export const inFlight = (actor: string) => `pending:${actor}`;
 
 type Turn = { reservedAt: string } | { retryAfter: number } | { wait: true };
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { GIFT_CARD_MISS_LIMIT } from '../../src/giftCards/throttle.ts';
+import { GIFT_CARD_IN_FLIGHT_WAIT_MS, GIFT_CARD_MISS_LIMIT, inFlight } from '../../src/giftCards/throttle.ts';
 import { testApp } from '../support/app.ts';
 import { expectInvariants, footprint, issueCard } from '../support/fixtures.ts';
 
@@ -60,4 +60,21 @@ describe('racing the gift card guessing throttle', () => {
     expect(count(real, 200) + count(real, 429)).toBe(30);
     expect(await missRows()).toEqual([{ actor: expect.stringMatching(/^key:/), n: GIFT_CARD_MISS_LIMIT }]);
   }, 30_000);
+
+  test('lookups that never came back (a process killed mid-lookup) hold a key up for a bounded wait, then 429 with Retry-After: 1, and only until they leave the window', async () => {
+    const card = await issueCard(t.b, 300);
+    expect((await t.b.get(`/api/v1/gift-cards/${unknown(1)}`)).status).toBe(404);
+    const [{ actor }] = await t.sql`select actor from gift_card_misses`;
+    await t.sql`delete from gift_card_misses`;
+    await t.sql`insert into gift_card_misses (actor, at)
+      select ${inFlight(actor)}, now() - interval '30 seconds' from generate_series(1, ${GIFT_CARD_MISS_LIMIT})`;
+    const stuck = await t.b.get(`/api/v1/gift-cards/${card.code}`);
+    expect(stuck.status).toBe(429);
+    expect(stuck.body.code).toBe('too_many_gift_card_misses');
+    expect(stuck.headers.get('retry-after')).toBe('1');
+    expect(await missRows()).toEqual([{ actor: inFlight(actor), n: GIFT_CARD_MISS_LIMIT }]);
+    // Gone from the window: nothing holds the key up any more.
+    await t.sql`update gift_card_misses set at = at - interval '31 seconds'`;
+    expect((await t.b.get(`/api/v1/gift-cards/${card.code}`)).status).toBe(200);
+  }, 30_000 + GIFT_CARD_IN_FLIGHT_WAIT_MS);
 });
