@@ -4,10 +4,11 @@ import { crossSite } from '../identity/csrf.ts';
 import {
   SESSION_COOKIE, SESSION_HOURS, createSession, destroySession, newLoginToken, sameSecret, verifyAdmin,
 } from '../identity/sessions.ts';
-import { clearSignInFailures, recordSignInFailure, signInRetryAfter } from '../identity/signInThrottle.ts';
+import { clearSignInFailures, releaseSignInAttempt, reserveSignInAttempt } from '../identity/signInThrottle.ts';
 import { tenantBySlug } from '../identity/tenants.ts';
 import type { Deps } from '../platform/deps.ts';
 import { ApiError } from '../platform/errors.ts';
+import { log } from '../platform/log.ts';
 import { LoginPage } from '../../views/shell/login.tsx';
 import { type AdminEnv, page } from './context.ts';
 import type { Directory } from './directory.ts';
@@ -44,16 +45,25 @@ export function signInPages(deps: Deps, directory: Directory) {
       throw new ApiError(403, 'csrf_failed', 'The sign-in form expired or came from another site. Reload it and try again.');
     }
     c.header('Cache-Control', 'no-store');
-    const retryAfter = email ? await signInRetryAfter(sql, t.id, email) : null;
-    if (retryAfter !== null) {
-      c.header('Retry-After', String(retryAfter));
-      const minutes = Math.ceil(retryAfter / 60);
+    // The turn is taken (and a failure recorded) before the password is verified: see signInThrottle.ts.
+    const turn = email ? await reserveSignInAttempt(sql, t.id, email) : null;
+    if (turn && 'retryAfter' in turn) {
+      c.header('Retry-After', String(turn.retryAfter));
+      const minutes = Math.ceil(turn.retryAfter / 60);
       return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
         error={`Too many failed sign-ins for this email. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`} />, 429);
     }
-    const adminId = email && password ? await verifyAdmin(sql, t.id, email, password) : null;
+    let adminId: string | null;
+    try {
+      adminId = email && password ? await verifyAdmin(sql, t.id, email, password) : null;
+    } catch (err) {
+      // Not a wrong password but our fault: give the turn back, and let the error path answer for err.
+      if (turn) await releaseSignInAttempt(sql, t.id, email, turn.reservedAt)
+        .catch((e) => log.warn('a sign-in reservation could not be given back; it counts as a failure', e));
+      throw err;
+    }
     if (!adminId) {
-      if (email) await recordSignInFailure(sql, t.id, email);
+      // The reservation stays: it is this failure.
       return page(c, <LoginPage slug={t.slug} tenantName={t.name} csrf={presented} email={email}
         error="That email and password do not match an admin of this restaurant." />, 401);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
 import { AdminClient, cookieOf, createAdmin, signIn } from '../support/admin.ts';
+import { releaseSignInAttempt, reserveSignInAttempt } from '../../src/identity/signInThrottle.ts';
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
@@ -105,6 +106,68 @@ describe('sign-in', () => {
     const [{ left }] = await t.sql`select count(*)::int as left from admin_sign_in_failures where email = 'cashier@alpha.test'`;
     expect(left).toBe(0);
   }, 60_000); // 40 password hashes: ~4.5 s on a quiet 2-core machine, several times that on a busy one
+
+  test('40 concurrent wrong passwords for one email: exactly 10 are judged (401), the other 30 get 429 with Retry-After, and 10 failures are recorded', async () => {
+    const adminId = await createAdmin(t.sql, t.tenantA.id, 'racer@alpha.test', 'racer password');
+    const { token, cookie } = await loginForm();
+    const attempt = (password: string) => t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ email: 'racer@alpha.test', password, _csrf: token }),
+    });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(`guess ${i}`)));
+    const statuses = answers.map((r) => r.status);
+    // Exactly, not just at most: every turn is taken and recorded before its password is verified.
+    expect(statuses.filter((s) => s === 401).length).toBe(10);
+    expect(statuses.filter((s) => s === 429).length).toBe(30);
+    for (const locked of answers.filter((r) => r.status === 429)) {
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(800);
+      expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
+      expect(await locked.text()).toContain('Too many failed sign-ins for this email. Try again in 15 minutes.');
+    }
+    const [{ n }] = await t.sql`select count(*)::int as n from admin_sign_in_failures where email = 'racer@alpha.test'`;
+    expect(n).toBe(10);
+    const [{ sessions }] = await t.sql`select count(*)::int as sessions from admin_sessions where admin_id = ${adminId}`;
+    expect(sessions).toBe(0);
+  }, 60_000); // 10 password hashes verified at once, plus one to create the admin: slow on a busy machine
+
+  test('a right password sent while a batch of wrong ones is still being judged is refused once 10 failures are recorded', async () => {
+    const adminId = await createAdmin(t.sql, t.tenantA.id, 'owner2@alpha.test', 'the right one');
+    const { token, cookie } = await loginForm();
+    const attempt = (password: string) => t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ email: 'owner2@alpha.test', password, _csrf: token }),
+    });
+    let settled = false;
+    const batch = Promise.all(Array.from({ length: 40 }, (_, i) => attempt(`guess ${i}`))).finally(() => { settled = true; });
+    const recorded = async () => (await t.sql`
+      select count(*)::int as n from admin_sign_in_failures where email = 'owner2@alpha.test'`)[0].n as number;
+    // The right password joins the batch as soon as 10 failures are on record (with the old count-then-record
+    // code that happened only after 10 hashes were judged, and all 40 had been let through by then).
+    while (!settled && (await recorded()) < 10) await Bun.sleep(2);
+    const right = await attempt('the right one');
+    expect(right.status).toBe(429);
+    expect(cookieOf(right, 'ts_session')).toBeNull();
+    const statuses = (await batch).map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBe(10);
+    expect(statuses.filter((s) => s === 429).length).toBe(30);
+    expect(await recorded()).toBe(10);
+    const [{ sessions }] = await t.sql`select count(*)::int as sessions from admin_sessions where admin_id = ${adminId}`;
+    expect(sessions).toBe(0);
+    // It was the lock that refused it: once the failures leave the window the same password signs in and clears them.
+    await t.sql`update admin_sign_in_failures set at = at - interval '15 minutes 1 second' where email = 'owner2@alpha.test'`;
+    expect((await attempt('the right one')).status).toBe(303);
+    expect(await recorded()).toBe(0);
+  }, 60_000);
+
+  test('a turn given back after a fault while judging is not a failure, and does not touch the failures around it', async () => {
+    const email = 'fault@alpha.test';
+    const first = await reserveSignInAttempt(t.sql, t.tenantA.id, email);
+    const second = await reserveSignInAttempt(t.sql, t.tenantA.id, email);
+    if (!('reservedAt' in first) || !('reservedAt' in second)) throw new Error('expected two turns');
+    await releaseSignInAttempt(t.sql, t.tenantA.id, email, second.reservedAt);
+    const rows = await t.sql`select at::text as at from admin_sign_in_failures where email = ${email}`;
+    expect(rows.map((r) => r.at)).toEqual([first.reservedAt]);
+  });
 
   test('COOKIE_SECURE marks the session cookie Secure', async () => {
     await createAdmin(secure.sql, secure.tenantA.id, 'o@a.test', 'password1');
