@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { GiftCardCodeInput } from '../giftCards/schemas.ts';
+import { instant } from '../platform/dates.ts';
 import { Email, Name, Phone } from '../platform/fields.ts';
 import { Cursor, Limit, page } from '../platform/pagination.ts';
 import { OrderItem } from './events.ts';
@@ -65,7 +66,7 @@ export type OrderPage = z.infer<typeof OrderPage>;
 
 export const OrderListQuery = z.object({
   status: OrderStatus.optional(),
-  since: z.string().datetime({ offset: true }).optional().openapi({ description: 'Only orders created at or after this instant' }),
+  since: instant().optional().openapi({ description: 'Only orders created at or after this instant' }),
   limit: Limit,
   cursor: Cursor,
 });
