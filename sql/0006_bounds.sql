@@ -7,8 +7,9 @@
 -- earn is at most 1,000,000,000 points and every per-row amount fits `integer`. What accumulates is
 -- bounded here:
 --   * a customer's points balance: at most points_balance_limit() (1,000,000,000), checked under the
---     customer's row lock in apply_points for every change that adds points, so the balance and the
---     ledger's balance_before/after stay far inside `integer`;
+--     customer's row lock in apply_points for every change that adds points, and for a cancellation
+--     on where its reversals leave the balance, so the balance and the ledger's balance_before/after
+--     stay far inside `integer`;
 --   * lifetime totals earned and redeemed, which grow without limit as points are earned and spent:
 --     bigint, refused past points_total_limit() (2^53 - 1, the largest integer a JSON number carries
 --     exactly);
@@ -52,7 +53,8 @@ begin
       jsonb_build_object('available', c.points_balance, 'requested', -p_points));
   end if;
   -- Only changes that add points: a balance above the limit from before it existed can still be spent.
-  if p_points > 0 and c.points_balance::bigint + p_points > points_balance_limit() then
+  -- A cancellation's reversals are judged together, on the balance they leave (order_set_status).
+  if p_points > 0 and p_type <> 'reversal' and c.points_balance::bigint + p_points > points_balance_limit() then
     perform raise_domain(409, 'limit_exceeded',
       format('A points balance is limited to %s points. Balance: %s, adding: %s.', points_balance_limit(), c.points_balance, p_points),
       jsonb_build_object('limit', 'pointsBalance', 'max', points_balance_limit(), 'current', c.points_balance, 'requested', p_points));
@@ -88,6 +90,102 @@ begin
     'transactionType', l.type, 'reason', l.reason, 'orderId', l.order_id, 'transactionId', l.id), p_actor);
 
   return jsonb_build_object('transaction', ledger_json(l), 'customer', customer_json(c));
+end $$;
+
+-- order_set_status as in 0002, refusing a cancellation whose reversals would leave the balance past
+-- the limit (returning redeemed points to a balance that has since filled up).
+create or replace function order_set_status(p_tenant uuid, p_order uuid, p_status text, p_actor text)
+returns jsonb language plpgsql as $$
+declare
+  o orders;
+  c customers;
+  g gift_cards;
+  ga gift_card_activity;
+  v_prev text;
+  v_allowed text[];
+  v_spent integer := 0;
+  v_take integer;
+  v_balance_before integer;
+begin
+  -- NO KEY UPDATE: refund/redeem rows elsewhere may reference this order without waiting on us.
+  select * into o from orders where id = p_order and tenant_id = p_tenant for no key update;
+  if o.id is null then
+    perform raise_domain(404, 'not_found', 'Order not found.');
+  end if;
+  v_prev := o.status;
+  v_allowed := order_next_states(v_prev);
+  if not (p_status = any(v_allowed)) then
+    perform raise_domain(409, 'invalid_transition',
+      format('Order %s cannot move from %s to %s; allowed next states: %s.', o.order_number, v_prev, p_status,
+             coalesce(nullif(array_to_string(v_allowed, ', '), ''), 'none')),
+      jsonb_build_object('currentStatus', v_prev, 'requestedStatus', p_status, 'allowed', to_jsonb(v_allowed)));
+  end if;
+
+  if p_status = 'cancelled' then
+    if o.customer_id is not null and (o.points_redeemed > 0 or o.points_earned > 0) then
+      select * into c from customers where id = o.customer_id for update;
+      v_balance_before := c.points_balance;
+    end if;
+    if o.gift_card_id is not null then
+      -- Only what the checkout spent: a separate POST /gift-cards/{code}/redeem naming this order
+      -- is its own sale and is not undone here.
+      select * into g from gift_cards where id = o.gift_card_id for update;
+      v_spent := o.gift_card_cents;
+    end if;
+  end if;
+
+  update orders set status = p_status, updated_at = now() where id = o.id returning * into o;
+  insert into order_status_history (tenant_id, order_id, from_status, to_status, actor)
+  values (p_tenant, o.id, v_prev, p_status, p_actor);
+  perform emit_event(p_tenant, 'order_updated', jsonb_build_object(
+    'orderId', o.id, 'orderNumber', o.order_number, 'source', o.source, 'status', o.status,
+    'previousStatus', v_prev, 'updatedAt', iso(o.updated_at)), p_actor);
+
+  if p_status = 'cancelled' then
+    if c.id is not null and o.points_redeemed > 0 then
+      perform apply_points(p_tenant, c.id, 'reversal', o.points_redeemed,
+        'Order ' || o.order_number || ' cancelled: redeemed points returned', o.id::text, p_actor);
+    end if;
+    if c.id is not null and o.points_earned > 0 then
+      select * into c from customers where id = c.id;
+      v_take := least(o.points_earned, c.points_balance);
+      if v_take > 0 then
+        perform apply_points(p_tenant, c.id, 'reversal', -v_take,
+          'Order ' || o.order_number || ' cancelled: earned points clawed back', o.id::text, p_actor);
+      end if;
+      if v_take < o.points_earned then
+        insert into reconciliation_queue (tenant_id, customer_id, order_id, kind, points, detail)
+        values (p_tenant, c.id, o.id::text, 'clawback_shortfall', o.points_earned - v_take,
+          format('Order %s was cancelled: %s earned points should have been clawed back but the balance was %s; %s points are still owed.',
+                 o.order_number, o.points_earned, v_take, o.points_earned - v_take));
+      end if;
+    end if;
+    if v_spent > 0 then
+      if g.status = 'void' then
+        insert into reconciliation_queue (tenant_id, customer_id, order_id, kind, amount_cents, detail, gift_card_id)
+        values (p_tenant, o.customer_id, o.id::text, 'gift_card_refund_on_void_card', v_spent,
+          format('Order %s was cancelled: %s cents paid by gift card %s could not be refunded because the card is void.',
+                 o.order_number, v_spent, gift_card_masked(g)), g.id);
+      else
+        ga := gift_card_apply(g.id, 'refund', v_spent, o.id::text, 'Order ' || o.order_number || ' cancelled', p_actor);
+        select * into g from gift_cards where id = g.id;
+        perform emit_event(p_tenant, 'gift_card_updated', gift_card_event(g, ga), p_actor);
+      end if;
+    end if;
+    -- The balance limit, judged on where the two reversals leave the balance (the return alone may
+    -- pass it for a moment, staying far inside `integer`). Raising here rolls the whole change back.
+    if c.id is not null then
+      select * into c from customers where id = c.id;
+      if c.points_balance > points_balance_limit() and c.points_balance > v_balance_before then
+        perform raise_domain(409, 'limit_exceeded',
+          format('A points balance is limited to %s points: cancelling order %s would return %s points to a balance of %s.',
+                 points_balance_limit(), o.order_number, c.points_balance - v_balance_before, v_balance_before),
+          jsonb_build_object('limit', 'pointsBalance', 'max', points_balance_limit(), 'current', v_balance_before,
+                             'requested', c.points_balance - v_balance_before));
+      end if;
+    end if;
+  end if;
+  return order_json(o);
 end $$;
 
 -- order_create as in 0002, with order numbers in bigint and the earn fitted under the limits.

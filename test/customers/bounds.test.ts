@@ -98,6 +98,39 @@ describe('bounds: no sequence of valid requests overflows a column', () => {
     await expectInvariants(t.sql);
   });
 
+  test('a customer at the limit can cancel a checkout that redeemed points: the cancellation is judged on where the balance ends', async () => {
+    const id = (await earn('+447306600005')).body.customer.id as string;
+    const order = await checkout('+447306600005', { redeemPoints: 1500 });
+    expect(order.body).toMatchObject({ pointsRedeemed: 1500, pointsEarned: 1500 });
+    const cancelled = await t.a.post(`/api/v1/orders/${order.body.id}/status`, { status: 'cancelled' });
+    expect(cancelled.status).toBe(200);
+    expect(await customer(id)).toMatchObject({ points_balance: LIMIT, ledger_rows: 5 });
+    await expectInvariants(t.sql);
+  });
+
+  test('a cancellation that would leave the balance past the limit is refused with 409 limit_exceeded and changes nothing', async () => {
+    const id = (await earn('+447306600006')).body.customer.id as string;
+    expect((await t.a.post(`/api/v1/customers/${id}/points/redeem`, { points: 100 })).status).toBe(200);
+    // Redeems 100 and earns nothing (all 2000 cents are discounted at a point value of 20): the balance drops to LIMIT - 200.
+    expect((await t.a.patch('/api/v1/settings', { pointValueCents: 20 })).status).toBe(200);
+    const order = await checkout('+447306600006', { redeemPoints: 100 });
+    expect((await t.a.patch('/api/v1/settings', { pointValueCents: 1 })).status).toBe(200);
+    expect(order.body).toMatchObject({ pointsRedeemed: 100, pointsEarned: 0 });
+    // The balance is filled back up to the limit; returning the 100 points would pass it.
+    expect((await t.a.post(`/api/v1/customers/${id}/points/add`, { points: 200 })).status).toBe(200);
+    const before = await customer(id);
+    const r = await t.a.post(`/api/v1/orders/${order.body.id}/status`, { status: 'cancelled' });
+    expect(r.status).toBe(409);
+    expect(r.body).toMatchObject({ code: 'limit_exceeded', limit: 'pointsBalance', max: LIMIT });
+    expect(await customer(id)).toEqual(before);
+    expect((await t.sql`select status from orders where id = ${order.body.id}`)[0].status).toBe('pending');
+    // Spend first, and the same cancellation goes through.
+    expect((await t.a.post(`/api/v1/customers/${id}/points/redeem`, { points: 100 })).status).toBe(200);
+    expect((await t.a.post(`/api/v1/orders/${order.body.id}/status`, { status: 'cancelled' })).status).toBe(200);
+    expect((await customer(id)).points_balance).toBe(LIMIT);
+    await expectInvariants(t.sql);
+  });
+
   test('lifetime totals are bigint and refused at 2^53 - 1, the largest integer JSON carries exactly', async () => {
     const id = (await t.a.post('/api/v1/customers', { phone: '+447306600004' })).body.id as string;
     // Reaching this honestly takes millions of full-balance earn-and-spend cycles: place the customer there.
