@@ -5,7 +5,7 @@ import type { LiveDeps } from './realtime/hub.ts';
 import { ApiError, problem, toProblem } from './platform/errors.ts';
 import { log } from './platform/log.ts';
 import { resolveApiCaller } from './identity/apiCaller.ts';
-import { adminApp } from './admin/app.tsx';
+import { adminApp, adminErrorResponse } from './admin/app.tsx';
 import { docsRoutes } from './platform/docs.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
@@ -43,9 +43,17 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
     // Balances go stale the moment they are cached: nothing under /api is ever stored.
     c.header('Cache-Control', 'no-store');
   });
-  app.use('/api/*', bodyLimit({
+  // Every route, both doors: a body is refused before anything parses it. A declared Content-Length
+  // over the limit is refused unread; a chunked body is counted as it arrives and refused at the first
+  // byte past the limit, so a 50 MB form never reaches memory. /api answers problem+json, every other
+  // path (the admin's forms, its sign-in) the admin's HTML error.
+  app.use('*', bodyLimit({
     maxSize: deps.config.BODY_LIMIT_BYTES,
-    onError: () => { throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${deps.config.BODY_LIMIT_BYTES} bytes.`); },
+    onError: (c) => {
+      const tooLarge = new ApiError(413, 'payload_too_large', `Request bodies are limited to ${deps.config.BODY_LIMIT_BYTES} bytes.`);
+      if (c.req.path.startsWith('/api/')) throw tooLarge;
+      return adminErrorResponse(tooLarge, c);
+    },
   }));
   // An API key, or a signed-in admin's session cookie (CSRF-checked): see identity/apiCaller.ts.
   app.use('/api/v1/*', resolveApiCaller(deps));

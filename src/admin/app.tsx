@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { LiveDeps } from '../realtime/hub.ts';
 import { ApiError, toProblem } from '../platform/errors.ts';
@@ -42,18 +42,7 @@ export function adminApp(deps: LiveDeps) {
 
   app.route('/', assetRoutes());
 
-  // The one error path, in HTML: toProblem decides status and wording; htmx requests get a fragment
-  // (the page script shows it as a toast), page loads get a page.
-  app.onError((err, c) => {
-    const p = toProblem(err);
-    if (p.status >= 500) log.error(`${c.req.method} ${c.req.path}`, err);
-    if (typeof p.retryAfterSeconds === 'number') c.header('Retry-After', String(p.retryAfterSeconds));
-    if (c.req.header('hx-request')) {
-      return fragment(c, `<p class="field-error" role="alert">${escapeHtml(p.detail)}</p>`, p.status);
-    }
-    const title = p.status === 404 ? 'Not found' : p.status === 403 ? 'Not allowed' : p.title;
-    return page(c, <MessagePage title={title} message={p.detail} />, p.status);
-  });
+  app.onError(adminErrorResponse);
 
   const base = '/:tenant/admin';
 
@@ -113,6 +102,22 @@ export function adminApp(deps: LiveDeps) {
   app.all(`${base}/*`, () => { throw new ApiError(404, 'not_found', 'Page not found.'); });
 
   return app;
+}
+
+/**
+ * The one error path, in HTML: toProblem decides status and wording; htmx requests get a fragment
+ * (the page script shows it as a toast), page loads get a page. Also used by app.ts for refusals that
+ * come before any door (the body limit), on every path outside /api.
+ */
+export function adminErrorResponse(err: unknown, c: Context) {
+  const p = toProblem(err);
+  if (p.status >= 500) log.error(`${c.req.method} ${c.req.path}`, err);
+  if (typeof p.retryAfterSeconds === 'number') c.header('Retry-After', String(p.retryAfterSeconds));
+  if (c.req.header('hx-request')) {
+    return fragment(c, `<p class="field-error" role="alert">${escapeHtml(p.detail)}</p>`, p.status);
+  }
+  const title = p.status === 404 ? 'Not found' : p.status === 403 ? 'Not allowed' : p.title;
+  return page(c, <MessagePage title={title} message={p.detail} />, p.status);
 }
 
 export function escapeHtml(s: string): string {

@@ -47,6 +47,14 @@ export const LedgerPage = z.object({ data: z.array(LedgerRow), nextCursor: z.str
 // ---- request fields ------------------------------------------------------------------------------
 
 const MAX_POINTS = 1_000_000;
+/**
+ * The most points one customer's balance may hold. A change that would pass it is refused with
+ * 409 limit_exceeded; the SQL function points_balance_limit() (sql/0006_bounds.sql) enforces it under
+ * the row lock, and test/customers/bounds.test.ts holds the two equal.
+ */
+export const POINTS_BALANCE_LIMIT = 1_000_000_000;
+/** The most an order total may be for earning (minor units); with the earn rate's bound (1000), one earn is at most POINTS_BALANCE_LIMIT. */
+export const MAX_ORDER_TOTAL_CENTS = 100_000_000;
 const ENTER_PHONE = 'Enter a phone number.';
 const ENTER_POINTS = 'Enter a number of points.';
 const WHOLE_POINTS = 'Points must be a whole number.';
@@ -77,7 +85,7 @@ const pointsNumber = () =>
     .int(WHOLE_POINTS)
     .refine((n) => n !== 0, NOT_ZERO);
 
-/** Whole positive points, bounded so no sum can overflow a 32-bit column. */
+/** Whole positive points per change; what accumulates is bounded in SQL (POINTS_BALANCE_LIMIT, README "Bounds"). */
 export const Points = pointsNumber().min(1, 'Points must be positive.').max(MAX_POINTS, TOO_MANY);
 
 /** Signed whole points for a correction; the SQL function keeps the balance from going below zero. */
@@ -121,7 +129,7 @@ export type PointsAdjustment = z.infer<typeof PointsAdjustment>;
 export const EarnRequest = z
   .object({
     phone: CustomerPhone,
-    orderTotalCents: z.number({ error: ORDER_TOTAL }).int(ORDER_TOTAL).min(0, ORDER_TOTAL).max(100_000_000, ORDER_TOTAL),
+    orderTotalCents: z.number({ error: ORDER_TOTAL }).int(ORDER_TOTAL).min(0, ORDER_TOTAL).max(MAX_ORDER_TOTAL_CENTS, ORDER_TOTAL),
     orderId: OrderRef.optional(),
     name: CustomerName.optional(),
   })

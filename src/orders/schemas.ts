@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { GiftCardCodeInput } from '../giftCards/schemas.ts';
+import { instant } from '../platform/dates.ts';
 import { Email, Name, Phone } from '../platform/fields.ts';
 import { Cursor, Limit, page } from '../platform/pagination.ts';
 import { OrderItem } from './events.ts';
@@ -13,6 +14,10 @@ export const OrderType = z.enum(['delivery', 'collection', 'dine_in']);
 const STATUS = 'Use one of pending, preparing, ready, completed, cancelled.';
 export const OrderStatus = z.enum(['pending', 'preparing', 'ready', 'completed', 'cancelled'], { error: STATUS });
 export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** The most one order's subtotal may be (minor units): with the earn rate's bound it keeps one order's points within a ledger row. */
+export const MAX_ORDER_CENTS = 100_000_000;
+const lineTotal = (items: { quantity: number; unitPriceCents: number }[]) => items.reduce((sum, i) => sum + i.quantity * i.unitPriceCents, 0);
 
 export const OrderRequest = z
   .object({
@@ -33,6 +38,7 @@ export const OrderRequest = z
   })
   .strict()
   .refine((b) => !b.redeemPoints || b.customer, { path: ['redeemPoints'], message: 'redeeming points needs a customer' })
+  .refine((b) => lineTotal(b.items) <= MAX_ORDER_CENTS, { path: ['items'], message: `the order subtotal may not exceed ${MAX_ORDER_CENTS} minor units` })
   .openapi('OrderRequest');
 export type OrderRequest = z.infer<typeof OrderRequest>;
 
@@ -65,7 +71,7 @@ export type OrderPage = z.infer<typeof OrderPage>;
 
 export const OrderListQuery = z.object({
   status: OrderStatus.optional(),
-  since: z.string().datetime({ offset: true }).optional().openapi({ description: 'Only orders created at or after this instant' }),
+  since: instant().optional().openapi({ description: 'Only orders created at or after this instant' }),
   limit: Limit,
   cursor: Cursor,
 });

@@ -15,6 +15,7 @@ export const PROBLEM_CODES = [
   'idempotency_key_reused', 'idempotency_key_in_use',
   // throttles and limits
   'too_many_streams', 'too_many_gift_card_misses',
+  'limit_exceeded', // a balance or total would pass its documented bound (README, "Bounds")
   // business rules (raised by the SQL functions)
   'customer_exists', 'insufficient_points', 'no_customer', 'redemption_exceeds_subtotal', 'gift_card_exceeds_total',
   'insufficient_funds', 'gift_card_void', 'gift_card_expired', 'invalid_transition', 'already_resolved', 'conflict',
@@ -67,6 +68,18 @@ const PG_CLIENT_ERRORS: Record<string, [number, ProblemCode]> = {
   '23505': [409, 'conflict'],
 };
 
+// The schemas keep dates, zones and numbers inside what Postgres accepts (platform/dates.ts, the
+// bounds in README); this is the net under them. Every SQLSTATE of class 22 (data exception) is a
+// value Postgres refused, so it is always a 400, never a 500: sentences for the ones a date or time
+// zone reaches, the generic one for the rest of the class.
+const PG_DATA_EXCEPTION = '22';
+const PG_DATA_DETAIL: Record<string, string> = {
+  '22007': 'A date or time was not in a form we accept.', // invalid datetime format
+  '22008': 'A date or time was out of range.', // datetime field overflow (year 0, year 300000)
+  '22009': 'A time zone offset was out of range.', // invalid time zone displacement value
+  '22023': 'A value was not recognised (a time zone name, for example).', // invalid parameter value
+};
+
 /**
  * The one error path: turn anything thrown into a Problem. SQL functions raise SQLSTATE
  * 'TS<status>' with MESSAGE = code, DETAIL = sentence, HINT = JSON extras (see sql/0001_core.sql).
@@ -90,6 +103,9 @@ export function toProblem(err: unknown): Problem {
     }
     const mapped = PG_CLIENT_ERRORS[pg.code];
     if (mapped) return problem(mapped[0], mapped[1], 'A value was out of range or not allowed.');
+    if (pg.code.startsWith(PG_DATA_EXCEPTION)) {
+      return problem(400, 'validation_failed', PG_DATA_DETAIL[pg.code] ?? 'A value was out of range or not allowed.');
+    }
   }
   return problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.');
 }

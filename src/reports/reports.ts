@@ -2,6 +2,7 @@ import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
+import { assertKnownTimeZone } from './timeZones.ts';
 import { MAX_DAYS, type DailyQuery, type DailyReport, type DailyReportRange, type RangeQuery } from './schemas.ts';
 
 // Reports, both doors: daily_report() (sql/0002_orders_gift_cards.sql) counts one row per local day,
@@ -14,6 +15,7 @@ const DAY_MS = 86_400_000;
 
 export async function dailyReport(db: Db, caller: Caller, query: DailyQuery): Promise<DailyReport> {
   authorize(caller, 'reports.read');
+  await assertKnownTimeZone(db, query.tz);
   const [{ days }] = await db`select daily_report(${caller.tenantId}, ${query.date}::date, ${query.date}::date, ${query.tz}) as days`;
   return (days as DailyReport[])[0]!;
 }
@@ -25,6 +27,7 @@ export async function dailyRange(db: Db, caller: Caller, query: RangeQuery): Pro
   const span = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (span < 1) throw new ApiError(400, 'validation_failed', 'to: must not be before from.');
   if (span > MAX_DAYS) throw new ApiError(400, 'validation_failed', `A range covers at most ${MAX_DAYS} days.`);
+  await assertKnownTimeZone(db, tz);
   const [{ days }] = await db`select daily_report(${caller.tenantId}, ${from}::date, ${to}::date, ${tz}) as days`;
   return { from, to, tz, days: days as DailyReport[] };
 }

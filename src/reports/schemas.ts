@@ -1,14 +1,18 @@
 import { z } from '@hono/zod-openapi';
+import { calendarDay } from '../platform/dates.ts';
 
 // Daily reports in the v1 contract: the API serves them, the admin dashboard charts the same days.
 
 /** The longest range one request may ask for. */
 export const MAX_DAYS = 366;
 
-export const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
+export const Day = calendarDay();
 
-/** Only names Intl knows, and only characters a zone name has: the zone reaches SQL as `at time zone`. */
+/**
+ * Only characters a zone name has, and only names Intl knows. Postgres has the last word (its zone
+ * list is older or newer than ICU's: `US/Pacific-New` passes Intl but not Postgres), so the domain
+ * also checks the name against pg_timezone_names (./timeZones.ts) before it reaches `at time zone`.
+ */
 function isTimeZone(tz: string) {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
   try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }

@@ -6,6 +6,9 @@ import { getCountries } from 'libphonenumber-js';
 // and shows these messages inline.
 
 const COUNTRIES = new Set<string>(getCountries());
+// ISO 4217 as the runtime's ICU knows it: a made-up code (XYZ) would be saved and then break every
+// price the admin formats with Intl.NumberFormat.
+const CURRENCIES = new Set<string>(Intl.supportedValuesOf('currency'));
 
 export const Settings = z
   .object({
@@ -31,7 +34,7 @@ const POINT_VALUE = 'A whole number from 1 to 100000.';
 export const SettingsPatch = z
   .object({
     name: z.string({ error: NAME }).trim().min(1, NAME).max(200, NAME),
-    currency: z.string({ error: CURRENCY }).regex(/^[A-Z]{3}$/, CURRENCY),
+    currency: z.string({ error: CURRENCY }).regex(/^[A-Z]{3}$/, CURRENCY).refine((c) => CURRENCIES.has(c), CURRENCY),
     defaultCountry: z.string({ error: COUNTRY }).refine((c) => COUNTRIES.has(c), COUNTRY),
     earnPointsPerUnit: z.number({ error: EARN_RATE }).min(0, EARN_RATE).max(1000, EARN_RATE).multipleOf(0.0001, EARN_RATE),
     earnMinOrderCents: z.number({ error: MIN_ORDER }).int(MIN_ORDER).min(0, MIN_ORDER).max(100_000_000, MIN_ORDER),

@@ -113,6 +113,17 @@ describe('gift card lifecycle', () => {
     expect(await footprint(t.sql)).toEqual(before);
   });
 
+  test('an expiry in year 0, past 9999 in UTC or with an offset no place uses is refused with 400; the last accepted instant is accepted', async () => {
+    const before = await footprint(t.sql);
+    for (const expiresAt of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-12:00', '2030-01-01T00:00:00+15:00']) {
+      const r = await t.a.post('/api/v1/gift-cards', { amountCents: 100, purchasedBy: 'Pat', expiresAt });
+      expect({ expiresAt, status: r.status, code: r.body.code, path: r.body.errors?.[0]?.path }).toEqual({ expiresAt, status: 400, code: 'validation_failed', path: 'expiresAt' });
+    }
+    expect(await footprint(t.sql)).toEqual(before);
+    const last = await issueCard(t.a, 100, { expiresAt: '9999-12-31T23:59:59.999Z' });
+    expect((await t.a.get(`/api/v1/gift-cards/${last.code}`)).body).toMatchObject({ status: 'active', expiresAt: '9999-12-31T23:59:59.999Z' });
+  });
+
   test('voiding writes the remaining balance off in the activity ledger; a void card refuses redemption and a second void', async () => {
     const card = await issueCard(t.a, 1200);
     expect((await t.a.post(`/api/v1/gift-cards/${card.code}/redeem`, { amountCents: 200 })).status).toBe(200);

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBLEM_CODES, problem, toProblem } from '../../src/platform/errors.ts';
+import { freshDatabase } from '../support/db.ts';
 
 const SQL_DIR = join(import.meta.dir, '..', '..', 'sql');
 const sqlText = readdirSync(SQL_DIR).filter((f) => f.endsWith('.sql')).map((f) => readFileSync(join(SQL_DIR, f), 'utf8')).join('\n');
@@ -24,4 +25,29 @@ describe('problem codes', () => {
     expect(p.code).toBe('internal_error');
     expect(JSON.stringify(p)).not.toContain('secret_table');
   });
+});
+
+describe('data exceptions from Postgres', () => {
+  test('every SQLSTATE of class 22 is a 400 validation_failed that says nothing about our internals', () => {
+    for (const code of ['22007', '22008', '22009', '22023', '22012', '22000', '22P02', '22003']) {
+      const p = toProblem({ name: 'PostgresError', code, message: 'date/time field value out of range: "0000-01-01" in function secret_fn' });
+      expect({ code, status: p.status, problem: p.code }).toEqual({ code, status: 400, problem: 'validation_failed' });
+      expect(JSON.stringify(p)).not.toContain('secret_fn');
+    }
+  });
+
+  test('the dates and zones of issue 10 each raise a class 22 error in a real Postgres, and each maps to 400', async () => {
+    const { sql } = await freshDatabase();
+    const probes = [
+      sql`select '0000-01-01'::date`,
+      sql`select '9999-12-31T23:59:59-23:59'::timestamptz`,
+      sql`select now() at time zone 'US/Pacific-New'`,
+      sql`select 'yesterday-ish'::timestamptz`,
+    ];
+    for (const probe of probes) {
+      const err = await probe.then(() => null, (e) => e);
+      expect(err?.code).toStartWith('22');
+      expect(toProblem(err).status).toBe(400);
+    }
+  }, 30_000); // a fresh database on a busy machine
 });

@@ -61,3 +61,34 @@ describe('daily report', () => {
     expect((await t.a.get(`/api/v1/reports/daily?date=${dayBefore}&tz=Pacific/Kiritimati`)).body.orders).toBe(1);
   });
 });
+
+describe('dates and zones at the edge', () => {
+  test('year 0, an impossible day and a zone Postgres does not know are 400 with a message naming the field', async () => {
+    const cases: [string, string][] = [
+      ['/api/v1/reports/daily?date=0000-01-01', 'date'],
+      ['/api/v1/reports/daily/range?from=0000-01-01&to=0000-01-02', 'from'],
+      ['/api/v1/reports/daily?date=1899-12-31', 'date'],
+      ['/api/v1/reports/daily?date=2026-02-03&tz=US/Pacific-New', 'tz'],
+      ['/api/v1/reports/daily/range?from=2026-02-01&to=2026-02-02&tz=US/Pacific-New', 'tz'],
+    ];
+    for (const [path, field] of cases) {
+      const r = await t.a.get(path);
+      expect({ path, status: r.status, code: r.body.code }).toEqual({ path, status: 400, code: 'validation_failed' });
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+      expect(r.body.detail).toStartWith(`${field}: `);
+    }
+  });
+
+  test('the first and last days of the accepted years, and a zone alias Postgres knows, are served', async () => {
+    for (const path of [
+      '/api/v1/reports/daily?date=1900-01-01',
+      '/api/v1/reports/daily?date=9999-12-31&tz=Pacific/Kiritimati',
+      '/api/v1/reports/daily/range?from=9999-12-30&to=9999-12-31&tz=Etc/GMT%2B12',
+      '/api/v1/reports/daily?date=2026-02-03&tz=US/Pacific',
+    ]) {
+      const r = await t.a.get(path);
+      expect({ path, status: r.status }).toEqual({ path, status: 200 });
+    }
+  });
+});

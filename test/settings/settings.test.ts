@@ -43,6 +43,7 @@ describe('settings', () => {
       [{ earnPointsPerUnit: 1001 }, { earnPointsPerUnit: '1001' }, 'earnPointsPerUnit'],
       [{ defaultCountry: 'XX' }, { defaultCountry: 'xx' }, 'defaultCountry'],
       [{ currency: 'EURO' }, { currency: 'euro' }, 'currency'],
+      [{ currency: 'XYZ' }, { currency: 'XYZ' }, 'currency'],
     ];
     for (const [json, form, field] of cases) {
       const api = await t.a.patch('/api/v1/settings', json);
@@ -53,5 +54,19 @@ describe('settings', () => {
       expect(await page.text()).toContain(message);
     }
     expect(await settingsRow()).toEqual(before);
+  });
+
+  test('a made-up currency (XYZ) is refused by both doors and not saved; a real ISO 4217 code is', async () => {
+    const before = await settingsRow();
+    const api = await t.a.patch('/api/v1/settings', { currency: 'XYZ' });
+    expect(api.status).toBe(400);
+    expect(api.body).toMatchObject({ code: 'validation_failed', errors: [{ path: 'currency', message: 'Use a three-letter ISO 4217 code such as GBP.' }] });
+    const page = await owner.post('/settings', { currency: 'XYZ' });
+    expect(page.status).toBe(422);
+    expect(await page.text()).toContain('Use a three-letter ISO 4217 code such as GBP.');
+    expect(await settingsRow()).toEqual(before);
+    const jpy = await t.a.patch('/api/v1/settings', { currency: 'JPY' });
+    expect(jpy.status).toBe(200);
+    expect((await settingsRow()).currency).toBe('JPY');
   });
 });
