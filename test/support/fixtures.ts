@@ -28,9 +28,9 @@ export async function footprint(sql: Sql) {
     (select count(*)::int from events) as events,
     (select count(*)::int from customers) as customers,
     (select count(*)::int from reconciliation_queue) as queue,
-    (select coalesce(sum(balance_cents), 0)::int from gift_cards) as card_balances,
-    (select coalesce(sum(points_balance), 0)::int from customers) as point_balances,
-    (select coalesce(max(last_number), 0)::int from order_counters) as last_order_number`;
+    (select coalesce(sum(balance_cents), 0)::bigint from gift_cards) as card_balances,
+    (select coalesce(sum(points_balance), 0)::bigint from customers) as point_balances,
+    (select coalesce(max(last_number), 0)::bigint from order_counters) as last_order_number`;
   return row;
 }
 
