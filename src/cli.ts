@@ -5,6 +5,7 @@ import { migrate } from './platform/migrations.ts';
 import { databaseUrl } from './platform/databaseUrl.ts';
 import { createTenant, tenantBySlug } from './identity/tenants.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './identity/apiKeys.ts';
+import { setAdminActive } from './identity/admins.ts';
 
 // Bootstrap without a UI. Works against DATABASE_URL or the embedded default (start the service
 // first or not: the embedded cluster is started for the command when it is not running).
@@ -14,7 +15,9 @@ const USAGE = `usage: bun run cli <command> [options]
   key create --tenant <slug> [--name <name>] [--json]
   key list --tenant <slug> [--json]
   key revoke --tenant <slug> --key <id or prefix> [--json]
-  admin create --tenant <slug> --email <email> --password <password> [--role owner|staff] [--json]`;
+  admin create --tenant <slug> --email <email> --password <password> [--role owner|staff] [--json]
+  admin deactivate --tenant <slug> --email <email> [--json]   (signs them out everywhere, streams included)
+  admin activate --tenant <slug> --email <email> [--json]`;
 
 function fail(message: string): never {
   console.error(message);
@@ -68,6 +71,13 @@ export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
         on conflict (tenant_id, email) do update set password_hash = excluded.password_hash, role = excluded.role
         returning id, email, role`;
       return { admin: { id: row.id, email: row.email, role: row.role, tenant: t.slug } };
+    }
+    case 'admin deactivate':
+    case 'admin activate': {
+      const t = await tenant();
+      const admin = await setAdminActive(sql, t.id, need('email'), verb === 'activate');
+      if (!admin) fail(`no admin "${o.email}" in tenant "${o.tenant}"`);
+      return { admin: { ...admin, tenant: t.slug } };
     }
     default:
       fail(USAGE);

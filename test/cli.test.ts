@@ -36,6 +36,22 @@ describe('cli', () => {
     expect(await Bun.password.verify('correct horse', row.password_hash)).toBe(true);
   });
 
+  test('admin deactivate signs an admin out everywhere and refuses their sign-in; admin activate lets them back', async () => {
+    await runCli(['admin', 'create', '--tenant', 'corner-cafe', '--email', 'leaver@example.com', '--password', 'leaver password', '--role', 'staff'], sql);
+    const [admin] = await sql`select id from admins where email = 'leaver@example.com'`;
+    await sql`insert into admin_sessions (token_hash, admin_id, tenant_id, csrf_token, expires_at)
+      select 'cli-test-session', id, tenant_id, 'csrf', now() + interval '1 hour' from admins where id = ${admin.id}`;
+    const off: any = await runCli(['admin', 'deactivate', '--tenant', 'corner-cafe', '--email', 'Leaver@Example.com', '--json'], sql);
+    expect(off.admin).toEqual({ id: admin.id, email: 'leaver@example.com', role: 'staff', deactivatedAt: expect.any(String), tenant: 'corner-cafe' });
+    expect((await sql`select count(*)::int as n from admin_sessions where admin_id = ${admin.id}`)[0].n).toBe(0);
+    // Deactivating again keeps the first time it happened.
+    const again: any = await runCli(['admin', 'deactivate', '--tenant', 'corner-cafe', '--email', 'leaver@example.com'], sql);
+    expect(again.admin.deactivatedAt).toBe(off.admin.deactivatedAt);
+    const on: any = await runCli(['admin', 'activate', '--tenant', 'corner-cafe', '--email', 'leaver@example.com'], sql);
+    expect(on.admin).toMatchObject({ id: admin.id, deactivatedAt: null });
+    expect((await sql`select deactivated_at from admins where id = ${admin.id}`)[0].deactivated_at).toBeNull();
+  });
+
   test('the cli runs as a process against DATABASE_URL and prints the documented JSON', async () => {
     const proc = Bun.spawn(['bun', 'src/cli.ts', 'tenant', 'create', '--slug', 'proc-test', '--name', 'Proc', '--json'], {
       env: { ...process.env, DATABASE_URL: url }, stdout: 'pipe', stderr: 'pipe',
@@ -48,5 +64,9 @@ describe('cli', () => {
     const bad = Bun.spawn(['bun', 'src/cli.ts', 'key', 'create', '--tenant', 'nope'], { env: { ...process.env, DATABASE_URL: url }, stderr: 'pipe' });
     expect(await bad.exited).toBe(2);
     expect(await new Response(bad.stderr).text()).toContain('no tenant with slug "nope"');
+    const unknown = Bun.spawn(['bun', 'src/cli.ts', 'admin', 'deactivate', '--tenant', 'proc-test', '--email', 'nobody@example.com'],
+      { env: { ...process.env, DATABASE_URL: url }, stderr: 'pipe' });
+    expect(await unknown.exited).toBe(2);
+    expect(await new Response(unknown.stderr).text()).toContain('no admin "nobody@example.com" in tenant "proc-test"');
   });
 });

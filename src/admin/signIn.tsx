@@ -6,7 +6,7 @@ import {
 } from '../identity/sessions.ts';
 import { clearSignInFailures, releaseSignInAttempt, reserveSignInAttempt } from '../identity/signInThrottle.ts';
 import { tenantBySlug } from '../identity/tenants.ts';
-import type { Deps } from '../platform/deps.ts';
+import type { LiveDeps } from '../realtime/hub.ts';
 import { ApiError } from '../platform/errors.ts';
 import { log } from '../platform/log.ts';
 import { LoginPage } from '../../views/shell/login.tsx';
@@ -19,7 +19,7 @@ const LOGIN_COOKIE = 'ts_login';
  * Sign-in and sign-out. Before a session exists the CSRF token is a double-submit cookie: the sign-in
  * form must echo it. The lock-out after repeated failures is identity/signInThrottle.ts.
  */
-export function signInPages(deps: Deps, directory: Directory) {
+export function signInPages(deps: LiveDeps, directory: Directory) {
   const { sql, config } = deps;
   const cookieOpts = { httpOnly: true, sameSite: 'Lax' as const, secure: config.COOKIE_SECURE, path: '/' };
   const app = new Hono<AdminEnv>();
@@ -78,7 +78,10 @@ export function signInPages(deps: Deps, directory: Directory) {
   });
 
   app.post('/logout', async (c) => {
-    await destroySession(sql, getCookie(c, SESSION_COOKIE));
+    const ended = await destroySession(sql, getCookie(c, SESSION_COOKIE));
+    // Deleted first, so a page reconnecting meanwhile is refused; then this instance's streams of the
+    // session close now. Other instances close theirs at their next sweep (KEY_SWEEP_MS).
+    if (ended) deps.hub.closeSession(ended);
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect(`/${c.req.param('tenant')}/admin/login`, 303);
   });

@@ -10,5 +10,7 @@ export type Caller = {
   actor: string;
   keyId: string | null;
   adminId: string | null;
+  /** The admin session this caller signed in with (its streams end when it does); absent for a key. */
+  sessionId?: string | null;
   role: Role;
 };

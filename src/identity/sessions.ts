@@ -4,6 +4,8 @@ import type { Sql } from '../platform/database.ts';
 
 /** A signed-in admin, resolved from the session cookie on every request. */
 export type Session = {
+  /** The session's id: the sha256 of its cookie token, as stored (the token itself is never kept). */
+  id: string;
   adminId: string;
   email: string;
   role: 'owner' | 'staff';
@@ -35,16 +37,20 @@ export function sameSecret(a: string | null | undefined, b: string | null | unde
 // equally slow, so response time does not reveal which emails exist.
 let dummyHash: Promise<string> | null = null;
 
-/** The admin with this email and password in this tenant, or null. */
+/**
+ * The active admin with this email and password in this tenant, or null. A deactivated admin's
+ * password is still verified (same time, same answer as a wrong one), so the answer never says which.
+ */
 export async function verifyAdmin(sql: Sql, tenantId: string, email: string, password: string) {
-  const [row] = await sql`select id, password_hash from admins
+  const [row] = await sql`select id, password_hash, deactivated_at from admins
     where tenant_id = ${tenantId} and email = ${email.trim().toLowerCase()}`;
   if (!row) {
     dummyHash ??= Bun.password.hash('not-a-real-password');
     await Bun.password.verify(password, await dummyHash);
     return null;
   }
-  return (await Bun.password.verify(password, row.password_hash)) ? (row.id as string) : null;
+  const matches = await Bun.password.verify(password, row.password_hash);
+  return matches && row.deactivated_at === null ? (row.id as string) : null;
 }
 
 /** A new session; the returned token goes in the cookie and is never stored. */
@@ -63,27 +69,40 @@ export async function sessionFromToken(sql: Sql, t: string | undefined): Promise
     select s.token_hash, s.csrf_token, s.last_seen_at, a.id, a.email, a.role,
            t.id as tenant_id, t.slug, t.name, t.default_country, t.currency
     from admin_sessions s join admins a on a.id = s.admin_id join tenants t on t.id = s.tenant_id
-    where s.token_hash = ${hash(t)} and s.expires_at > now()`;
+    where s.token_hash = ${hash(t)} and s.expires_at > now() and a.deactivated_at is null`;
   if (!row) return null;
   if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
     sql`update admin_sessions set last_seen_at = now(), expires_at = now() + make_interval(hours => ${SESSION_HOURS})
       where token_hash = ${row.token_hash}`.catch(() => {});
   }
   return {
-    adminId: row.id, email: row.email, role: row.role, tenantId: row.tenant_id, tenantSlug: row.slug,
+    id: row.token_hash, adminId: row.id, email: row.email, role: row.role, tenantId: row.tenant_id, tenantSlug: row.slug,
     tenantName: row.name, defaultCountry: row.default_country, currency: row.currency, csrf: row.csrf_token,
   };
 }
 
-export async function destroySession(sql: Sql, t: string | undefined) {
-  if (t) await sql`delete from admin_sessions where token_hash = ${hash(t)}`;
+/** End the session this cookie token names; returns its id (for closing its streams), null without a token. */
+export async function destroySession(sql: Sql, t: string | undefined): Promise<string | null> {
+  if (!t) return null;
+  const id = hash(t);
+  await sql`delete from admin_sessions where token_hash = ${id}`;
+  return id;
+}
+
+/**
+ * Of these session ids, the ones still live: not signed out, not expired, their admin not deactivated.
+ * The same three conditions as sessionFromToken, so a stream lives exactly as long as its session would.
+ */
+export function liveSessionsQuery(sql: Sql, ids: string[]) {
+  return sql`select s.token_hash as id from admin_sessions s join admins a on a.id = s.admin_id
+    where s.token_hash = any(${ids}::text[]) and s.expires_at > now() and a.deactivated_at is null`;
 }
 
 /** The session as the API's Caller, so shared code (events, idempotency, actors) treats both alike. */
 export function callerFromSession(s: Session): Caller {
   return {
     tenantId: s.tenantId, tenantSlug: s.tenantSlug, defaultCountry: s.defaultCountry,
-    actor: `admin:${s.adminId}`, keyId: null, adminId: s.adminId, role: s.role,
+    actor: `admin:${s.adminId}`, keyId: null, adminId: s.adminId, sessionId: s.id, role: s.role,
   };
 }
 

@@ -28,7 +28,7 @@ export type Opened = { ok: true; subscriber: Subscriber } | { ok: false; reason:
 /**
  * The process's live event machinery, wired from one module per job: the registry (streams and the
  * per-key cap), tenant feeds (cursor and outbox fetch), fan-out, replay-then-live, back-pressure,
- * heartbeats and the revoked-key sweep. This class only connects them and owns the close path.
+ * heartbeats and the sweep of revoked keys and ended sessions. This class only connects them and owns the close path.
  */
 /** What the doors that stream are built from: the routes' Deps plus this process's hub. */
 export type LiveDeps = { sql: Sql; config: Config; hub: Hub };
@@ -91,7 +91,7 @@ export class Hub {
     const admission = this.streams.admit(streamKey);
     if (!admission.ok) return { ok: false, reason: 'too_many_streams', limit: admission.limit };
     const sub = newSubscriber({
-      tenantId: opts.caller.tenantId, streamKey, types: opts.types, format: opts.format, sink: opts.sink,
+      tenantId: opts.caller.tenantId, streamKey, sessionId: opts.caller.sessionId ?? null, types: opts.types, format: opts.format, sink: opts.sink,
       slice: this.heartbeat.nextSlice(),
     });
     this.streams.add(sub);
@@ -128,6 +128,15 @@ export class Hub {
     this.feeds.catchUpAll();
   }
 
+  /**
+   * Sign-out on this instance: the session's streams close now, not at the next sweep (which is how
+   * the other instances learn of it).
+   */
+  closeSession(sessionId: string) {
+    for (const sub of this.streams.ofSession(sessionId)) this.close(sub, 'revoked');
+  }
+
+  /** Close the streams of revoked keys and ended admin sessions (see keySweep.ts). */
   sweepRevokedKeys() {
     return sweepRevokedKeys(this.sql, this.streams, (sub) => this.close(sub, 'revoked'));
   }

@@ -11,13 +11,18 @@ export function streamKeyOf(caller: Pick<Caller, 'keyId' | 'adminId'>): string |
 /** The answer to "may this key open one more stream?": a refusal says the limit, for the door to word. */
 export type Admission = { ok: true } | { ok: false; limit: number };
 
+/** What the registry needs of a stream: its cap, and the admin session it belongs to (if any). */
+export type Registered = { readonly streamKey: string | null; readonly sessionId?: string | null };
+
 /**
- * Every open stream of this process and how many each key holds. No I/O and no timers: the hub checks
- * admit() and calls add() in one synchronous step, so concurrent opens cannot race past the cap.
+ * Every open stream of this process, how many each key holds, and which streams each admin session
+ * holds. No I/O and no timers: the hub checks admit() and calls add() in one synchronous step, so
+ * concurrent opens cannot race past the cap.
  */
-export class Registry<S extends { readonly streamKey: string | null }> {
+export class Registry<S extends Registered> {
   private readonly all = new Set<S>();
   private readonly perKey = new Map<string, number>();
+  private readonly perSession = new Map<string, Set<S>>();
 
   constructor(private readonly maxPerKey: number) {}
 
@@ -36,6 +41,10 @@ export class Registry<S extends { readonly streamKey: string | null }> {
     if (this.all.has(sub)) return;
     this.all.add(sub);
     if (sub.streamKey) this.perKey.set(sub.streamKey, this.streamsFor(sub.streamKey) + 1);
+    if (sub.sessionId) {
+      const set = this.perSession.get(sub.sessionId);
+      if (set) set.add(sub); else this.perSession.set(sub.sessionId, new Set([sub]));
+    }
   }
 
   /** False when the stream was not registered (already removed): closing twice counts once. */
@@ -45,7 +54,22 @@ export class Registry<S extends { readonly streamKey: string | null }> {
       const n = this.streamsFor(sub.streamKey) - 1;
       if (n > 0) this.perKey.set(sub.streamKey, n); else this.perKey.delete(sub.streamKey);
     }
+    if (sub.sessionId) {
+      const set = this.perSession.get(sub.sessionId);
+      set?.delete(sub);
+      if (set?.size === 0) this.perSession.delete(sub.sessionId);
+    }
     return true;
+  }
+
+  /** The open streams of one admin session; a copy, so closing them while walking it is safe. */
+  ofSession(sessionId: string): S[] {
+    return [...(this.perSession.get(sessionId) ?? [])];
+  }
+
+  /** The admin sessions that hold at least one open stream (the sweep checks these too). */
+  sessionIds(): string[] {
+    return [...this.perSession.keys()];
   }
 
   /** The open streams now; a copy, so closing some while walking it is safe. */

@@ -13,6 +13,8 @@ export type Subscriber = {
   readonly tenantId: string;
   /** Which per-key cap this stream counts against (see registry.ts); null for none. */
   readonly streamKey: string | null;
+  /** The admin session the stream was opened with: it closes when the session ends. Null for a key. */
+  readonly sessionId: string | null;
   readonly types: Set<string> | null;
   readonly format: string;
   readonly sink: Sink;
@@ -30,9 +32,11 @@ export type Subscriber = {
   started: Promise<void>;
 };
 
-export function newSubscriber(fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'>): Subscriber {
+export function newSubscriber(
+  fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & { sessionId?: string | null },
+): Subscriber {
   return {
-    ...fields, lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

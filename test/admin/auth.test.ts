@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
 import { AdminClient, cookieOf, createAdmin, signIn } from '../support/admin.ts';
 import { releaseSignInAttempt, reserveSignInAttempt } from '../../src/identity/signInThrottle.ts';
+import { setAdminActive } from '../../src/identity/admins.ts';
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
@@ -233,4 +234,51 @@ describe('sessions and tenants', () => {
     const res = await owner.get('/customers');
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
+});
+
+describe('deactivated admins', () => {
+  const signInAttempt = async (email: string, password: string) => {
+    const { token, cookie } = await loginForm();
+    return t.app.request('/alpha/admin/login', {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ email, password, _csrf: token }),
+    });
+  };
+
+  test('a deactivated admin cannot sign in and their sessions stop at once on both doors; activated, they sign in afresh', async () => {
+    await createAdmin(t.sql, t.tenantA.id, 'leaver@alpha.test', 'leaver password');
+    const me = await signIn(t.app, 'alpha', 'leaver@alpha.test', 'leaver password');
+    expect((await me.get('/customers')).status).toBe(200);
+    expect((await me.api().get('/api/v1/customers')).status).toBe(200);
+
+    const off = await setAdminActive(t.sql, t.tenantA.id, 'Leaver@alpha.test', false);
+    expect(off).toMatchObject({ email: 'leaver@alpha.test', deactivatedAt: expect.any(String) });
+    expect((await me.get('/customers')).status).toBe(303);
+    expect((await me.api().get('/api/v1/customers')).status).toBe(401);
+    expect((await t.sql`select count(*)::int as n from admin_sessions s join admins a on a.id = s.admin_id
+      where a.email = 'leaver@alpha.test'`)[0].n).toBe(0);
+    // The right password gets the same answer as a wrong one, and no session.
+    const refused = await signInAttempt('leaver@alpha.test', 'leaver password');
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain('That email and password do not match an admin of this restaurant.');
+    expect(cookieOf(refused, 'ts_session')).toBeNull();
+
+    const on = await setAdminActive(t.sql, t.tenantA.id, 'leaver@alpha.test', true);
+    expect(on).toMatchObject({ deactivatedAt: null });
+    const back = await signIn(t.app, 'alpha', 'leaver@alpha.test', 'leaver password');
+    expect((await back.get('/customers')).status).toBe(200);
+    expect((await me.get('/customers')).status).toBe(303); // the cookie from before stays dead
+    expect(await setAdminActive(t.sql, t.tenantA.id, 'nobody@alpha.test', false)).toBeNull();
+  }, 30_000);
+
+  test('the deactivated_at column alone ends a session, even with its row still in admin_sessions', async () => {
+    await createAdmin(t.sql, t.tenantA.id, 'column@alpha.test', 'column password');
+    const me = await signIn(t.app, 'alpha', 'column@alpha.test', 'column password');
+    await t.sql`update admins set deactivated_at = now() where email = 'column@alpha.test'`;
+    expect((await me.get('/customers')).status).toBe(303);
+    expect((await me.api().get('/api/v1/customers')).status).toBe(401);
+    expect((await t.sql`select count(*)::int as n from admin_sessions s join admins a on a.id = s.admin_id
+      where a.email = 'column@alpha.test'`)[0].n).toBe(1);
+    expect((await owner.get('/customers')).status).toBe(200); // other admins are not affected
+  }, 30_000);
 });

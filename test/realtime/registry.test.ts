@@ -53,4 +53,21 @@ describe('the stream registry', () => {
     expect(reg.size).toBe(0);
     expect(reg.apiKeyIds()).toEqual([]);
   });
+
+  test('streams are found by admin session, for sign-out and the sweep; removing the last forgets the session', () => {
+    const reg = new Registry(5);
+    const [s1a, s1b, s2, key] = [
+      { streamKey: 'admin:a', sessionId: 's1' }, { streamKey: 'admin:a', sessionId: 's1' },
+      { streamKey: 'admin:a', sessionId: 's2' }, { streamKey: 'key:k', sessionId: null },
+    ];
+    for (const s of [s1a, s1b, s2, key]) reg.add(s);
+    expect(reg.sessionIds().sort()).toEqual(['s1', 's2']);
+    expect(reg.ofSession('s1')).toEqual([s1a, s1b]);
+    expect(reg.ofSession('nope')).toEqual([]);
+    // ofSession() is a copy: removing while walking it visits every stream.
+    for (const s of reg.ofSession('s1')) reg.remove(s);
+    expect(reg.sessionIds()).toEqual(['s2']);
+    expect(reg.streamsFor('admin:a')).toBe(1);
+    expect(reg.size).toBe(2);
+  });
 });

@@ -1,0 +1,25 @@
+import type { Sql } from '../platform/database.ts';
+
+export type AdminAccess = { id: string; email: string; role: 'owner' | 'staff'; deactivatedAt: string | null };
+
+/**
+ * Take an admin's access away, or give it back. Deactivating also deletes their sessions in the same
+ * transaction, so giving access back later never revives a cookie from before: they sign in afresh.
+ * Their open streams close within KEY_SWEEP_MS on every instance (see realtime/keySweep.ts). The
+ * admin row stays, so the actor ids on ledger rows and events still name someone (I9).
+ * Null when this tenant has no admin with that email.
+ */
+export async function setAdminActive(sql: Sql, tenantId: string, email: string, active: boolean): Promise<AdminAccess | null> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx`update admins
+      set deactivated_at = ${active ? null : tx`coalesce(deactivated_at, now())`}
+      where tenant_id = ${tenantId} and email = ${email.trim().toLowerCase()}
+      returning id, email, role, deactivated_at`;
+    if (!row) return null;
+    if (!active) await tx`delete from admin_sessions where admin_id = ${row.id}`;
+    return {
+      id: row.id, email: row.email, role: row.role,
+      deactivatedAt: row.deactivated_at ? new Date(row.deactivated_at).toISOString() : null,
+    };
+  });
+}
