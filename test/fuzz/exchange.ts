@@ -9,14 +9,14 @@ type Requester = { request: (path: string, init?: RequestInit) => Response | Pro
 export const DEADLINE_MS = 5_000;
 
 export type Sent = { method: string; url: string; headers: Record<string, string>; body?: string };
-export type Answer = { status: number; contentType: string; text: string } | { hang: true } | { thrown: string };
+export type Answer = { status: number; contentType: string; text: string } | { hang: true; afterMs: number } | { thrown: string };
 
 /** Send one request in-process and read its whole answer, or give up at the deadline. Streams are cut after the head. */
-export async function exchange(app: Requester, req: Sent): Promise<Answer> {
+export async function exchange(app: Requester, req: Sent, deadlineMs = DEADLINE_MS): Promise<Answer> {
   const ctrl = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<{ hang: true }>((resolve) => {
-    timer = setTimeout(() => { ctrl.abort(); resolve({ hang: true }); }, DEADLINE_MS);
+  const deadline = new Promise<Answer>((resolve) => {
+    timer = setTimeout(() => { ctrl.abort(); resolve({ hang: true, afterMs: deadlineMs }); }, deadlineMs);
   });
   const work = (async (): Promise<Answer> => {
     try {
@@ -43,7 +43,7 @@ const CODES = new Set<string>(PROBLEM_CODES);
 
 /** What is wrong with an API answer, or null. Every refusal is problem+json with a known code and its own status. */
 export function judgeApi(answer: Answer, expect: 'refuse' | 'either'): string | null {
-  if ('hang' in answer) return `no answer within ${DEADLINE_MS} ms`;
+  if ('hang' in answer) return `no answer within ${answer.afterMs} ms`;
   if ('thrown' in answer) return `the app threw instead of answering: ${answer.thrown.slice(0, 300)}`;
   const { status, contentType, text } = answer;
   if (status >= 500) return `${status}: ${text.slice(0, 300)}`;
@@ -59,7 +59,7 @@ export function judgeApi(answer: Answer, expect: 'refuse' | 'either'): string | 
 
 /** What is wrong with an admin form's answer, or null: a refusal is a 4xx HTML page or fragment, never a 5xx. */
 export function judgeAdmin(answer: Answer): string | null {
-  if ('hang' in answer) return `no answer within ${DEADLINE_MS} ms`;
+  if ('hang' in answer) return `no answer within ${answer.afterMs} ms`;
   if ('thrown' in answer) return `the app threw instead of answering: ${answer.thrown.slice(0, 300)}`;
   const { status, contentType, text } = answer;
   if (status >= 500) return `${status}: ${text.slice(0, 300)}`;

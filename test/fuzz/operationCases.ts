@@ -61,7 +61,6 @@ export type Resources = {
   /** Tenant B's resource of the same kind: addressing it with A's key must be 404 (I7). */
   foreign: Record<string, string>;
   keyA: string;
-  keyB: string;
 };
 
 const collectionOf = (path: string, param: string) => {

@@ -16,14 +16,14 @@ const accepted = (a: Answer) => 'status' in a && a.status < 400;
  * the value may be valid — moves the baseline on). Reads are checked once, across all their cases.
  */
 export async function runCases<C extends Case>(
-  app: Requester, sql: Sql, cases: C[], judge: (answer: Answer, c: C) => string | null,
+  app: Requester, sql: Sql, cases: C[], judge: (answer: Answer, c: C) => string | null, deadlineMs?: number,
 ): Promise<Failure[]> {
   const failures: Failure[] = [];
   const fail = (c: Case, problem: string) => failures.push({ name: c.name, request: describe(c), problem });
   const start = await dbDigest(sql);
   let before = start;
   for (const c of cases) {
-    const answer = await exchange(app, c);
+    const answer = await exchange(app, c, deadlineMs);
     const problem = judge(answer, c);
     if (problem) fail(c, problem);
     if (SAFE.has(c.method)) continue;
