@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError, toProblem } from '../platform/errors.ts';
+import { malformedTextPath } from '../platform/fields.ts';
+import { malformedText } from '../platform/openapi.ts';
+import { readForm } from '../platform/readForm.ts';
 
 // Admin forms speak strings; the domain speaks its zod schemas. A page maps its fields onto the same
 // schema the API validates with, and the schema's messages come back as inline errors keyed by field.
@@ -13,9 +16,11 @@ export async function formFields(c: Context): Promise<Record<string, string>> {
   if (!type.startsWith('application/x-www-form-urlencoded') && !type.startsWith('multipart/form-data')) {
     throw new ApiError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
   }
-  const body = await c.req.parseBody();
+  const body = await readForm(c);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string' && k !== '_csrf') out[k] = v.trim();
+  const malformed = malformedTextPath(out);
+  if (malformed !== null) throw malformedText(malformed);
   return out;
 }
 

@@ -15,11 +15,14 @@ function onForm({ amountCents, ...rest }: FieldErrors): FieldErrors {
   return amountCents === undefined ? rest : { ...rest, amount: amountCents };
 }
 
-/** A problem about the code itself (not one, unknown here, too many misses) shows where the code was typed. */
-function codeRefusal(err: unknown): FieldErrors {
+/**
+ * A problem about the code itself (not one, unknown here, too many misses) shows where the code was
+ * typed, with the refusal's own status (400, 404, 429), as the API answers it.
+ */
+function codeRefusal(err: unknown): { errors: FieldErrors; status: number } {
   const p = toProblem(err);
   if (p.status >= 500 || p.status === 401 || p.status === 403) throw err;
-  return { code: p.detail };
+  return { errors: { code: p.detail }, status: p.status };
 }
 
 export function giftCardPages(deps: Deps) {
@@ -37,13 +40,17 @@ export function giftCardPages(deps: Deps) {
   };
   const panel = (c: AdminContext, card: GiftCard | null, seq: number, state: FormState, status = 200) =>
     fragment(c, <CardPanel {...view(c)} card={card} seq={seq} state={state} />, status);
+  const noCard = (c: AdminContext, err: unknown) => {
+    const { errors, status } = codeRefusal(err);
+    return panel(c, null, 0, { errors }, status);
+  };
   /** The card with an inline error; a card that cannot be read any more says why where its code was typed. */
   const cardWithError = async (c: AdminContext, code: string, state: FormState, status: number) => {
     try {
       const { seq, data } = await cardAsOf(c, code);
       return panel(c, data, seq, state, status);
     } catch (err) {
-      return panel(c, null, 0, { errors: codeRefusal(err) });
+      return noCard(c, err);
     }
   };
 
@@ -76,7 +83,7 @@ export function giftCardPages(deps: Deps) {
       const { seq, data } = await cardAsOf(c, c.req.query('code') ?? '');
       return panel(c, data, seq, {});
     } catch (err) {
-      return panel(c, null, 0, { errors: codeRefusal(err) });
+      return noCard(c, err);
     }
   });
 
@@ -91,7 +98,7 @@ export function giftCardPages(deps: Deps) {
       const { seq, data } = await redeemGiftCard(sql, caller, code, parsed.data, (spend) => change(sql, caller.tenantId, spend));
       return panel(c, data.giftCard, seq, { message: `Redeemed ${money(parsed.data.amountCents, view(c).currency)}.` });
     } catch (err) {
-      if (toProblem(err).status !== 409) return panel(c, null, 0, { errors: codeRefusal(err) });
+      if (toProblem(err).status !== 409) return noCard(c, err);
       return cardWithError(c, code, { values: f, errors: refusal(err, 'amount') }, 409);
     }
   });
@@ -104,7 +111,7 @@ export function giftCardPages(deps: Deps) {
         (write) => change(sql, caller.tenantId, write));
       return panel(c, data, seq, { message: 'Card voided.' });
     } catch (err) {
-      if (toProblem(err).status !== 409) return panel(c, null, 0, { errors: codeRefusal(err) });
+      if (toProblem(err).status !== 409) return noCard(c, err);
       return cardWithError(c, code, { errors: refusal(err, 'form') }, 409);
     }
   });

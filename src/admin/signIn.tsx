@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { crossSite } from '../identity/csrf.ts';
+import { readForm } from '../platform/readForm.ts';
 import {
   SESSION_COOKIE, SESSION_HOURS, createSession, destroySession, newLoginToken, sameSecret, verifyAdmin,
 } from '../identity/sessions.ts';
@@ -36,7 +37,7 @@ export function signInPages(deps: LiveDeps, directory: Directory) {
   app.post('/login', async (c) => {
     const t = await tenantBySlug(sql, c.req.param('tenant') ?? '');
     if (!t) throw new ApiError(404, 'not_found', 'Page not found.');
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const email = typeof form.email === 'string' ? form.email.trim().toLowerCase() : '';
     const password = typeof form.password === 'string' ? form.password : '';
     const presented = typeof form._csrf === 'string' ? form._csrf : '';

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { readForm } from '../platform/readForm.ts';
 import { sameSecret } from './sessions.ts';
 
 // Two layers, because each covers the other's blind spot:
@@ -36,8 +37,7 @@ export async function presentedToken(c: Context): Promise<string | null> {
   if (header) return header;
   const type = c.req.header('content-type') ?? '';
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-    // parseBody caches the parsed body, so handlers can read the form again afterwards.
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const v = body[CSRF_FIELD];
     return typeof v === 'string' ? v : null;
   }
@@ -49,3 +49,4 @@ export async function csrfOk(c: Context, expected: string): Promise<boolean> {
   if (crossSite(c)) return false;
   return sameSecret(await presentedToken(c), expected);
 }
+

@@ -12,3 +12,24 @@ export const OrderRef = z.string().trim().min(1).max(100);
 
 /** `{id}` in a path, documented once. */
 export const IdParam = z.object({ id: Id.openapi({ param: { name: 'id', in: 'path' } }) });
+
+/**
+ * The path of the first string inside `value` that is not well-formed Unicode (a lone surrogate, which
+ * JSON can spell as "\ud800"), or null. Postgres would store it as U+FFFD, so what is kept would not be
+ * what was sent: such text is refused instead, once, for every body, query and form field.
+ */
+export function malformedTextPath(value: unknown, path: string[] = []): string | null {
+  if (typeof value === 'string') return value.isWellFormed() ? null : path.join('.') || 'body';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = malformedTextPath(value[i], [...path, String(i)]);
+      if (found !== null) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = malformedTextPath(v, [...path, k]);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}

@@ -1,18 +1,29 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from './deps.ts';
 import { ApiError, PROBLEM_CODES } from './errors.ts';
+import { malformedTextPath } from './fields.ts';
 
 /** A resource's sub-app. Validation failures join the one error path as 400 validation_failed. */
 export function newRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (result.success) return;
+      if (result.success) {
+        const path = malformedTextPath(result.data);
+        if (path !== null) throw malformedText(path);
+        return;
+      }
       const errors = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
       const first = errors[0];
       throw new ApiError(400, 'validation_failed',
         first ? `${first.path || 'body'}: ${first.message}` : 'The request is not valid.', { errors });
     },
   });
+}
+
+/** The refusal for text that is not well-formed Unicode, worded the same on both doors. */
+export function malformedText(path: string) {
+  return new ApiError(400, 'validation_failed', `${path}: must be text (it holds half of a character, a lone surrogate).`,
+    { errors: [{ path, message: 'must be text (it holds half of a character, a lone surrogate)' }] });
 }
 
 export const ProblemSchema = z
