@@ -10,6 +10,7 @@ import { docsRoutes } from './platform/docs.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
 import { settingsRoutes } from './settings/routes.ts';
+import { locationRoutes } from './locations/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { giftCardRoutes } from './giftCards/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', customerRoutes(deps));
   app.route('/api/v1', loyaltyRoutes(deps));
   app.route('/api/v1', settingsRoutes(deps));
+  app.route('/api/v1', locationRoutes(deps));
   app.route('/api/v1', orderRoutes(deps));
   app.route('/api/v1', giftCardRoutes(deps));
   app.route('/api/v1', reportRoutes(deps));

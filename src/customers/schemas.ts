@@ -31,6 +31,7 @@ export const LedgerRow = z
     balanceAfter: z.number().int(),
     reason: z.string().nullable(),
     orderId: z.string().nullable(),
+    locationId: z.string().nullable().openapi({ description: 'Where it happened (a location id), or null' }),
     createdAt: z.string(),
   })
   .openapi('LedgerRow');

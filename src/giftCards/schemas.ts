@@ -37,6 +37,7 @@ export const GiftCardActivity = z
     balanceBefore: z.number().int(),
     balanceAfter: z.number().int(),
     orderId: z.string().nullable(),
+    locationId: z.string().nullable().openapi({ description: 'Where it happened (a location id), or null' }),
     reason: z.string().nullable(),
     createdAt: z.string(),
   })

@@ -47,7 +47,7 @@ export async function callerFromApiKey(sql: Sql, header: string | undefined): Pr
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) return null;
   const [row] = await sql`
-    select k.id, k.tenant_id, t.slug, t.default_country, k.last_used_at
+    select k.id, k.tenant_id, t.slug, t.default_country, k.last_used_at, k.location_id
     from api_keys k join tenants t on t.id = k.tenant_id
     where k.key_hash = ${hashApiKey(match[1])} and k.revoked_at is null`;
   if (!row) return null;
@@ -57,6 +57,7 @@ export async function callerFromApiKey(sql: Sql, header: string | undefined): Pr
   return {
     tenantId: row.tenant_id, tenantSlug: row.slug, defaultCountry: row.default_country,
     actor: `key:${row.id}`, keyId: row.id, adminId: null, role: 'key',
+    locationId: row.location_id, boundLocationId: row.location_id,
   };
 }
 

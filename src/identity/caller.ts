@@ -13,4 +13,11 @@ export type Caller = {
   /** The admin session this caller signed in with (its streams end when it does); absent for a key. */
   sessionId?: string | null;
   role: Role;
+  /**
+   * The location this caller acts at when a write names none: a till's bound site, or the site an admin
+   * picked in the page header. Null: tenant-wide (a tenant with no locations works exactly as before).
+   */
+  locationId?: string | null;
+  /** Set when the caller may act only at one site: a key bound to it, or a staff admin limited to it. */
+  boundLocationId?: string | null;
 };

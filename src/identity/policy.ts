@@ -36,6 +36,9 @@ export const POLICY = {
   'reports.read': EVERYONE,
   'events.read': EVERYONE,
   'settings.read': EVERYONE,
+  'locations.read': EVERYONE,
+  // A group's sites are its shape: created, renamed and archived by an owner (or an integration).
+  'locations.manage': OWNERS_AND_KEYS,
   // What one point is worth and how points are earned change what every till charges: not staff.
   'settings.update': OWNERS_AND_KEYS,
   // Keys are credentials: only an owner creates, lists or revokes them (there is no API route for it).
@@ -44,16 +47,25 @@ export const POLICY = {
 
 export type Operation = keyof typeof POLICY;
 
+/**
+ * Operations on the whole group. A caller bound to one site (a till's key, a staff admin limited to a
+ * location) may not perform them even where its role could: a till at one site does not reshape the group.
+ */
+export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage'];
+
 export const OPERATIONS = Object.keys(POLICY) as Operation[];
 
-export function allows(role: Role, operation: Operation): boolean {
-  return (POLICY[operation] as readonly Role[]).includes(role);
+export function allows(role: Role, operation: Operation, boundToALocation = false): boolean {
+  return (POLICY[operation] as readonly Role[]).includes(role) && !(boundToALocation && GROUP_ONLY.includes(operation));
 }
 
-/** Throws 403 forbidden unless the caller's role may perform the operation. */
+/** Throws 403 forbidden unless the caller's role (and its reach: one site or the group) allows the operation. */
 export function authorize(caller: Caller, operation: Operation): void {
   if (!allows(caller.role, operation)) {
     throw new ApiError(403, 'forbidden', FORBIDDEN[operation] ?? `A ${caller.role === 'key' ? 'API key' : caller.role} may not do this (${operation}).`);
+  }
+  if (!allows(caller.role, operation, Boolean(caller.boundLocationId))) {
+    throw new ApiError(403, 'forbidden', 'A caller limited to one location may not change the whole group.');
   }
 }
 

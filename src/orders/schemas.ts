@@ -60,6 +60,7 @@ export const Order = z
     pointsRedeemed: z.number().int(),
     pointsEarned: z.number().int().openapi({ description: 'Earned on subtotal - points discount (gift card spend counts as paid)' }),
     specialInstructions: z.string().nullable(),
+    locationId: z.string().nullable().openapi({ description: 'The site it was placed at (a location id), or null' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

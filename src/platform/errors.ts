@@ -11,6 +11,8 @@ export const PROBLEM_CODES = [
   'validation_failed', 'unsupported_media_type', 'payload_too_large', 'not_found', 'http_error',
   // who is calling
   'unauthorized', 'forbidden', 'csrf_failed',
+  // where it happened: a caller bound to one site naming another; a site that takes no new writes
+  'location_mismatch', 'location_archived', 'location_code_taken',
   // idempotency
   'idempotency_key_reused', 'idempotency_key_in_use',
   // throttles and limits

@@ -2,7 +2,7 @@ import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
-import { assertKnownTimeZone } from './timeZones.ts';
+import { assertKnownTimeZone } from '../platform/timeZones.ts';
 import { MAX_DAYS, type DailyQuery, type DailyReport, type DailyReportRange, type RangeQuery } from './schemas.ts';
 
 // Reports, both doors: daily_report() (sql/0002_orders_gift_cards.sql) counts one row per local day,

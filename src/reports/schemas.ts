@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { calendarDay } from '../platform/dates.ts';
+import { IanaTimeZone } from '../platform/timeZones.ts';
 
 // Daily reports in the v1 contract: the API serves them, the admin dashboard charts the same days.
 
@@ -8,18 +9,8 @@ export const MAX_DAYS = 366;
 
 export const Day = calendarDay();
 
-/**
- * Only characters a zone name has, and only names Intl knows. Postgres has the last word (its zone
- * list is older or newer than ICU's: `US/Pacific-New` passes Intl but not Postgres), so the domain
- * also checks the name against pg_timezone_names (./timeZones.ts) before it reaches `at time zone`.
- */
-function isTimeZone(tz: string) {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(tz)) return false;
-  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
-}
-
-export const TimeZone = z.string().max(64).default('UTC')
-  .refine(isTimeZone, 'an IANA time zone such as Europe/London')
+/** Postgres has the last word on a zone name: the domain also checks it (platform/timeZones.ts). */
+export const TimeZone = IanaTimeZone.default('UTC')
   .openapi({ description: 'Days are local to this IANA time zone (default UTC)', example: 'Europe/London' });
 
 export const DailyQuery = z.object({ date: Day, tz: TimeZone });

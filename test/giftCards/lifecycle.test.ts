@@ -69,7 +69,7 @@ describe('gift card lifecycle', () => {
     expect(r.body).toEqual({
       transaction: {
         id: expect.any(String), giftCardId: card.id, type: 'redeem', amountCents: -750, balanceBefore: 2000, balanceAfter: 1250,
-        orderId: 'till-9-1234', reason: 'Redeemed', createdAt: ISO,
+        orderId: 'till-9-1234', reason: 'Redeemed', locationId: null, createdAt: ISO,
       },
       giftCard: expect.objectContaining({ id: card.id, balanceCents: 1250, status: 'active' }),
     });

@@ -25,7 +25,7 @@ const ownerB = await signIn(t.app, 'bravo', 'owner@bravo.test', 'owner password'
 
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'order' | 'card' | 'item' | 'key';
+type Need = 'customer' | 'order' | 'card' | 'item' | 'key' | 'location';
 
 type Fixture = {
   n: number;
@@ -43,6 +43,8 @@ type Fixture = {
   itemId: string;
   /** An API key of tenant A that nothing else uses. */
   keyId: string;
+  /** A location of tenant A (its code is unique to the fixture). */
+  location: { id: string; code: string };
 };
 
 /** What a probe's paths look like in a test name. */
@@ -50,6 +52,7 @@ const PLACEHOLDERS: Fixture = {
   n: 0, newPhone: '{newPhone}', eventsBefore: 0,
   customer: { id: '{customer}', phone: '{phone}', name: '{name}' },
   order: { id: '{order}' }, card: { code: '{code}' }, itemId: '{item}', keyId: '{key}',
+  location: { id: '{location}', code: '{loc}' },
 };
 
 let made = 0;
@@ -81,6 +84,12 @@ async function fixture(needs: readonly Need[]): Promise<Fixture> {
     fx.itemId = item.id;
   }
   if (needs.includes('key')) fx.keyId = (await createApiKey(t.sql, t.tenantA.id, `probe key ${n}`)).id;
+  if (needs.includes('location')) {
+    const code = `P${n}`;
+    const [row] = await t.sql`insert into locations (tenant_id, name, code, time_zone)
+      values (${t.tenantA.id}, ${`Site ${label(n)}`}, ${code}, 'Europe/London') returning id`;
+    fx.location = { id: row.id, code };
+  }
   return fx;
 }
 
@@ -100,6 +109,7 @@ async function tenantState(sql: Sql, tenantId: string) {
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from reconciliation_queue x where x.tenant_id = ${tenantId}) as reconciliation,
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.name, x.revoked_at), '|' order by x.id), '')) from api_keys x
       where x.tenant_id = ${tenantId}) as api_keys,
+    (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from locations x where x.tenant_id = ${tenantId}) as locations,
     (select count(*)::int from events x where x.tenant_id = ${tenantId}) as events`;
   return { ...row };
 }
@@ -308,6 +318,22 @@ const PROBES: Record<Operation, Probe> = {
       admin('GET', () => '/settings', 200, 'tenant', { shows: () => 'Alpha Diner' }),
       admin('POST', () => '/settings', 200, 'tenant', { form: (fx) => ({ pointValueCents: String(2 + (fx.n % 1000)) }) }),
     ],
+  },
+  'locations.read': {
+    needs: ['location'],
+    calls: [
+      api('GET', () => '/api/v1/locations', 200, 'tenant', { shows: (fx) => fx.location.id }),
+      api('GET', (fx) => `/api/v1/locations/${fx.location.id}`, 200, 'resource'),
+    ],
+    noDoor: { admin: 'The admin Locations page is where owners change them: it is locations.manage (below).' },
+  },
+  'locations.manage': {
+    needs: ['location'],
+    calls: [
+      api('POST', () => '/api/v1/locations', 201, 'tenant', { body: (fx) => ({ name: `Made by probe ${fx.n}`, code: `M${fx.n}`, timeZone: 'Europe/London' }) }),
+      api('PATCH', (fx) => `/api/v1/locations/${fx.location.id}`, 200, 'resource', { body: (fx) => ({ name: `Renamed ${fx.n}` }) }),
+    ],
+    noDoor: { admin: 'Not built yet: the admin Locations page is the next step of issue 11.' },
   },
   'apiKeys.manage': {
     needs: ['key'],

@@ -23,7 +23,7 @@ describe('checkout', () => {
         { name: 'Fries', quantity: 1, unitPriceCents: 300, lineTotalCents: 300 },
       ],
       subtotalCents: 2000, pointsDiscountCents: 0, giftCardCents: 0, totalCents: 2000,
-      pointsRedeemed: 0, pointsEarned: 20, specialInstructions: 'table 4', createdAt: ISO, updatedAt: ISO,
+      pointsRedeemed: 0, pointsEarned: 20, specialInstructions: 'table 4', locationId: null, createdAt: ISO, updatedAt: ISO,
     });
     const [c] = await t.sql`select * from customers where id = ${r.body.customerId}`;
     expect(c).toMatchObject({ phone: '+447306510001', name: 'Ana Diner', email: 'ana@example.com', points_balance: 20, total_points_earned: 20 });

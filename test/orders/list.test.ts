@@ -69,7 +69,7 @@ describe('the published contract', () => {
     expect(Object.keys(doc.components.schemas.Order.properties)).toEqual([
       'id', 'orderNumber', 'source', 'orderType', 'status', 'customerId', 'customerName', 'customerPhone', 'items',
       'subtotalCents', 'pointsDiscountCents', 'giftCardCents', 'totalCents', 'pointsRedeemed', 'pointsEarned',
-      'specialInstructions', 'createdAt', 'updatedAt',
+      'specialInstructions', 'locationId', 'createdAt', 'updatedAt',
     ]);
   });
 });

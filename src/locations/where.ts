@@ -1,0 +1,44 @@
+import type { Caller } from '../identity/caller.ts';
+import type { Db, Tx } from '../platform/database.ts';
+import { ApiError, notFound } from '../platform/errors.ts';
+
+// Where a write happens. The domain decides it once per write and sets `tillstream.location` for the
+// transaction; every table that records a location defaults to it (sql/0008_locations.sql), so the SQL
+// functions need no location parameter and cannot forget it.
+
+const isTx = (db: Db): db is Tx => 'savepoint' in db;
+
+/**
+ * The location a write by this caller happens at:
+ * - a caller bound to a site (a till's key, a staff admin limited to one) acts there; naming another
+ *   site is 403 location_mismatch;
+ * - otherwise the site the request names (`locationId` in the body), else the caller's own (the site an
+ *   admin picked in the page header), else none;
+ * - a site of another tenant is 404; an archived site takes no new writes (409 location_archived).
+ * The site's row is share-locked, so it cannot be archived while this write commits.
+ */
+export async function writeLocation(tx: Tx, caller: Caller, requested?: string | null): Promise<string | null> {
+  const bound = caller.boundLocationId ?? null;
+  if (bound && requested && requested !== bound) {
+    throw new ApiError(403, 'location_mismatch', 'This key (or admin) is bound to another location and can only act at its own.',
+      { boundLocationId: bound });
+  }
+  const id = bound ?? requested ?? caller.locationId ?? null;
+  if (!id) return null;
+  const [row] = await tx`select archived_at from locations where tenant_id = ${caller.tenantId} and id = ${id} for share`;
+  if (!row) throw notFound('Location');
+  if (row.archived_at) {
+    throw new ApiError(409, 'location_archived', 'This location is archived and takes no new writes.', { locationId: id });
+  }
+  return id;
+}
+
+/** Run a write at its location (see writeLocation), in the door's transaction or a new one. */
+export async function atLocation<T>(db: Db, caller: Caller, requested: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const run = async (tx: Tx) => {
+    const id = await writeLocation(tx, caller, requested);
+    await tx`select set_config('tillstream.location', ${id ?? ''}, true)`;
+    return work(tx);
+  };
+  return isTx(db) ? run(db) : (db.begin(run) as Promise<T>);
+}
