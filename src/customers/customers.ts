@@ -2,6 +2,7 @@ import type { Caller } from '../identity/caller.ts';
 import { actorLabelSql } from '../identity/actors.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
+import { atLocation } from '../locations/where.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import { decodeCursor, keysetPage } from '../platform/pagination.ts';
@@ -23,9 +24,11 @@ const isCustomerId = (id: string) => Id.safeParse(id).success;
 export async function enrolCustomer(db: Db, caller: Caller, input: EnrolCustomer): Promise<Customer> {
   authorize(caller, 'customers.enrol');
   const phone = normalizePhone(input.phone, caller.defaultCountry);
-  const [{ customer }] = await db`select customer_enrol(${caller.tenantId}, ${phone}, ${input.name ?? null},
-    ${input.email ?? null}, ${caller.actor}) as customer`;
-  return customer as Customer;
+  return atLocation(db, caller, undefined, async (tx) => {
+    const [{ customer }] = await tx`select customer_enrol(${caller.tenantId}, ${phone}, ${input.name ?? null},
+      ${input.email ?? null}, ${caller.actor}) as customer`;
+    return customer as Customer;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LocationField } from '../locations/schemas.ts';
 import { Limit, Cursor } from '../platform/pagination.ts';
 
 // Customers and their points ledger: the v1 response shapes, and the one set of request schemas both
@@ -116,13 +117,16 @@ export type LedgerQuery = z.infer<typeof LedgerQuery>;
 export const PhoneQuery = z.object({ phone: CustomerPhone });
 
 export const PointsChange = z
-  .object({ points: Points, reason: OptionalReason.optional(), orderId: OrderRef.optional() })
+  .object({ points: Points, reason: OptionalReason.optional(), orderId: OrderRef.optional(), locationId: LocationField })
   .strict()
   .openapi('PointsChange');
 export type PointsChange = z.infer<typeof PointsChange>;
 
 export const PointsAdjustment = z
-  .object({ points: SignedPoints, reason: z.string({ error: NEED_REASON }).trim().min(1, NEED_REASON).max(500, REASON_LENGTH) })
+  .object({
+    points: SignedPoints, reason: z.string({ error: NEED_REASON }).trim().min(1, NEED_REASON).max(500, REASON_LENGTH),
+    locationId: LocationField,
+  })
   .strict()
   .openapi('PointsAdjustment');
 export type PointsAdjustment = z.infer<typeof PointsAdjustment>;
@@ -133,6 +137,7 @@ export const EarnRequest = z
     orderTotalCents: z.number({ error: ORDER_TOTAL }).int(ORDER_TOTAL).min(0, ORDER_TOTAL).max(MAX_ORDER_TOTAL_CENTS, ORDER_TOTAL),
     orderId: OrderRef.optional(),
     name: CustomerName.optional(),
+    locationId: LocationField,
   })
   .strict()
   .openapi('EarnRequest');

@@ -1,5 +1,6 @@
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
+import { atLocation } from '../locations/where.ts';
 import type { Db, Sql } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
 import { generateGiftCardCode, normalizeGiftCardCode } from './code.ts';
@@ -43,10 +44,12 @@ const onPool = <T>(sql: Sql): Within<T, T> => (work) => work(sql);
 /** Sell or issue a card: the only answer that carries a new card's full code. */
 export async function issueGiftCard(db: Db, caller: Caller, input: GiftCardIssue): Promise<GiftCard> {
   authorize(caller, 'giftCards.issue');
-  const [{ card }] = await db`select gift_card_issue(${caller.tenantId}, ${generateGiftCardCode()}, ${input.amountCents},
-    ${input.purchasedBy}, ${input.recipientName ?? null}, ${input.recipientEmail ?? null}, ${input.expiresAt ?? null},
-    ${caller.actor}) as card`;
-  return card as GiftCard;
+  return atLocation(db, caller, input.locationId, async (tx) => {
+    const [{ card }] = await tx`select gift_card_issue(${caller.tenantId}, ${generateGiftCardCode()}, ${input.amountCents},
+      ${input.purchasedBy}, ${input.recipientName ?? null}, ${input.recipientEmail ?? null}, ${input.expiresAt ?? null},
+      ${caller.actor}) as card`;
+    return card as GiftCard;
+  });
 }
 
 export function giftCardByCode(sql: Sql, caller: Caller, code: string): Promise<GiftCard>;
@@ -78,9 +81,11 @@ export async function redeemGiftCard<R>(
 ): Promise<R> {
   authorize(caller, 'giftCards.redeem');
   return onCard(sql, caller, code, within, async (db, c) => {
-    const [{ r }] = await db`select gift_card_redeem(${caller.tenantId}, ${c}, ${input.amountCents}, ${input.orderId ?? null},
-      ${caller.actor}) as r`;
-    return r as GiftCardRedemption;
+    return atLocation(db, caller, input.locationId, async (tx) => {
+      const [{ r }] = await tx`select gift_card_redeem(${caller.tenantId}, ${c}, ${input.amountCents}, ${input.orderId ?? null},
+        ${caller.actor}) as r`;
+      return r as GiftCardRedemption;
+    });
   });
 }
 
@@ -88,8 +93,10 @@ export async function redeemGiftCard<R>(
 export async function voidGiftCard<R>(sql: Sql, caller: Caller, code: string, input: GiftCardVoid, within: Within<GiftCard, R>): Promise<R> {
   authorize(caller, 'giftCards.void');
   return onCard(sql, caller, code, within, async (db, c) => {
-    const [{ card }] = await db`select gift_card_void(${caller.tenantId}, ${c}, ${input.reason ?? null}, ${caller.actor}) as card`;
-    return card as GiftCard;
+    return atLocation(db, caller, input.locationId, async (tx) => {
+      const [{ card }] = await tx`select gift_card_void(${caller.tenantId}, ${c}, ${input.reason ?? null}, ${caller.actor}) as card`;
+      return card as GiftCard;
+    });
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LocationField } from '../locations/schemas.ts';
 import { instant } from '../platform/dates.ts';
 import { OrderRef, Reason } from '../platform/fields.ts';
 
@@ -82,16 +83,17 @@ export const GiftCardIssue = z
     recipientEmail: z.string({ error: RECIPIENT_EMAIL }).trim().email(RECIPIENT_EMAIL).max(254, RECIPIENT_EMAIL).optional(),
     expiresAt: instant().optional()
       .openapi({ description: 'Must be in the future; omitted means never' }),
+    locationId: LocationField,
   })
   .strict()
   .openapi('GiftCardRequest');
 export type GiftCardIssue = z.infer<typeof GiftCardIssue>;
 
 export const GiftCardRedeem = z
-  .object({ amountCents: Amount, orderId: OrderRef.optional() })
+  .object({ amountCents: Amount, orderId: OrderRef.optional(), locationId: LocationField })
   .strict()
   .openapi('GiftCardRedeem');
 export type GiftCardRedeem = z.infer<typeof GiftCardRedeem>;
 
-export const GiftCardVoid = z.object({ reason: Reason.optional() }).strict().openapi('GiftCardVoid');
+export const GiftCardVoid = z.object({ reason: Reason.optional(), locationId: LocationField }).strict().openapi('GiftCardVoid');
 export type GiftCardVoid = z.infer<typeof GiftCardVoid>;

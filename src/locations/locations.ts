@@ -18,7 +18,7 @@ function locationId(id: string): string {
 function codeTaken(err: unknown, code: string | undefined): never {
   const pg = err as { code?: string; constraint_name?: string };
   if (pg?.code === '23505' && code) {
-    throw new ApiError(409, 'location_code_taken', `Another location already has the code ${code}.`, { code });
+    throw new ApiError(409, 'location_code_taken', `Another location already has the code ${code}.`, { locationCode: code });
   }
   throw err;
 }

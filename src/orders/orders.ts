@@ -3,6 +3,7 @@ import { giftCardCode } from '../giftCards/giftCards.ts';
 import { withGiftCardThrottle } from '../giftCards/throttle.ts';
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
+import { atLocation } from '../locations/where.ts';
 import type { Db, Sql, Tx } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
@@ -36,10 +37,10 @@ export async function createOrder<R>(
   // Both spellings are settled before any lock is taken: a bad phone or code is a 400 that costs nothing.
   const phone = input.customer ? normalizePhone(input.customer.phone, caller.defaultCountry) : null;
   const code = input.giftCard ? giftCardCode(input.giftCard.code, 'giftCard.code') : null;
-  const place = async (tx: Tx) => {
+  const place = (tx: Tx) => atLocation(tx, caller, input.locationId, async () => {
     const [{ order }] = await tx`select order_create(${caller.tenantId}, ${tx.json(input)}, ${phone}, ${code}, ${caller.actor}) as order`;
     return order as Order;
-  };
+  });
   const checkout = () => inTransaction(place);
   return code ? withGiftCardThrottle(sql, caller, checkout) : checkout();
 }
@@ -47,8 +48,13 @@ export async function createOrder<R>(
 /** pending → preparing → ready → completed; pending|preparing → cancelled (which reverses the checkout). */
 export async function setOrderStatus(db: Db, caller: Caller, id: string, input: OrderStatusRequest): Promise<Order> {
   authorize(caller, 'orders.setStatus');
-  const [{ order }] = await db`select order_set_status(${caller.tenantId}, ${orderId(id)}, ${input.status}, ${caller.actor}) as order`;
-  return order as Order;
+  // A status change happens where the order is: the kitchen of its site sees it, and a caller bound to
+  // another site may not move it (403 location_mismatch).
+  const [placed] = await db`select location_id from orders where tenant_id = ${caller.tenantId} and id = ${orderId(id)}`;
+  return atLocation(db, caller, placed?.location_id ?? undefined, async (tx) => {
+    const [{ order }] = await tx`select order_set_status(${caller.tenantId}, ${id}, ${input.status}, ${caller.actor}) as order`;
+    return order as Order;
+  });
 }
 
 /** Orders newest first, keyset by the tenant's order sequence. */

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { LocationField } from '../locations/schemas.ts';
 import { GiftCardCodeInput } from '../giftCards/schemas.ts';
 import { instant } from '../platform/dates.ts';
 import { Email, Name, Phone } from '../platform/fields.ts';
@@ -35,6 +36,7 @@ export const OrderRequest = z
       .openapi({ description: "Points to spend as a discount at the tenant's point value; needs a customer; the discount may not exceed the subtotal" }),
     giftCard: z.object({ code: GiftCardCodeInput, amountCents: z.number().int().min(1).max(100_000_000) }).strict().optional()
       .openapi({ description: 'Pay part of the order with a gift card; may not exceed what is left after the points discount' }),
+    locationId: LocationField,
   })
   .strict()
   .refine((b) => !b.redeemPoints || b.customer, { path: ['redeemPoints'], message: 'redeeming points needs a customer' })

@@ -55,7 +55,8 @@ const TITLES: Record<number, string> = {
 };
 
 export function problem(status: number, code: ProblemCode, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `https://tillstream.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+  // Extras come first: a refusal's details can never overwrite the fields clients branch on.
+  return { ...extra, type: `https://tillstream.dev/problems/${code}`, title: TITLES[status] ?? 'Error', status, detail, code };
 }
 
 // Postgres errors that a request's shape can still reach (a value the schema let through that the

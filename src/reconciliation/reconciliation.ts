@@ -1,5 +1,6 @@
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
+import { atLocation } from '../locations/where.ts';
 import type { Db } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
@@ -45,7 +46,9 @@ export async function getItem(db: Db, caller: Caller, id: string): Promise<Recon
 /** Resolve with a note; signed points add a correcting `adjust` row (refused if it would go negative). */
 export async function resolveItem(db: Db, caller: Caller, id: string, input: ReconciliationResolve): Promise<ResolvedItem> {
   authorize(caller, 'reconciliation.resolve');
-  const [{ r }] = await db`select reconciliation_resolve(${caller.tenantId}, ${itemId(id)}, ${input.note},
-    ${input.points ?? null}, ${caller.actor}) as r`;
-  return r as ResolvedItem;
+  return atLocation(db, caller, undefined, async (tx) => {
+    const [{ r }] = await tx`select reconciliation_resolve(${caller.tenantId}, ${itemId(id)}, ${input.note},
+      ${input.points ?? null}, ${caller.actor}) as r`;
+    return r as ResolvedItem;
+  });
 }
