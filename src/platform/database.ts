@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { readRetryable, writeRetryable } from './dbFailure.ts';
+import { markRetried, readRetryable, writeRetryable } from './dbFailure.ts';
 
 export type Sql = postgres.Sql<{}>;
 export type Tx = postgres.TransactionSql<{}>;
@@ -50,7 +50,8 @@ export async function transaction<T>(sql: Sql, work: (tx: Tx) => Promise<T>): Pr
         return out;
       }) as T;
     } catch (err) {
-      if (attempt > 1 || !writeRetryable(err, commitSent)) throw err;
+      if (attempt > 1) { markRetried(err); throw err; }
+      if (!writeRetryable(err, commitSent)) throw err;
     }
   }
 }
@@ -61,6 +62,11 @@ export async function retryingRead<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (err) {
     if (!readRetryable(err)) throw err;
-    return read();
+    try {
+      return await read();
+    } catch (again) {
+      markRetried(again);
+      throw again;
+    }
   }
 }

@@ -47,14 +47,25 @@ export function dbFailure(err: unknown): DbFailure {
   return null;
 }
 
+// Failures that were already tried twice: retrying them again (a door retrying a whole request) would
+// stretch an outage's answer from two connect timeouts to four.
+const retried = new WeakSet<object>();
+
+/** Mark a failure as the second try's: no one retries it again. */
+export function markRetried(err: unknown) {
+  if (err && typeof err === 'object') retried.add(err);
+}
+
 /** A read (or a read-only transaction) is worth one more try on a fresh connection. */
 export const readRetryable = (err: unknown) => {
+  if (err && typeof err === 'object' && retried.has(err)) return false;
   const f = dbFailure(err);
   return f === 'not_sent' || f === 'lost';
 };
 
 /** A write is worth one more try only if the error shows its transaction can never have committed. */
 export const writeRetryable = (err: unknown, commitSent: boolean) => {
+  if (err && typeof err === 'object' && retried.has(err)) return false;
   const f = dbFailure(err);
   return f === 'not_sent' || (f === 'lost' && !commitSent);
 };
