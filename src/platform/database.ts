@@ -35,6 +35,14 @@ export function connect(url: string, max = 10, timeouts?: Timeouts): Sql {
 }
 
 /**
+ * A server that kills one connection (failover, restart, pg_terminate_backend) has usually killed
+ * them all, but the client learns of each only when its socket's close is read. Retrying at once hands
+ * the work to the next dead connection; a short pause lets the event loop read those closes first, so
+ * the retry gets a fresh connection.
+ */
+const beforeRetry = () => Bun.sleep(20 + Math.random() * 30);
+
+/**
  * Run `work` in one transaction. If the connection fails before COMMIT was sent (a connection killed
  * by the server, a failover, a refused connect), the server rolled the transaction back, so it runs
  * once more on a fresh connection. Once `work` has returned, COMMIT is on its way and its outcome is
@@ -52,6 +60,7 @@ export async function transaction<T>(sql: Sql, work: (tx: Tx) => Promise<T>): Pr
     } catch (err) {
       if (attempt > 1) { markRetried(err); throw err; }
       if (!writeRetryable(err, commitSent)) throw err;
+      await beforeRetry();
     }
   }
 }
@@ -62,6 +71,7 @@ export async function retryingRead<T>(read: () => Promise<T>): Promise<T> {
     return await read();
   } catch (err) {
     if (!readRetryable(err)) throw err;
+    await beforeRetry();
     try {
       return await read();
     } catch (again) {

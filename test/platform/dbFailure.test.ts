@@ -49,7 +49,7 @@ describe('the transaction helper', () => {
       return attempts;
     });
     expect(out).toBe(2);
-    expect(await sql`select attempt from fault_probe`).toEqual([{ attempt: 2 }]);
+    expect([...await sql`select attempt from fault_probe`]).toEqual([{ attempt: 2 }]);
   });
 
   test('a transaction whose connection dies while COMMIT is in flight is not run again (its outcome is unknown)', async () => {
@@ -62,7 +62,7 @@ describe('the transaction helper', () => {
     expect(dbFailure(err)).toBe('lost');
     expect(toProblem(err)).toMatchObject({ status: 503, code: 'database_unavailable' });
     // Here the server rolled it back; the client could not know that, which is why it did not retry.
-    expect(await sql`select count(*)::int as n from fault_commit_probe`).toEqual([{ n: 0 }]);
+    expect([...await sql`select count(*)::int as n from fault_commit_probe`]).toEqual([{ n: 0 }]);
   });
 
   test('a refusal inside the work is not retried', async () => {
@@ -93,7 +93,7 @@ describe('the transaction helper', () => {
       return sql`select count(*)::int as n from fault_probe`;
     });
     expect(attempts).toBe(2);
-    expect(rows).toEqual([{ n: 1 }]);
+    expect([...rows]).toEqual([{ n: 1 }]);
   });
 
   test('a second failure is not retried again', async () => {
