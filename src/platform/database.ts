@@ -11,10 +11,12 @@ export type Timeouts = { connectMs: number; statementMs: number };
 
 /**
  * Between reconnects after a failed connect the client waits `backoff(n)` seconds, and queued queries
- * wait with it. Its default grows to 20 s, which is how a request hung for more than 10 s during an
- * outage: keep it short, so queued work fails (and is answered with 503) or resumes within a bound.
+ * wait with it, one connect attempt each: its default grows to 20 s, which is how a request hung for
+ * more than 10 s during an outage. Capped at 0.1 s, a queue of queries fails (503) or resumes quickly;
+ * the attempts it costs a down server are no more than the requests arriving, and a refused connect
+ * costs it nothing.
  */
-export const reconnectBackoff = (retries: number) => Math.min(0.05 * 2 ** retries, 0.5) * (0.5 + Math.random() / 2);
+export const reconnectBackoff = (retries: number) => Math.min(0.01 * 2 ** retries, 0.1) * (0.5 + Math.random() / 2);
 
 /** The one pool of a process. Columns stay snake_case: SQL functions shape the JSON the API returns. */
 export function connect(url: string, max = 10, timeouts?: Timeouts): Sql {
