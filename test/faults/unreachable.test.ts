@@ -39,7 +39,7 @@ describe('Postgres unreachable', () => {
       expect(body).toMatchObject({ status: 503, code: 'database_unavailable', retryAfterSeconds: 2 });
       expect(JSON.stringify(body)).not.toContain(String(deadPort));
     }
-  });
+  }, 15_000);
 
   test('an admin page gets the HTML error page, and an htmx request its fragment, both 503 with Retry-After', async () => {
     const cookie = { cookie: 'ts_session=some-session-token' };
@@ -53,14 +53,14 @@ describe('Postgres unreachable', () => {
     expect(fragment.status).toBe(503);
     expect(fragment.headers.get('retry-after')).toBe('2');
     expect(await fragment.text()).toBe('<p class="field-error" role="alert">The database is unavailable right now; retry shortly.</p>');
-  });
+  }, 15_000);
 
   test('readiness says 503 and liveness 200', async () => {
     const ready = await app.request('/readyz');
     expect(ready.status).toBe(503);
     expect((await ready.json()).checks.database).toBe(false);
     expect((await app.request('/healthz')).status).toBe(200);
-  });
+  }, 15_000);
 
   test('a burst of failing requests logs a warn line a second, counting the rest, and never a stack trace', async () => {
     // Past the previous tests' lines: one request reports what they left unreported, then the count is 0.
@@ -79,5 +79,5 @@ describe('Postgres unreachable', () => {
     const reported = lines.reduce((n, l) => n + 1 + Number(String(l[0]).match(/\(and (\d+) more since the last line\)/)?.[1] ?? 0), 0);
     expect(reported).toBe(21);
     expect(lines.length).toBeLessThan(21);
-  });
+  }, 15_000);
 });
