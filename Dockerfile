@@ -4,6 +4,8 @@ FROM oven/bun:1-slim
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000 SEED_DEMO=false
 COPY package.json bun.lock ./
+# bun applies .patches/ (a fix to the postgres client) while installing.
+COPY .patches ./.patches
 RUN bun install --frozen-lockfile --production --ignore-scripts
 COPY src ./src
 COPY sql ./sql

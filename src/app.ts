@@ -4,6 +4,7 @@ import type { AppEnv } from './platform/deps.ts';
 import type { LiveDeps } from './realtime/hub.ts';
 import { ApiError, problem, toProblem } from './platform/errors.ts';
 import { log } from './platform/log.ts';
+import { DATABASE_RETRY_AFTER_SECONDS, dbFailure, readRetryable, warnDatabaseUnavailable } from './platform/dbFailure.ts';
 import { resolveApiCaller } from './identity/apiCaller.ts';
 import { adminApp, adminErrorResponse } from './admin/app.tsx';
 import { docsRoutes } from './platform/docs.ts';
@@ -23,14 +24,35 @@ export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
 
 export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   const app = new OpenAPIHono<AppEnv>();
+  const rerun = new WeakSet<Request>();
+
+  // A GET or HEAD only reads, so when a database connection failed under it, it runs once more, whole,
+  // on a fresh connection (the failed one has left the pool). Writes are retried inside their
+  // transaction instead, and only when COMMIT was never sent (platform/database.ts). Covers both doors:
+  // Hono records the error in c.error whichever door's onError answered it.
+  app.use('*', async (c, next) => {
+    await next();
+    const safe = c.req.method === 'GET' || c.req.method === 'HEAD';
+    if (safe && c.error && readRetryable(c.error) && !rerun.has(c.req.raw)) {
+      rerun.add(c.req.raw);
+      const again = await app.fetch(c.req.raw, c.env);
+      c.res = undefined; // the retry's response replaces the first one, headers and all
+      c.res = again;
+      return;
+    }
+    // One warn line for a request the database failed, never its stack; logged once, after any retry.
+    if (c.error && dbFailure(c.error)) warnDatabaseUnavailable(`${c.req.method} ${c.req.path}`, c.error);
+  });
 
   // The one error path: everything thrown becomes problem+json (never a stack trace or SQL).
   app.onError((err, c) => {
     const body = toProblem(err);
-    if (body.status >= 500) log.error(`${c.req.method} ${c.req.path}`, err);
+    if (body.status >= 500 && body.code !== 'database_unavailable') log.error(`${c.req.method} ${c.req.path}`, err);
     if (body.status === 401) c.header('WWW-Authenticate', 'Bearer');
-    // A throttle's refusal says when to come back, in the body and as the standard header.
+    // A throttle's refusal says when to come back, in the body and as the standard header; so does
+    // every 503 (an outage passes, and clients should not hammer us meanwhile).
     if (typeof body.retryAfterSeconds === 'number') c.header('Retry-After', String(body.retryAfterSeconds));
+    else if (body.status === 503) c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': 'application/problem+json' });
   });
   app.notFound((c) =>

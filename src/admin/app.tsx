@@ -111,7 +111,8 @@ export function adminApp(deps: LiveDeps) {
  */
 export function adminErrorResponse(err: unknown, c: Context) {
   const p = toProblem(err);
-  if (p.status >= 500) log.error(`${c.req.method} ${c.req.path}`, err);
+  // database_unavailable is logged once, without a stack, by the outer door (src/app.ts).
+  if (p.status >= 500 && p.code !== 'database_unavailable') log.error(`${c.req.method} ${c.req.path}`, err);
   if (typeof p.retryAfterSeconds === 'number') c.header('Retry-After', String(p.retryAfterSeconds));
   if (c.req.header('hx-request')) {
     return fragment(c, `<p class="field-error" role="alert">${escapeHtml(p.detail)}</p>`, p.status);

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { Caller } from '../identity/caller.ts';
-import type { Sql, Tx } from '../platform/database.ts';
+import { retryingRead, transaction, type Sql, type Tx } from '../platform/database.ts';
 import type { PageMeta } from '../../views/shell/layout.tsx';
 import type { Session } from '../identity/sessions.ts';
 
@@ -23,11 +23,12 @@ export function fragment(c: Context, node: unknown, status = 200) {
  * nothing committed between render and connect is missed, and nothing is applied twice.
  */
 export async function snapshot<T>(sql: Sql, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<{ seq: number; data: T }> {
-  return sql.begin('isolation level repeatable read read only', async (tx) => {
+  // Read only: a dropped connection is retried once, whatever point it failed at.
+  return retryingRead(() => sql.begin('isolation level repeatable read read only', async (tx) => {
     const [row] = await tx`select event_seq from tenant_counters where tenant_id = ${tenantId}`;
     const data = await work(tx);
     return { seq: Number(row?.event_seq ?? 0), data };
-  }) as Promise<{ seq: number; data: T }>;
+  }) as Promise<{ seq: number; data: T }>);
 }
 
 /**
@@ -35,11 +36,12 @@ export async function snapshot<T>(sql: Sql, tenantId: string, work: (tx: Tx) => 
  * counter row locked until commit, so inside the transaction the counter is our own event's id.
  */
 export async function change<T>(sql: Sql, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<{ seq: number; data: T }> {
-  return sql.begin(async (tx) => {
+  // Retried once when the connection failed before COMMIT was sent (see platform/database.ts).
+  return transaction(sql, async (tx) => {
     const data = await work(tx);
     const [row] = await tx`select event_seq from tenant_counters where tenant_id = ${tenantId}`;
     return { seq: Number(row?.event_seq ?? 0), data };
-  }) as Promise<{ seq: number; data: T }>;
+  });
 }
 
 export function meta(c: AdminContext, seq: number): PageMeta {

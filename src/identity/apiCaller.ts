@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, Deps } from '../platform/deps.ts';
 import { ApiError } from '../platform/errors.ts';
+import { retryingRead } from '../platform/database.ts';
 import { callerFromApiKey } from './apiKeys.ts';
 import { csrfOk, isSafeMethod } from './csrf.ts';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from './sessions.ts';
@@ -19,7 +20,8 @@ export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const authorization = c.req.header('authorization');
     const token = authorization ? undefined : getCookie(c, SESSION_COOKIE);
-    const session = token ? await sessionFromToken(deps.sql, token) : null;
+    // A lookup, so a dropped connection under it is retried once on a fresh one (before any write).
+    const session = token ? await retryingRead(() => sessionFromToken(deps.sql, token)) : null;
     if (session) {
       if (!isSafeMethod(c.req.method) && !(await csrfOk(c, session.csrf))) {
         throw new ApiError(403, 'csrf_failed', 'A cookie-authenticated request must carry the X-CSRF-Token header of its session.');
@@ -27,7 +29,7 @@ export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
       c.set('caller', callerFromSession(session));
       return next();
     }
-    const caller = await callerFromApiKey(deps.sql, authorization);
+    const caller = await retryingRead(() => callerFromApiKey(deps.sql, authorization));
     if (!caller) throw new ApiError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
     c.set('caller', caller);
     await next();

@@ -13,6 +13,12 @@ const Config = z.object({
   DATA_DIR: z.string().default('./.data'),
   EMBEDDED_PG_PORT: int(54329, 1),
   DB_POOL_MAX: int(10, 1),
+  /** Give up connecting to Postgres after this long (a request then answers 503 database_unavailable). */
+  DB_CONNECT_TIMEOUT_MS: int(5000, 100),
+  /** Postgres cancels any statement (lock waits included) running longer than this. */
+  DB_STATEMENT_TIMEOUT_MS: int(10_000, 100),
+  /** On SIGTERM/SIGINT, in-flight requests get this long to finish before their connections are closed. */
+  SHUTDOWN_GRACE_MS: int(10_000, 0),
   /** Create a demo tenant and print its API key on first start. */
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Request bodies above this many bytes are refused with 413. */

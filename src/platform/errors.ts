@@ -1,5 +1,6 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DATABASE_RETRY_AFTER_SECONDS, dbFailure } from './dbFailure.ts';
 
 /**
  * Every `code` a problem+json response can carry: the API's contract (Problem.code is this enum in
@@ -23,6 +24,7 @@ export const PROBLEM_CODES = [
   'insufficient_funds', 'gift_card_void', 'gift_card_expired', 'invalid_transition', 'already_resolved', 'conflict',
   // our side
   'events_unavailable', 'internal_error',
+  'database_unavailable',
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 const KNOWN_CODES = new Set<string>(PROBLEM_CODES);
@@ -95,6 +97,12 @@ export function toProblem(err: unknown): Problem {
     if (status === 415) return problem(415, 'unsupported_media_type', 'Send the body as application/json.');
     const code = status === 400 ? 'validation_failed' : status === 401 ? 'unauthorized' : 'http_error';
     return problem(status, code, err.message || TITLES[status] || 'Error');
+  }
+  // Postgres unreachable, a connection dropped, a statement timed out: ours, and passing. Whatever could
+  // be retried safely already was (database.ts), so the client is told when to try again.
+  if (dbFailure(err)) {
+    return problem(503, 'database_unavailable', 'The database is unavailable right now; retry shortly.',
+      { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
   }
   const pg = err as { code?: string; message?: string; detail?: string; hint?: string; name?: string };
   if (pg && typeof pg.code === 'string') {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AppEnv, Deps } from './deps.ts';
-import type { Sql, Tx } from './database.ts';
+import { transaction, type Sql, type Tx } from './database.ts';
 import { ApiError } from './errors.ts';
 
 /** What a POST's work answers: its success status and body (refusals are thrown). */
@@ -24,14 +24,16 @@ export async function idempotent<T, S extends 200 | 201>(
   const key = c.req.header('idempotency-key');
   const caller = c.get('caller');
   if (key === undefined) {
-    const out = await deps.sql.begin((tx) => work(tx)) as Outcome<T, S>;
+    const out = await transaction(deps.sql, work);
     return c.json(out.body, out.status);
   }
   if (!KEY_SHAPE.test(key)) {
     throw new ApiError(400, 'validation_failed', 'Idempotency-Key must be 1-255 visible ASCII characters.');
   }
   const hash = createHash('sha256').update(`${c.req.method} ${c.req.path}\n${JSON.stringify(body ?? null)}`).digest('hex');
-  const result = await deps.sql.begin(async (tx) => {
+  // transaction() runs it once more if the connection failed before COMMIT was sent: the key, the
+  // lock and the work were all rolled back with it, so the second run starts from the same state.
+  const result = await transaction(deps.sql, async (tx) => {
     const [{ locked }] = await tx`select pg_try_advisory_xact_lock(hashtextextended(${caller.tenantId + ':' + key}, 0)) as locked`;
     if (!locked) {
       throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly.');
@@ -49,7 +51,7 @@ export async function idempotent<T, S extends 200 | 201>(
     await tx`insert into idempotency_keys (tenant_id, key, request_hash, response_status, response_body)
       values (${caller.tenantId}, ${key}, ${hash}, ${out.status}, ${tx.json(out.body as Parameters<Tx['json']>[0])})`;
     return { replayed: false, ...out };
-  }) as Outcome<T, S> & { replayed: boolean };
+  });
   if (result.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(result.body, result.status);
 }

@@ -69,11 +69,19 @@ export class Hub {
     this.stopSweep = startKeySweep(this.config.KEY_SWEEP_MS, () => this.sweepRevokedKeys());
   }
 
+  /**
+   * Shutdown: every stream is told to reconnect (a `retry:` hint, spread over up to SSE_RETRY_MS so the
+   * clients of this instance do not all arrive at the next one at once), then closed. The clients
+   * resume by id on another instance, so nothing is missed.
+   */
   stop() {
     this.heartbeat.stop();
     this.stopSweep?.();
     this.stopSweep = null;
-    for (const sub of this.streams.list()) this.close(sub, 'shutdown');
+    for (const sub of this.streams.list()) {
+      this.send(sub, encodeText(formatRetry(Math.random() * this.config.SSE_RETRY_MS)));
+      this.close(sub, 'shutdown');
+    }
   }
 
   get openStreams() { return this.streams.size; }

@@ -1,13 +1,16 @@
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config.ts';
-import type { Sql } from '../platform/database.ts';
+import { reconnectBackoff, type Sql } from '../platform/database.ts';
+import { log } from '../platform/log.ts';
 import type { Hub } from './hub.ts';
 
 const EVENTS_CHANNEL = 'events';
 const HEARTBEAT_CHANNEL = 'tillstream_listener_heartbeat';
 /** How many heartbeat intervals may pass without our own heartbeat arriving before the connection is declared dead. */
 const MISSED_INTERVALS = 2.5;
+/** After a failed reconnect (Postgres still down), the next try comes this soon, so streams resume promptly. */
+const RETRY_MS = 1000;
 
 /**
  * The process's one LISTEN connection, on a direct connection (LISTEN through PgBouncer in transaction
@@ -27,6 +30,8 @@ export class Listener {
   private timer: ReturnType<typeof setInterval> | null = null;
   private reconnecting = false;
   private stopped = false;
+  /** No reconnect before this time: set after a failed one. */
+  private retryAt = 0;
 
   constructor(private readonly opts: { url: string; sql: Sql; hub: Hub; config: Config }) {
     opts.hub.listenerUp = () => this.isUp();
@@ -42,7 +47,7 @@ export class Listener {
       if (ticks++ % 4 === 0) {
         this.opts.sql.notify(HEARTBEAT_CHANNEL, `${this.instanceId}:${++this.beat}`).catch(() => {});
       }
-      if (Date.now() - this.lastBeat > every * MISSED_INTERVALS) this.reconnect();
+      if (Date.now() - this.lastBeat > every * MISSED_INTERVALS && Date.now() >= this.retryAt) this.reconnect();
     }, Math.max(25, Math.floor(every / 4)));
   }
 
@@ -63,12 +68,15 @@ export class Listener {
 
   private async connect() {
     const conn = postgres(this.opts.url, {
-      max: 1, onnotice: () => {}, idle_timeout: 0, connect_timeout: 10,
+      max: 1, onnotice: () => {}, idle_timeout: 0, connect_timeout: this.opts.config.DB_CONNECT_TIMEOUT_MS / 1000,
+      // postgres.js re-listens by itself after a dropped connection; its default backoff grows to 20 s,
+      // which would hold open streams back that long after Postgres returns.
+      backoff: reconnectBackoff,
       connection: { application_name: 'tillstream-listener' },
     });
     this.conn = conn;
-    // Grace: the first heartbeat is due one interval from now.
-    this.lastBeat = Date.now();
+    // lastBeat is left as it was until onListen: a connect that fails leaves it stale, so the next try
+    // is due RETRY_MS later rather than a whole grace period of heartbeats.
     const onListen = () => {
       if (this.conn !== conn) return;
       this.listening = true;
@@ -92,7 +100,9 @@ export class Listener {
       old?.end({ timeout: 0 }).catch(() => {});
       await this.connect();
     } catch (err) {
-      console.error(`listener reconnect failed (will retry): ${String(err)}`);
+      // Postgres is still away: try again soon (streams stay open meanwhile; heartbeats need no database).
+      log.warn(`event listener could not reconnect (retrying in ${RETRY_MS} ms): ${String(err)}`);
+      this.retryAt = Date.now() + RETRY_MS;
       const failed = this.conn as postgres.Sql | null;
       this.conn = null;
       failed?.end({ timeout: 0 }).catch(() => {});
