@@ -26,7 +26,8 @@ export function TerminalRow(p: { t: TerminalView }) {
   const { t } = p;
   const status = STATUS[t.state];
   return (
-    <tr id={`terminal-${t.keyId}`} class={`terminal ${t.state}`} data-state={t.state}>
+    // Styled by data-state, not a class: `.live` is already the header's stream indicator.
+    <tr id={`terminal-${t.keyId}`} class="terminal" data-state={t.state}>
       <th scope="row">{t.name}</th>
       <td>{t.locationName ?? <span class="muted">All locations</span>}</td>
       <td class="status">

@@ -107,6 +107,7 @@ export class Presence {
   /** Whether this instance may have rows in the table (so an empty snapshot still needs a write). */
   private written = false;
   private stopped = true;
+  private withdrawing = false;
 
   constructor(
     private readonly sql: Sql,
@@ -136,6 +137,9 @@ export class Presence {
       try {
         do {
           this.again = false;
+          // Once stopped, only withdraw() writes (its empty snapshot): a write scheduled before the
+          // stop must not race the pool's end.
+          if (this.stopped && !this.withdrawing) return;
           await this.write(this.stopped ? [] : this.snapshot());
         } while (this.again);
       } catch (err) {
@@ -160,6 +164,7 @@ export class Presence {
     this.stop();
     await this.running;
     this.written = true;
+    this.withdrawing = true;
     await this.flush();
   }
 
