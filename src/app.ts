@@ -18,6 +18,7 @@ import { reportRoutes } from './reports/routes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
+import { terminalRoutes } from './terminals/routes.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -94,6 +95,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', reportRoutes(deps));
   app.route('/api/v1', reconciliationRoutes(deps));
   app.route('/api/v1', eventRoutes(deps));
+  app.route('/api/v1', terminalRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

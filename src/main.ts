@@ -12,6 +12,7 @@ import { pruneIdempotencyKeys } from './platform/idempotency.ts';
 import { pruneEvents } from './events/retention.ts';
 import { pruneGiftCardMisses } from './giftCards/throttle.ts';
 import { pruneSignInFailures } from './identity/signInThrottle.ts';
+import { prunePresence } from './realtime/presence.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -56,6 +57,8 @@ const stopMaintenance = startMaintenance([
   { name: 'idempotency keys', run: () => pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS) },
   { name: 'gift card misses', run: () => pruneGiftCardMisses(sql) },
   { name: 'failed sign-ins', run: () => pruneSignInFailures(sql) },
+  // A crashed instance's terminals already show disconnected (their rows expired); this clears them out.
+  { name: 'expired terminal presence', run: () => prunePresence(sql) },
 ], config.MAINTENANCE_INTERVAL_MS);
 
 let stopping = false;
@@ -87,6 +90,8 @@ async function shutdown(signal: string) {
     log.warn(`requests still running after ${config.SHUTDOWN_GRACE_MS} ms: closing their connections`);
     await server.stop(true);
   }
+  // Its terminals show disconnected at once on every instance, rather than after their rows expire.
+  await hub.withdraw().catch(() => { /* rows left behind expire within the presence bound */ });
   await listener.stop();
   // Past the deadline, work still running is cut (its transactions roll back), not waited for.
   await sql.end({ timeout: inTime ? 5 : 0 });

@@ -17,6 +17,7 @@ import { giftCardPages } from './giftCards.tsx';
 import { posPages } from './pos.tsx';
 import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
+import { terminalPages } from './terminals.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
@@ -95,6 +96,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, giftCardPages(deps));
   app.route(base, activityPages(deps));
   app.route(base, reconciliationPages(deps));
+  app.route(base, terminalPages(deps));
   app.route(base, keyPages(deps));
   app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));

@@ -39,6 +39,10 @@ export const POLICY = {
   'locations.read': EVERYONE,
   // A group's sites are its shape: created, renamed and archived by an owner (or an integration).
   'locations.manage': OWNERS_AND_KEYS,
+  // Which tills are connected and keeping up. Staff too: the person at the counter is the one who
+  // notices the kitchen screen went quiet, and the list holds key names and connection state, never a
+  // credential (no key or prefix), so it is not key management.
+  'terminals.read': EVERYONE,
   // What one point is worth and how points are earned change what every till charges: not staff.
   'settings.update': OWNERS_AND_KEYS,
   // Keys are credentials: only an owner creates, lists or revokes them (there is no API route for it).

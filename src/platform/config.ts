@@ -33,6 +33,11 @@ const Config = z.object({
   LISTENER_HEARTBEAT_MS: int(10_000, 100),
   /** How often open streams are checked against revoked keys. */
   KEY_SWEEP_MS: int(10_000, 100),
+  /**
+   * How often each instance writes its terminals' presence (one statement); a crashed instance's
+   * terminals count as disconnected 3 × this after its last write.
+   */
+  PRESENCE_INTERVAL_MS: int(5000, 100),
   MAINTENANCE_INTERVAL_MS: int(60_000, 1000),
   /** Secure cookies; set when the service is served over TLS. */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),

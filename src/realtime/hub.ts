@@ -8,7 +8,8 @@ import { Formats, type Render } from './formats.ts';
 import { encodeText, formatRetry } from './frame.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { startKeySweep, sweepRevokedKeys } from './keySweep.ts';
-import { Registry, streamKeyOf } from './registry.ts';
+import { Presence, presenceRows } from './presence.ts';
+import { Registry, apiKeyIdOf, streamKeyOf } from './registry.ts';
 import { replayThenLive } from './replay.ts';
 import { newSubscriber, type CloseReason, type HubEvent, type Sink, type Subscriber } from './subscriber.ts';
 import { TenantFeeds, type TenantFeed } from './tenantFeed.ts';
@@ -46,6 +47,8 @@ export class Hub {
   private readonly heartbeat = new Heartbeat();
   private stopSweep: (() => void) | null = null;
   private readonly retry: Uint8Array;
+  /** This instance's terminals in Postgres, so every instance sees every terminal (presence.ts). */
+  readonly presence: Presence;
 
   constructor({ sql, config }: { sql: Sql; config: Config }) {
     this.sql = sql;
@@ -53,6 +56,8 @@ export class Hub {
     this.retry = encodeText(formatRetry(config.SSE_RETRY_MS));
     this.streams = new Registry(config.SSE_MAX_STREAMS_PER_KEY);
     this.feeds = new TenantFeeds(sql, (feed, event) => this.deliver(feed, event));
+    this.presence = new Presence(sql, config.PRESENCE_INTERVAL_MS,
+      () => presenceRows(this.streams, (tenantId) => this.feeds.cursorOf(tenantId)));
   }
 
   registerFormat(name: string, render: Render) {
@@ -67,6 +72,7 @@ export class Hub {
     if (this.stopSweep) return;
     this.heartbeat.start(this.config.SSE_HEARTBEAT_MS, this.streams, (sub, bytes) => this.send(sub, bytes));
     this.stopSweep = startKeySweep(this.config.KEY_SWEEP_MS, () => this.sweepRevokedKeys());
+    this.presence.start();
   }
 
   /**
@@ -75,6 +81,8 @@ export class Hub {
    * resume by id on another instance, so nothing is missed.
    */
   stop() {
+    // First, so closing every stream below does not schedule presence writes.
+    this.presence.stop();
     this.heartbeat.stop();
     this.stopSweep?.();
     this.stopSweep = null;
@@ -82,6 +90,11 @@ export class Hub {
       this.send(sub, encodeText(formatRetry(Math.random() * this.config.SSE_RETRY_MS)));
       this.close(sub, 'shutdown');
     }
+  }
+
+  /** After stop(), on a graceful shutdown: delete this instance's presence rows (its terminals go grey at once). */
+  withdraw() {
+    return this.presence.withdraw();
   }
 
   get openStreams() { return this.streams.size; }
@@ -103,11 +116,16 @@ export class Hub {
       slice: this.heartbeat.nextSlice(),
     });
     this.streams.add(sub);
+    const firstOfKey = this.isTerminalEdge(streamKey, 1);
+    if (firstOfKey) this.presence.changed();
     const feed = this.feeds.join(sub);
     this.metrics.streamsOpened++;
     this.send(sub, this.retry);
     const ctx = { sql: this.sql, formats: this.formats, metrics: this.metrics, send: this.send, close: this.close };
-    replayThenLive(sub, feed, opts.resume, ctx).catch((err) => {
+    replayThenLive(sub, feed, opts.resume, ctx).then(() => {
+      // The terminal's position is known now (the write at open could only say "connected").
+      if (firstOfKey && !sub.closed) this.presence.changed();
+    }).catch((err) => {
       if (!sub.closed) console.error('event stream replay failed', err);
       this.close(sub, 'error');
     });
@@ -121,6 +139,7 @@ export class Hub {
     sub.pending = [];
     this.streams.remove(sub);
     this.feeds.leave(sub);
+    if (this.isTerminalEdge(sub.streamKey, 0)) this.presence.changed();
     if (reason === 'slow') this.metrics.slowClientDrops++;
     if (reason === 'revoked') this.metrics.streamsRevoked++;
     endSink(sub.sink, reason);
@@ -147,6 +166,14 @@ export class Hub {
   /** Close the streams of revoked keys and ended admin sessions (see keySweep.ts). */
   sweepRevokedKeys() {
     return sweepRevokedKeys(this.sql, this.streams, (sub) => this.close(sub, 'revoked'));
+  }
+
+  /**
+   * A terminal (an API key's streams) just connected (its first stream here) or disconnected (its last):
+   * presence is written at once for these edges, and otherwise only on its interval.
+   */
+  private isTerminalEdge(streamKey: string | null, edge: 0 | 1): boolean {
+    return apiKeyIdOf(streamKey) !== null && this.streams.streamsFor(streamKey!) === edge;
   }
 
   /** Write bytes to a stream; a client past its queue limit is dropped (it reconnects and resumes by id). */

@@ -20,6 +20,8 @@ export type Subscriber = {
   readonly sink: Sink;
   /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
   readonly slice: number;
+  /** When it opened (ms since epoch): a terminal's presence says since when it is connected. */
+  readonly openedAt: number;
   lastSentId: number;
   /** The tenant cursor at registration (null: the tenant's first cursor, still loading). */
   startAfter: number | null;
@@ -36,7 +38,7 @@ export function newSubscriber(
   fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & { sessionId?: string | null },
 ): Subscriber {
   return {
-    ...fields, sessionId: fields.sessionId ?? null, lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

@@ -48,6 +48,12 @@ export class TenantFeeds {
     return feed;
   }
 
+  /** How far this instance has fetched a tenant's outbox; null when nobody here watches it yet. */
+  cursorOf(tenantId: string): number | null {
+    const feed = this.feeds.get(tenantId);
+    return feed?.loaded ? feed.cursor : null;
+  }
+
   leave(sub: Subscriber) {
     const feed = this.feeds.get(sub.tenantId);
     if (!feed) return;

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
+import { listen } from '../support/stream.ts';
+import { createApiKey } from '../../src/identity/apiKeys.ts';
+import { LAG_FLAG_EVENTS } from '../../src/terminals/terminals.ts';
 
 // End to end in a real browser: htmx 4 + its SSE extension against the real server, hub and Postgres.
 // The waits below are bounds on correctness ("it arrives without a reload"), generous so a busy machine
@@ -43,8 +46,8 @@ afterAll(async () => {
 });
 
 /** A tablet-sized page signed in through the real form. */
-async function signedIn(email: string, password: string, slug = 'alpha'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 });
+async function signedIn(email: string, password: string, slug = 'alpha', viewport = { width: 1024, height: 768 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${origin}/${slug}/admin/login`);
@@ -298,6 +301,41 @@ describe('admin pages in a browser', () => {
     expect(other!.status()).toBe(404);
     await page.context().close();
   }, 60_000);
+
+  test('the Terminals page shows a connected till, flags one behind, and greys a till within seconds of it disconnecting, at 390 and 1280 px', async () => {
+    const kitchen = await createApiKey(t.sql, t.tenantA.id, 'Kitchen screen');
+    const bar = await createApiKey(t.sql, t.tenantA.id, 'Bar till');
+    for (let i = 0; i <= LAG_FLAG_EVENTS; i++) await t.sql`select emit_event(${t.tenantA.id}, 'test_event', ${t.sql.json({ i })})`;
+    const [{ seq }] = await t.sql`select event_seq as seq from tenant_counters where tenant_id = ${t.tenantA.id}`;
+    // The bar till as another instance reports it: connected, LAG_FLAG_EVENTS + 1 events behind.
+    await t.sql`insert into terminal_presence (instance_id, api_key_id, streams, connected_at, last_event_id_sent, heartbeat_at, expires_at)
+      values (gen_random_uuid(), ${bar.id}, 1, now(), ${Number(seq) - LAG_FLAG_EVENTS - 1}, now(), now() + interval '10 minutes')`;
+    const stream = listen(`${origin}/api/v1/events/stream`, kitchen.apiKey);
+    await stream.opened;
+
+    for (const width of [390, 1280]) {
+      const page = await signedIn('owner@alpha.test', 'correct horse', 'alpha', { width, height: 800 });
+      await page.getByRole('link', { name: 'Terminals' }).click();
+      await page.waitForURL(`${origin}/alpha/admin/terminals`);
+      await page.locator(`#terminal-${kitchen.id}[data-state="live"]`).waitFor({ timeout: 10_000 });
+      expect(await page.locator(`#terminal-${kitchen.id} .status`).innerText()).toContain('Connected');
+      await page.locator(`#terminal-${bar.id}[data-state="behind"]`).waitFor({ timeout: 5000 });
+      expect(await page.locator(`#terminal-${bar.id} .status`).innerText()).toContain(`${LAG_FLAG_EVENTS + 1} events behind`);
+      // The page fits the phone; the table scrolls sideways inside it.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: `${SHOTS}/admin-terminals-${width}.png`, fullPage: true });
+      if (width === 390) { await page.context().close(); continue; }
+
+      await page.evaluate(() => { (window as any).__sameDocument = true; });
+      stream.close();
+      await page.locator(`#terminal-${kitchen.id}[data-state="offline"]`).waitFor({ timeout: 10_000 });
+      expect(await page.locator(`#terminal-${kitchen.id} .status`).innerText()).toContain('Not connected');
+      expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+      await page.screenshot({ path: `${SHOTS}/admin-terminals-grey-${width}.png`, fullPage: true });
+      await page.context().close();
+    }
+    await t.sql`delete from terminal_presence where api_key_id = ${bar.id}`;
+  }, 40_000);
 
   test('screenshots of the customer detail, activity, gift cards and settings pages at tablet size', async () => {
     const page = await signedIn('owner@alpha.test', 'correct horse');

@@ -1,10 +1,14 @@
 // Light subscribers for the fan-out benchmark (run by fanout.ts, not on its own): N connections from
 // one Bun process to 127.0.0.1, recording when each event id first arrives on each connection.
 //   bun test/bench/fanout-clients.ts <sse|socketio|poll> <port> <count> <apiKey> <expectedEvents> <deadlineMs>
+// <apiKey> may be `@<file>`: one key per line, connection i using key i mod n (presence.ts: one key per terminal).
 // Prints `ready` once every connection is open, then one JSON line: { id: [receive times, ms since epoch] }.
 import type { Socket } from 'bun';
 
-const [mode, portArg, countArg, apiKey, expectedArg, deadlineArg] = process.argv.slice(2);
+const [mode, portArg, countArg, keyArg, expectedArg, deadlineArg] = process.argv.slice(2);
+const keys = keyArg.startsWith('@') ? (await Bun.file(keyArg.slice(1)).text()).split('\n').filter(Boolean) : [keyArg];
+const apiKey = keys[0];
+let connecting = 0;
 const port = Number(portArg);
 const count = Number(countArg);
 const expected = Number(expectedArg);
@@ -28,12 +32,13 @@ async function sse() {
   let open = 0;
   const connectOne = () => new Promise<void>((resolve, reject) => {
     const seen = new Set<string>();
+    const key = keys[connecting++ % keys.length];
     let buf = '';
     let headers = false;
     Bun.connect({
       hostname: '127.0.0.1', port,
       socket: {
-        open(s) { s.write(`GET /api/v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${apiKey}\r\nAccept: text/event-stream\r\n\r\n`); },
+        open(s) { s.write(`GET /api/v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`); },
         data(_s, chunk) {
           if (!headers) {
             buf += chunk.toString();

@@ -311,6 +311,14 @@ const PROBES: Record<Operation, Probe> = {
     ],
     noDoor: { admin: 'The admin Settings page is the form that changes them: it is settings.update (below).' },
   },
+  'terminals.read': {
+    needs: ['key'],
+    calls: [
+      api('GET', () => '/api/v1/terminals', 200, 'tenant', { shows: (fx) => fx.keyId }),
+      admin('GET', () => '/terminals', 200, 'tenant', { shows: (fx) => fx.keyId }),
+      admin('GET', () => '/terminals/table', 200, 'tenant', { htmx: true, shows: (fx) => fx.keyId }),
+    ],
+  },
   'settings.update': {
     needs: [],
     calls: [

@@ -35,12 +35,18 @@ export function listen(url: string, key: string, opts: { types?: string[]; lastE
   return { es, events, errors, opened, close: () => es.close() };
 }
 
-/** Wait until `check` holds, failing loudly with `what` after `ms`. */
-export async function until(check: () => boolean, what: string, ms = 10_000) {
+/**
+ * Wait until `check` holds, failing loudly with `what` after `ms`. A check that asks the database or an
+ * app (returns a promise) is awaited and asked every 50 ms rather than every 5.
+ */
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
   const end = Date.now() + ms;
-  while (!check()) {
+  for (;;) {
+    const held = check();
+    const asked = held instanceof Promise;
+    if (asked ? await held : held) return;
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
-    await Bun.sleep(5);
+    await Bun.sleep(asked ? 50 : 5);
   }
 }
 
