@@ -11,6 +11,9 @@ import type { Subscriber } from './subscriber.ts';
  * sweep however many streams, so every instance learns within one sweep.
  */
 export async function sweepRevokedKeys(sql: Sql, streams: Registry<Subscriber>, close: (sub: Subscriber) => void) {
+  // Judge only the streams asked about: one that opens while the query is in flight has a credential
+  // that was not in it, and must not be closed for that (its open already checked the credential).
+  const judged = streams.list();
   const keyIds = streams.apiKeyIds();
   const sessionIds = streams.sessionIds();
   if (!keyIds.length && !sessionIds.length) return;
@@ -19,7 +22,8 @@ export async function sweepRevokedKeys(sql: Sql, streams: Registry<Subscriber>, 
     union all
     select 'session:' || id from (${liveSessionsQuery(sql, sessionIds)}) s`;
   const live = new Set(rows.map((r) => r.live as string));
-  for (const sub of streams.list()) {
+  for (const sub of judged) {
+    if (sub.closed) continue;
     const keyId = apiKeyIdOf(sub.streamKey);
     if (keyId && !live.has(`key:${keyId}`)) close(sub);
     else if (sub.sessionId && !live.has(`session:${sub.sessionId}`)) close(sub);
