@@ -3,7 +3,7 @@ import type { Db } from '../platform/database.ts';
 // Which events a stream (or a catch-up page) receives: its types, and the sites it follows. The rule
 // exists once in two forms that must agree: `receives` for live fan-out (one set lookup per stream and
 // event) and `reachSql` for the outbox reads (replay, GET /api/v1/events), so a stream that resumes
-// gets exactly what it would have got live. test/realtime/reach.test.ts holds both to the same cases.
+// gets exactly what it would have got live. test/events/locationStreams.test.ts holds both to the same cases.
 
 /**
  * Event types that belong to one site: a kitchen or till at SOHO has no business with CAMDEN's orders.
