@@ -216,4 +216,24 @@ describe('events per location', () => {
     expect(after.some((r) => r.type === 'loyalty_updated' && r.location_id === CAMDEN)).toBe(true);
     stream.abort();
   }, 30_000);
+
+  test('/asyncapi.json says which types are per-site and what a bound key receives; /openapi.json documents locations=', async () => {
+    const doc = (await t.anon.get('/asyncapi.json')).body;
+    const messages = doc.channels.tenantEvents.messages;
+    for (const type of ['new_order', 'order_updated']) expect(messages[type].tags).toEqual([{ name: 'per-site' }]);
+    for (const type of ['loyalty_updated', 'customer_created', 'gift_card_purchased', 'gift_card_redeemed', 'gift_card_updated', 'settings_updated', 'reconciliation_resolved']) {
+      expect(messages[type].tags).toEqual([{ name: 'group-wide' }]);
+    }
+    expect(messages.new_order.payload.required).toContain('locationId');
+    expect(doc.info.description).toContain('A key bound to a location');
+    expect(doc.info.description).toContain('`new_order`, `order_updated`');
+    expect(doc.operations.receiveEvents.bindings.http.query.properties.locations.description).toContain('location_mismatch');
+    const openapi = (await t.anon.get('/openapi.json')).body;
+    for (const path of ['/api/v1/events/stream', '/api/v1/events']) {
+      expect(openapi.paths[path].get.parameters.map((p: { name: string }) => p.name)).toContain('locations');
+      expect(Object.keys(openapi.paths[path].get.responses)).toContain('404');
+    }
+    const envelope = openapi.components.schemas.EventEnvelope;
+    expect(envelope.required).toContain('locationId');
+  });
 });
