@@ -5,9 +5,12 @@ import { ApiError } from '../platform/errors.ts';
 import { parseResumeId } from '../realtime/frame.ts';
 import type { Hub } from '../realtime/hub.ts';
 import { openStream } from '../realtime/stream.ts';
+import { streamSites } from './sites.ts';
 
 export type EventStreamOptions = {
   types: Set<string> | null;
+  /** Sites named in `locations=` (see sites.ts parseLocations); null: none named. A bound caller follows its own. */
+  locations?: string[] | null;
   /** From `Last-Event-ID` or `?lastEventId=`; null starts live from now. */
   lastEventId: string | null;
   /** A format registered on the hub; default 'json' (the envelope). */
@@ -17,10 +20,13 @@ export type EventStreamOptions = {
 /**
  * The caller's tenant's events as an SSE response: the one way both doors open a stream (the API's
  * /api/v1/events/stream and the admin pages' /stream). 403 unless the policy allows `events.read`,
- * 429 too_many_streams past the per-key cap, 503 events_unavailable when the outbox cannot be read.
+ * 403 location_mismatch / 404 for a site the caller may not follow (sites.ts), 429 too_many_streams past
+ * the per-key cap, 503 events_unavailable when the outbox cannot be read.
  */
 export async function eventStream(c: Context, hub: Hub, caller: Caller, opts: EventStreamOptions): Promise<Response> {
   authorize(caller, 'events.read');
+  // A bound caller's filter needs no read; only named sites are looked up.
+  const sites = await streamSites(hub.sql, caller, opts.locations ?? null);
   // Hono answers HEAD by running this GET handler and dropping the body without cancelling it, and the
   // request ends normally (no abort): a stream opened here would hold its slot for ever.
   if (c.req.method === 'HEAD') return new Response(null, { status: 200, headers: SSE_HEADERS });
@@ -30,7 +36,7 @@ export async function eventStream(c: Context, hub: Hub, caller: Caller, opts: Ev
   if (typeof server?.timeout === 'function') server.timeout(c.req.raw, 0);
 
   const opening = openStream(hub, {
-    caller, types: opts.types, format: opts.format ?? 'json', resume: parseResumeId(opts.lastEventId), signal: c.req.raw.signal,
+    caller, types: opts.types, sites, format: opts.format ?? 'json', resume: parseResumeId(opts.lastEventId), signal: c.req.raw.signal,
   });
   if (!opening.ok) {
     throw new ApiError(429, 'too_many_streams',

@@ -10,19 +10,21 @@ export type OutboxEvent = {
   tenantSlug: string;
   id: number;
   type: string;
+  /** The site the change happened at (events.location_id); null (or absent, for a hand-built event) when it had none. */
+  locationId?: string | null;
   /** The type's payload; its shape is the catalogue's schema for `type` (src/events/catalogue.ts). */
   data: any;
   actor: string | null;
   createdAt: string;
 };
 
-/** The columns an outbox read selects: `id, type, data, actor, iso(created_at) as created_at`. */
-export type OutboxRow = { id: number; type: string; data: unknown; actor: string | null; created_at: string };
+/** The columns an outbox read selects: `id, type, location_id, data, actor, iso(created_at) as created_at`. */
+export type OutboxRow = { id: number; type: string; location_id: string | null; data: unknown; actor: string | null; created_at: string };
 
 export function outboxEvent(tenant: { tenantId: string; tenantSlug: string }, row: OutboxRow): OutboxEvent {
   return {
     tenantId: tenant.tenantId, tenantSlug: tenant.tenantSlug,
-    id: row.id, type: row.type, data: row.data, actor: row.actor, createdAt: row.created_at,
+    id: row.id, type: row.type, locationId: row.location_id ?? null, data: row.data, actor: row.actor, createdAt: row.created_at,
   };
 }
 
@@ -32,6 +34,8 @@ const id = z.string().openapi({ example: '42' })
   .describe("The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.");
 const tenant = z.string().openapi({ example: 'demo' }).describe('Tenant slug');
 const timestamp = z.string().describe('ISO 8601, UTC');
+const locationId = z.string().nullable().openapi({ example: '4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10' })
+  .describe('The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).');
 
 /** Any event's envelope, as the REST API documents it (EventPage.data). */
 export const Envelope = z
@@ -39,6 +43,7 @@ export const Envelope = z
     id,
     type: z.string().openapi({ example: 'loyalty_updated' }),
     tenant,
+    locationId,
     timestamp,
     data: z.record(z.string(), z.unknown()).describe('Shape per type: see /asyncapi.json'),
   })
@@ -47,11 +52,11 @@ export type Envelope = z.infer<typeof Envelope>;
 
 /** One type's envelope with its exact payload schema (AsyncAPI messages, payload tests). */
 export const envelopeSchema = <T extends z.ZodType>(type: string, data: T) =>
-  z.object({ id, type: z.literal(type), tenant, timestamp, data }).strict();
+  z.object({ id, type: z.literal(type), tenant, locationId, timestamp, data }).strict();
 
 /** The one place an envelope is built: the stream's json format and GET /api/v1/events both call it. */
-export function toEnvelope(e: Pick<OutboxEvent, 'id' | 'type' | 'tenantSlug' | 'createdAt' | 'data'>): Envelope {
-  return { id: String(e.id), type: e.type, tenant: e.tenantSlug, timestamp: e.createdAt, data: e.data };
+export function toEnvelope(e: Pick<OutboxEvent, 'id' | 'type' | 'tenantSlug' | 'locationId' | 'createdAt' | 'data'>): Envelope {
+  return { id: String(e.id), type: e.type, tenant: e.tenantSlug, locationId: e.locationId ?? null, timestamp: e.createdAt, data: e.data };
 }
 
 /** Sent instead of a replay when the resume point cannot be served (pruned, unknown, or in the future). */

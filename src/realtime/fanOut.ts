@@ -1,4 +1,5 @@
 import type { Formats } from './formats.ts';
+import { receives } from './reach.ts';
 import type { HubEvent, Subscriber } from './subscriber.ts';
 
 /** What fan-out does with a frame: write it to a live stream, or buffer it for one still replaying. */
@@ -9,13 +10,13 @@ export type FanOutTarget = {
 
 /**
  * Hand one new event of a tenant to its streams. It is rendered and encoded at most once per format,
- * and the same bytes go to every stream that wants its type: at 10,000 streams per-client formatting
- * is what costs (README, fan-out benchmark).
+ * and the same bytes go to every stream that wants it (its types and sites: two set lookups): at 10,000
+ * streams per-client formatting is what costs (README, fan-out benchmark).
  */
 export function fanOut(e: HubEvent, streams: Iterable<Subscriber>, formats: Formats, target: FanOutTarget) {
   const frames = new Map<string, Uint8Array | null>();
   for (const sub of streams) {
-    if (sub.types && !sub.types.has(e.type)) continue;
+    if (!receives(sub, e)) continue;
     let bytes = frames.get(sub.format);
     if (bytes === undefined) {
       bytes = formats.frame(sub.format, e);

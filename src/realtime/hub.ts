@@ -17,6 +17,8 @@ import { TenantFeeds, type TenantFeed } from './tenantFeed.ts';
 export type OpenOptions = {
   caller: Caller;
   types: Set<string> | null;
+  /** Only these sites' per-site events (see reach.ts); null: every site. The door decides it from the caller. */
+  sites: ReadonlySet<string> | null;
   /** A parsed resume id, 'invalid' for an unusable one (answered with `reset`), null to start live. */
   resume: number | 'invalid' | null;
   format: string;
@@ -112,7 +114,7 @@ export class Hub {
     const admission = this.streams.admit(streamKey);
     if (!admission.ok) return { ok: false, reason: 'too_many_streams', limit: admission.limit };
     const sub = newSubscriber({
-      tenantId: opts.caller.tenantId, streamKey, sessionId: opts.caller.sessionId ?? null, types: opts.types, format: opts.format, sink: opts.sink,
+      tenantId: opts.caller.tenantId, streamKey, sessionId: opts.caller.sessionId ?? null, types: opts.types, sites: opts.sites, format: opts.format, sink: opts.sink,
       slice: this.heartbeat.nextSlice(),
     });
     this.streams.add(sub);

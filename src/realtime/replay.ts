@@ -3,6 +3,7 @@ import type { Metrics } from '../platform/metrics.ts';
 import { outboxEvent, resetData, type OutboxRow, type ResetReason } from './envelope.ts';
 import { drained } from './backPressure.ts';
 import type { Formats } from './formats.ts';
+import { reachSql } from './reach.ts';
 import { encodeFrame } from './frame.ts';
 import type { CloseReason, Subscriber } from './subscriber.ts';
 import type { TenantFeed } from './tenantFeed.ts';
@@ -45,17 +46,18 @@ export async function replayThenLive(sub: Subscriber, feed: TenantFeed, resume: 
   }
   sub.lastSentId = after;
 
-  const types = sub.types ? [...sub.types] : null;
+  // The same rule fan-out applies (reach.ts): a resumed stream gets exactly what it would have got live.
+  const reach = reachSql(ctx.sql, sub);
   while (sub.lastSentId < start) {
     // The page and the tenant's prune mark come from one statement, so one snapshot: if retention
     // pruned past this client's position since the last page (a long replay at a slow client's pace),
     // the rows it still needs are gone and it must reload (`reset`) rather than skip them silently.
     const page = await ctx.sql<(OutboxRow & { pruned: number })[]>`select c.events_pruned_through as pruned, e.id, e.type,
-        e.data, e.actor, iso(e.created_at) as created_at
+        e.location_id, e.data, e.actor, iso(e.created_at) as created_at
       from tenant_counters c left join lateral (
         select * from events
         where tenant_id = c.tenant_id and id > ${sub.lastSentId} and id <= ${start}
-          ${types ? ctx.sql`and type = any(${types})` : ctx.sql``}
+          ${reach}
         order by id limit ${REPLAY_PAGE}) e on true
       where c.tenant_id = ${sub.tenantId}`;
     if (sub.closed) return;

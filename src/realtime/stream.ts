@@ -5,6 +5,8 @@ import type { Subscriber } from './subscriber.ts';
 export type StreamRequest = {
   caller: Caller;
   types: Set<string> | null;
+  /** Only these sites' per-site events (see reach.ts); null: every site. */
+  sites: ReadonlySet<string> | null;
   /** A parsed resume id (see frame.ts parseResumeId); null starts live from now. */
   resume: number | 'invalid' | null;
   /** A format registered on the hub: 'json' (the envelope) or one a door registered. */
@@ -39,7 +41,7 @@ export function openStream(hub: Hub, req: StreamRequest): StreamOpening {
     { highWaterMark: hub.config.SSE_CLIENT_QUEUE_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
   );
   // start() ran synchronously above, so the controller is there to hand the hub.
-  const opened = hub.open({ caller: req.caller, types: req.types, format: req.format, resume: req.resume, sink: controller });
+  const opened = hub.open({ caller: req.caller, types: req.types, sites: req.sites, format: req.format, resume: req.resume, sink: controller });
   if (!opened.ok) return opened;
   sub = opened.subscriber;
   const subscriber = sub;

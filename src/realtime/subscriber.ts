@@ -16,6 +16,8 @@ export type Subscriber = {
   /** The admin session the stream was opened with: it closes when the session ends. Null for a key. */
   readonly sessionId: string | null;
   readonly types: Set<string> | null;
+  /** Only these sites' per-site events (see reach.ts); null: every site. */
+  readonly sites: ReadonlySet<string> | null;
   readonly format: string;
   readonly sink: Sink;
   /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
@@ -35,10 +37,10 @@ export type Subscriber = {
 };
 
 export function newSubscriber(
-  fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & { sessionId?: string | null },
+  fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & { sessionId?: string | null; sites?: ReadonlySet<string> | null },
 ): Subscriber {
   return {
-    ...fields, sessionId: fields.sessionId ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

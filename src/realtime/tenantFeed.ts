@@ -108,7 +108,7 @@ export class TenantFeeds {
         do {
           feed.dirty = false;
           for (;;) {
-            const rows = await this.sql<OutboxRow[]>`select id, type, data, actor, iso(created_at) as created_at from events
+            const rows = await this.sql<OutboxRow[]>`select id, type, location_id, data, actor, iso(created_at) as created_at from events
               where tenant_id = ${feed.tenantId} and id > ${feed.cursor} order by id limit ${FETCH_PAGE}`;
             if (feed.dropped) return;
             for (const row of rows) {

@@ -1,11 +1,12 @@
 // Light subscribers for the fan-out benchmark (run by fanout.ts, not on its own): N connections from
 // one Bun process to 127.0.0.1, recording when each event id first arrives on each connection.
-//   bun test/bench/fanout-clients.ts <sse|socketio|poll> <port> <count> <apiKey> <expectedEvents> <deadlineMs>
+//   bun test/bench/fanout-clients.ts <sse|socketio|poll> <port> <count> <apiKey> <expectedEvents> <deadlineMs> [query]
 // <apiKey> may be `@<file>`: one key per line, connection i using key i mod n (presence.ts: one key per terminal).
+// `query` (sse only) is appended to the stream's URL, e.g. `locations=<id>` for a location-filtered stream.
 // Prints `ready` once every connection is open, then one JSON line: { id: [receive times, ms since epoch] }.
 import type { Socket } from 'bun';
 
-const [mode, portArg, countArg, keyArg, expectedArg, deadlineArg] = process.argv.slice(2);
+const [mode, portArg, countArg, keyArg, expectedArg, deadlineArg, query = ''] = process.argv.slice(2);
 const keys = keyArg.startsWith('@') ? (await Bun.file(keyArg.slice(1)).text()).split('\n').filter(Boolean) : [keyArg];
 const apiKey = keys[0];
 let connecting = 0;
@@ -38,7 +39,7 @@ async function sse() {
     Bun.connect({
       hostname: '127.0.0.1', port,
       socket: {
-        open(s) { s.write(`GET /api/v1/events/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`); },
+        open(s) { s.write(`GET /api/v1/events/stream${query ? `?${query}` : ''} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`); },
         data(_s, chunk) {
           if (!headers) {
             buf += chunk.toString();

@@ -4,6 +4,10 @@
 // Also database queries per second while the subscribers sit idle.
 //   bun run bench:fanout                         (embedded Postgres in a temp dir)
 //   BENCH_SIZES=100,1000 BENCH_KINDS=sse,socketio BENCH_EVENTS=20 bun run bench:fanout
+//   BENCH_LOCATIONS=10 BENCH_SIZES=1000 BENCH_KINDS=sse bun run bench:fanout
+// BENCH_LOCATIONS=L: the tenant gets L locations and the SSE events are per-site (`new_order`, spread
+// round robin over the sites); half the subscribers follow one site (`?locations=<site 1>`, so they
+// receive 1/L of the events) and half follow every site, and both p99s are reported from the same run.
 // Everything runs on 127.0.0.1; every process is bounded by a deadline and killed at the end.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -23,6 +27,7 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 6000);
 // after connecting, so connection setup (one auth query per stream) is not counted as idle load.
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 11_000);
 const KINDS = (process.env.BENCH_KINDS ?? 'sse,socketio,poll').split(',');
+const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 0);
 
 const pg = process.env.DATABASE_URL
   ? { url: process.env.DATABASE_URL, stop: async () => {} }
@@ -31,6 +36,12 @@ const sql = connect(pg.url, 4);
 await migrate(sql);
 const slug = `fanout-${Date.now().toString(36)}`;
 const { tenant, apiKey } = await createTenant(sql, { slug, name: 'Fan-out bench' });
+const sites: string[] = [];
+for (let i = 0; i < LOCATIONS; i++) {
+  const [row] = await sql`insert into locations (tenant_id, name, code, time_zone)
+    values (${tenant.id}, ${`Site ${i + 1}`}, ${`SITE${i + 1}`}, 'Europe/London') returning id`;
+  sites.push(row.id);
+}
 const children = new Set<Subprocess>();
 const now = () => performance.timeOrigin + performance.now();
 
@@ -78,9 +89,31 @@ async function lines(proc: Subprocess<'ignore', 'pipe', 'inherit'>) {
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 
-type Row = { kind: string; n: number; p50: number; p99: number; max: number; delivered: number; expected: number; kbPerConn: number; idleQps: number };
+type Row = { kind: string; label?: string; n: number; /** Streams open in the run (both halves in location mode). */ total: number; p50: number; p99: number; max: number; delivered: number; expected: number; kbPerConn: number; idleQps: number };
 
-async function run(kind: string, n: number): Promise<Row> {
+/** Commit one event; in location mode (SSE) a per-site one at site i mod L, recorded there by the transaction setting. */
+async function emit(kind: string, i: number, payload: unknown): Promise<number> {
+  if (!sites.length || kind !== 'sse') {
+    const [{ id }] = await sql`select emit_event(${tenant.id}, 'bench', ${sql.json(payload as never)}) as id`;
+    return id;
+  }
+  return sql.begin(async (tx) => {
+    await tx`select set_config('tillstream.location', ${sites[i % sites.length]}, true)`;
+    const [{ id }] = await tx`select emit_event(${tenant.id}, 'new_order', ${tx.json(payload as never)}) as id`;
+    return id as number;
+  }) as Promise<number>;
+}
+
+function latencies(result: Record<string, number[]>, committed: Map<string, number>) {
+  const lat: number[] = [];
+  for (const [id, times] of Object.entries(result)) {
+    const c = committed.get(id);
+    if (c !== undefined) for (const t of times) lat.push(t - c);
+  }
+  return lat.sort((a, b) => a - b);
+}
+
+async function run(kind: string, n: number): Promise<Row[]> {
   const { proc: server, port } = await startServer(kind);
   await Bun.sleep(500);
   const rss0 = rssKB(server.pid);
@@ -89,13 +122,26 @@ async function run(kind: string, n: number): Promise<Row> {
   // The clients give up at this deadline: connecting, the idle window, the events, and then room for
   // the last event to arrive (a poll interval for the polling clients).
   const deadline = 30_000 + n * 3 + 1500 + SETTLE_MS + IDLE_MS + EVENTS * spacing + (polling ? 10_000 : 0);
-  const clients = Bun.spawn(['bun', 'test/bench/fanout-clients.ts', kind === 'poll' ? 'poll' : kind, String(port), String(n), apiKey, String(EVENTS), String(deadline)], {
-    stdout: 'pipe', stderr: 'inherit',
-  });
-  children.add(clients);
+  // Location mode: a second client process holds the location-filtered half, expecting site 1's events.
+  const split = sites.length > 0 && kind === 'sse';
+  const filteredN = split ? Math.floor(n / 2) : 0;
+  const filteredEvents = Array.from({ length: EVENTS }, (_, i) => i).filter((i) => i % sites.length === 0).length;
+  const spawnClients = (count: number, expected: number, query = '') => {
+    const proc = Bun.spawn(['bun', 'test/bench/fanout-clients.ts', kind === 'poll' ? 'poll' : kind, String(port), String(count), apiKey, String(expected), String(deadline), query], {
+      stdout: 'pipe', stderr: 'inherit',
+    });
+    children.add(proc);
+    return proc;
+  };
+  const clients = spawnClients(n - filteredN, EVENTS);
+  const filtered = split ? spawnClients(filteredN, filteredEvents, `locations=${sites[0]}`) : null;
   const next = await lines(clients);
-  const ready = await next();
-  if (!ready.startsWith('ready')) throw new Error(`clients: ${ready}`);
+  const nextFiltered = filtered ? await lines(filtered) : null;
+  for (const read of [next, nextFiltered]) {
+    if (!read) continue;
+    const ready = await read();
+    if (!ready.startsWith('ready')) throw new Error(`clients: ${ready}`);
+  }
   await Bun.sleep(1500); // let connection setup settle before measuring memory
   const rss1 = rssKB(server.pid);
   await Bun.sleep(SETTLE_MS);
@@ -108,35 +154,34 @@ async function run(kind: string, n: number): Promise<Row> {
   const committed = new Map<string, number>();
   const payload = { customerId: crypto.randomUUID(), customerPhone: '+447306506797', customerName: 'Bench Customer', pointsChange: 10, newBalance: 120, totalPointsEarned: 130, totalPointsRedeemed: 10, transactionType: 'add', reason: 'benchmark', orderId: null, transactionId: crypto.randomUUID() };
   for (let i = 0; i < EVENTS; i++) {
-    const [{ id }] = await sql`select emit_event(${tenant.id}, 'bench', ${sql.json(payload)}) as id`;
+    const id = await emit(kind, i, payload);
     committed.set(String(id), now());
     await Bun.sleep(spacing);
   }
-  const result = JSON.parse(await next()) as Record<string, number[]>;
-  const lat: number[] = [];
-  for (const [id, times] of Object.entries(result)) {
-    const c = committed.get(id);
-    if (c !== undefined) for (const t of times) lat.push(t - c);
-  }
-  lat.sort((a, b) => a - b);
-  clients.kill();
-  server.kill();
-  children.delete(clients);
-  children.delete(server);
-  await Promise.all([clients.exited, server.exited]);
-  return {
-    kind, n, p50: pct(lat, 0.5), p99: pct(lat, 0.99), max: lat.at(-1) ?? NaN, delivered: lat.length, expected: n * EVENTS,
+  const lat = latencies(JSON.parse(await next()) as Record<string, number[]>, committed);
+  const latFiltered = nextFiltered ? latencies(JSON.parse(await nextFiltered()) as Record<string, number[]>, committed) : [];
+  const procs = [clients, filtered, server].filter((p): p is Subprocess => p !== null);
+  for (const p of procs) { p.kill(); children.delete(p); }
+  await Promise.all(procs.map((p) => p.exited));
+  const row = (label: string | undefined, l: number[], count: number, expected: number): Row => ({
+    kind, label, n: count, total: n, p50: pct(l, 0.5), p99: pct(l, 0.99), max: l.at(-1) ?? NaN, delivered: l.length, expected: count * expected,
     kbPerConn: (rss1 - rss0) / n, idleQps,
-  };
+  });
+  if (!split) return [row(undefined, lat, n, EVENTS)];
+  return [
+    row(`every site (${n - filteredN} of ${n} streams)`, lat, n - filteredN, EVENTS),
+    row(`locations=1 of ${sites.length} sites (${filteredN} of ${n} streams)`, latFiltered, filteredN, filteredEvents),
+  ];
 }
 
 const rows: Row[] = [];
 try {
   for (const kind of KINDS) {
     for (const n of kind === 'poll' ? POLL_SIZES : SIZES) {
-      const row = await run(kind, n);
-      rows.push(row);
-      console.error(`${kind} ${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.kbPerConn.toFixed(1)} KB/conn, ${row.idleQps.toFixed(2)} q/s idle, ${row.delivered}/${row.expected} delivered`);
+      for (const row of await run(kind, n)) {
+        rows.push(row);
+        console.error(`${kind}${row.label ? ` [${row.label}]` : ''} ${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.kbPerConn.toFixed(1)} KB/conn, ${row.idleQps.toFixed(2)} q/s idle, ${row.delivered}/${row.expected} delivered`);
+      }
     }
   }
 } finally {
@@ -146,10 +191,10 @@ try {
 }
 
 const NAMES: Record<string, string> = { sse: 'tillstream SSE (Bun)', socketio: 'socket.io 4 (Node ' + Bun.spawnSync(['node', '--version']).stdout.toString().trim() + ', baseline)', poll: 'polling every 5 s' };
-console.log(`\nFan-out: ${EVENTS} events per run, one tenant, light clients on 127.0.0.1; ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GB, Bun ${Bun.version}.\n`);
+console.log(`\nFan-out: ${EVENTS} events per run, one tenant${sites.length ? ` with ${sites.length} locations (SSE events per-site, round robin)` : ''}, light clients on 127.0.0.1; ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GB, Bun ${Bun.version}.\n`);
 console.log('| server | subscribers | p50 ms | p99 ms | max ms | delivered | server RSS per connection | DB queries/s while idle (total; per page) |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${NAMES[r.kind]} | ${r.n.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.delivered}/${r.expected} | ${r.kbPerConn.toFixed(1)} KB | ${r.idleQps.toFixed(2)}; ${(r.idleQps / r.n).toFixed(4)} |`);
+  console.log(`| ${NAMES[r.kind]}${r.label ? `, ${r.label}` : ''} | ${r.n.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.delivered}/${r.expected} | ${r.kbPerConn.toFixed(1)} KB | ${r.idleQps.toFixed(2)}; ${(r.idleQps / r.total).toFixed(4)} |`);
 }
 process.exit(0);

@@ -77,7 +77,7 @@ describe('event payloads', () => {
     await until(() => s.events().length === 1, 'one event');
     const f = s.events()[0];
     expect(f).toEqual({ id: String(id), event: 'test_event', data: expect.any(String) });
-    expect(JSON.parse(f.data!)).toEqual({ id: String(id), type: 'test_event', tenant: 'alpha', timestamp: expect.any(String), data: { n: 1 } });
+    expect(JSON.parse(f.data!)).toEqual({ id: String(id), type: 'test_event', tenant: 'alpha', locationId: null, timestamp: expect.any(String), data: { n: 1 } });
     await until(() => s.frames.some((x) => x.comment === 'hb'), 'a heartbeat comment', 3000);
     s.abort();
   });
@@ -184,7 +184,7 @@ describe('JSON catch-up', () => {
     expect(p1.headers.get('cache-control')).toBe('no-store');
     expect(p1.body.data.map((e: any) => e.id)).toEqual(ids.slice(0, 3).map(String));
     expect(p1.body).toMatchObject({ nextAfter: String(ids[2]), hasMore: true, reset: false });
-    expect(p1.body.data[0]).toEqual({ id: String(ids[0]), type: 'test_event', tenant: 'alpha', timestamp: expect.any(String), data: { i: 0 } });
+    expect(p1.body.data[0]).toEqual({ id: String(ids[0]), type: 'test_event', tenant: 'alpha', locationId: null, timestamp: expect.any(String), data: { i: 0 } });
     const p2 = await t.a.get(`/api/v1/events?after=${p1.body.nextAfter}&limit=10`);
     expect(p2.body.data.map((e: any) => e.id)).toEqual(ids.slice(3).map(String));
     expect(p2.body).toMatchObject({ nextAfter: String(ids[6]), hasMore: false });
@@ -376,7 +376,7 @@ describe('documents and operations', () => {
     const docs = await fetch(`${base}/docs`).then((r) => r.text());
     expect(docs).toContain('/asyncapi.json');
     const openapi = (await t.anon.get('/openapi.json')).body;
-    expect(Object.keys(openapi.paths['/api/v1/events/stream'].get.responses).sort()).toEqual(['200', '400', '401', '403', '429', '503']);
+    expect(Object.keys(openapi.paths['/api/v1/events/stream'].get.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429', '503']);
     expect(openapi.paths['/api/v1/events'].get).toBeDefined();
   });
 

@@ -1,0 +1,42 @@
+import type { Db } from '../platform/database.ts';
+
+// Which events a stream (or a catch-up page) receives: its types, and the sites it follows. The rule
+// exists once in two forms that must agree: `receives` for live fan-out (one set lookup per stream and
+// event) and `reachSql` for the outbox reads (replay, GET /api/v1/events), so a stream that resumes
+// gets exactly what it would have got live. test/events/locationStreams.test.ts holds both to the same cases.
+
+/**
+ * Event types that belong to one site: a kitchen or till at SOHO has no business with CAMDEN's orders.
+ * Every other type is group-wide: points, customers, gift cards, settings and reconciliation are one
+ * programme across the group, and a till must see a balance change wherever it happened.
+ * A new event type is group-wide unless it is added here (test/realtime/reach.test.ts lists both kinds,
+ * so adding a type to the catalogue fails until someone decides which it is).
+ */
+export const SITE_EVENT_TYPES: ReadonlySet<string> = new Set(['new_order', 'order_updated']);
+
+export type Reach = {
+  /** Only these types; null: every type. */
+  readonly types: ReadonlySet<string> | null;
+  /**
+   * Only these sites' per-site events (group-wide events always pass); null: every site. A per-site
+   * event with no location (an order a tenant-wide key placed without naming a site) belongs to no
+   * site, so it reaches only streams that follow every site.
+   */
+  readonly sites: ReadonlySet<string> | null;
+};
+
+/** Does a stream with this reach get this event? */
+export function receives(reach: Reach, e: { type: string; locationId?: string | null }): boolean {
+  if (reach.types && !reach.types.has(e.type)) return false;
+  if (reach.sites && SITE_EVENT_TYPES.has(e.type)) return e.locationId != null && reach.sites.has(e.locationId);
+  return true;
+}
+
+/** The same rule as a condition on `events` (aliased or not: the columns are unqualified), `and …` or nothing. */
+export function reachSql(sql: Db, reach: Reach) {
+  const types = reach.types ? sql`and type = any(${[...reach.types]})` : sql``;
+  const sites = reach.sites
+    ? sql`and (type <> all(${[...SITE_EVENT_TYPES]}) or location_id = any(${[...reach.sites]}::uuid[]))`
+    : sql``;
+  return sql`${types} ${sites}`;
+}
