@@ -54,6 +54,9 @@ export type DashboardFigures = {
   locationId: string | null;
   /** "Today" is this zone's: the site's own, else the group's (see scope.ts). */
   tz: string;
+  /** False for a tenant without locations: its dashboard reads as it always did. */
+  hasLocations: boolean;
+  locationName: string | null;
 };
 
 /** The dashboard: the caller's site (or the group) over the last CHART_DAYS days up to its own today. */
@@ -69,5 +72,7 @@ export async function dashboardFigures(db: Db, caller: Caller): Promise<Dashboar
     customersToday: span!.customers as number,
     locationId: scope.locationId,
     tz: scope.tz,
+    hasLocations: scope.hasLocations,
+    locationName: scope.name,
   };
 }

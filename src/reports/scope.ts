@@ -17,9 +17,11 @@ export type ReportScope = {
   breakdown: boolean;
   /** A tenant without locations gets exactly the report it had before they existed. */
   hasLocations: boolean;
+  /** The site's name, for a page to say whose figures it shows. */
+  name: string | null;
 };
 
-type Site = { id: string; timeZone: string; archived: boolean };
+type Site = { id: string; name: string; timeZone: string; archived: boolean };
 
 /**
  * The site (bound caller's own, else the one asked for, else none: the group) and the zone: `tz` when
@@ -33,15 +35,15 @@ export async function reportScope(db: Db, caller: Caller, requested: string | un
     throw new ApiError(403, 'location_mismatch', 'This key (or admin) is bound to a location and can only see its own reports.',
       { boundLocationId: bound });
   }
-  const sites = (await db`select id, time_zone as "timeZone", archived_at is not null as archived
+  const sites = (await db`select id, name, time_zone as "timeZone", archived_at is not null as archived
     from locations where tenant_id = ${caller.tenantId}`) as unknown as Site[];
   const id = bound ?? requested ?? null;
   if (id) {
     const site = sites.find((s) => s.id === id);
     if (!site) throw notFound('Location');
-    return { locationId: id, tz: tz ?? site.timeZone, breakdown: false, hasLocations: true };
+    return { locationId: id, tz: tz ?? site.timeZone, breakdown: false, hasLocations: true, name: site.name };
   }
-  return { locationId: null, tz: tz ?? groupZone(sites), breakdown: sites.length > 0, hasLocations: sites.length > 0 };
+  return { locationId: null, tz: tz ?? groupZone(sites), breakdown: sites.length > 0, hasLocations: sites.length > 0, name: null };
 }
 
 /** A group whose trading sites are all in one zone has its days there; sites in several zones share UTC's. */
