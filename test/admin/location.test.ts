@@ -57,7 +57,7 @@ describe('the location picker', () => {
     const html = await dashboard(owner);
     const select = /<select id="site-picker"[\s\S]*?<\/select>/.exec(html)![0];
     const options = [...select.matchAll(/<option value="([^"]*)"( selected="")?[^>]*>([^<]*)/g)].map((m) => [m[1], m[3], Boolean(m[2])]);
-    expect(options).toEqual([['', 'All locations', true], [east.id, 'Line Islands', false], [west.id, 'Pago Pago', false]]);
+    expect(options).toEqual([['all', 'All locations', true], [east.id, 'Line Islands', false], [west.id, 'Pago Pago', false]]);
     expect(html).toContain(`action="/alpha/admin/location"`);
     expect(attr(html, 'data-location')).toBe('');
   });
@@ -100,7 +100,7 @@ describe('the location picker', () => {
     const till = await createApiKey(t.sql, t.tenantA.id, 'east till');
     await t.sql`update api_keys set location_id = ${east.id} where id = ${till.id}`;
     expect((await client(t.app, till.apiKey).post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [burger] })).status).toBe(201);
-    const r = await owner.post('/location', { locationId: '' });   // the htmx way: the page reloads itself
+    const r = await owner.post('/location', { locationId: 'all' });   // the htmx way: the page reloads itself
     expect(r.status).toBe(200);
     expect(r.headers.get('hx-refresh')).toBe('true');
     expect(await chosen(ownerId)).toBeNull();
@@ -118,7 +118,7 @@ describe('the location picker', () => {
   test("an archived site, another tenant's site or a made-up id cannot be picked, and the pick is kept", async () => {
     const foreign = await site(t.b, 'Bravo HQ', 'HQ', 'Europe/Paris');
     expect((await pick(owner, west.id)).status).toBe(303);
-    for (const [id, status, says] of [[gone.id, 409, 'archived'], [foreign.id, 404, 'not found'], ['not-a-site', 404, 'not found']] as const) {
+    for (const [id, status, says] of [[gone.id, 409, 'archived'], [foreign.id, 404, 'not found'], ['not-a-site', 400, 'Pick a location'], ['', 400, 'Pick a location']] as const) {
       const r = await owner.post('/location', { locationId: id });
       expect({ id, status: r.status }).toEqual({ id, status });
       expect(await r.text()).toContain(says);
@@ -131,7 +131,7 @@ describe('the location picker', () => {
     expect(html).not.toContain('<select id="site-picker"');
     expect(html).toContain(`data-site="${west.id}">Pago Pago</strong>`);
     expect(attr(html, 'data-location')).toBe(west.id);
-    for (const locationId of [east.id, '']) {
+    for (const locationId of [east.id, 'all']) {
       const r = await staff.post('/location', { locationId });
       expect({ locationId, status: r.status }).toEqual({ locationId, status: 403 });
       expect(await r.text()).toContain('limited to one location');
@@ -151,7 +151,14 @@ describe('the location picker', () => {
     expect(noToken.status).toBe(403);
     expect(await chosen(ownerId)).toBe(west.id);
     const offsite = await pick(owner, east.id, 'https://evil.example/x');
-    expect(offsite.headers.get('location')).toBe('/alpha/admin/dashboard');
+    expect(offsite.status).toBe(400);
+    expect(await chosen(ownerId)).toBe(west.id);
+    const elsewhere = await pick(owner, east.id, '/bravo/admin/customers');
+    expect(elsewhere.headers.get('location')).toBe('/alpha/admin/dashboard');
+    expect(await chosen(ownerId)).toBe(east.id);
+    // A field no page sends is refused too.
+    const extra = await owner.post('/location', { locationId: west.id, role: 'owner' });
+    expect(extra.status).toBe(400);
     expect(await chosen(ownerId)).toBe(east.id);
   });
 });

@@ -24,7 +24,7 @@ export function SitePicker(p: { base: string; csrf: string; path: string; sites:
       <input type="hidden" name="return" value={p.path} />
       <label for="site-picker" class="site-label">Location</label>
       <select id="site-picker" name="locationId">
-        <option value="" selected={!p.siteId}>All locations</option>
+        <option value="all" selected={!p.siteId}>All locations</option>
         {p.sites.map((s) => (
           <option value={s.id} selected={s.id === p.siteId} disabled={s.archived}>
             {s.name}{s.archived ? ' (archived)' : ''}
