@@ -11,7 +11,29 @@ export type Day = {
   pointsRedeemed: number;
   giftCardsSoldCents: number;
   giftCardsRedeemedCents: number;
+  /** The group's days (a tenant with locations, "All locations" picked): each site's share of the day. */
+  locations?: SiteDay[];
 };
+
+/** One site's share of a group day; `locationId` null: writes that recorded no location. */
+export type SiteDay = {
+  locationId: string | null;
+  name: string | null;
+  orders: number;
+  revenueCents: number;
+  pointsEarned: number;
+  pointsRedeemed: number;
+};
+
+/** Whose figures the dashboard shows, and the zone its "today" is in. */
+export type DashboardScope = { hasLocations: boolean; locationId: string | null; locationName: string | null; tz: string };
+
+/** "Saturday 13 June": the day is already local (a date with no time), so it is read as UTC. */
+function longDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return date;
+  return d.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+}
 
 const W = 640;
 const H = 220;
@@ -63,33 +85,63 @@ export function PointsChart(p: { days: Day[] }) {
   );
 }
 
+/** Today's share of each site, for "All locations": the rows sum to the figures above them. */
+function SiteTable(p: { rows: SiteDay[]; currency: string }) {
+  return (
+    <table class="grid sites-today" aria-label="Today by location">
+      <thead>
+        <tr><th scope="col">Location</th><th scope="col" class="right">Orders</th><th scope="col" class="right">Revenue</th>
+          <th scope="col" class="right">Points earned</th><th scope="col" class="right">Points redeemed</th></tr>
+      </thead>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr data-location={r.locationId ?? ''}>
+            <th scope="row">{r.locationId ? r.name : <span class="muted">No location</span>}</th>
+            <td class="right">{count(r.orders)}</td>
+            <td class="right">{money(r.revenueCents, p.currency)}</td>
+            <td class="right">{count(r.pointsEarned)}</td>
+            <td class="right">{count(r.pointsRedeemed)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** Today's figures and the chart: one fragment, re-fetched (throttled) when any event arrives. */
-export function DashboardBody(p: { base: string; days: Day[]; customersToday: number; currency: string; seq: number }) {
+export function DashboardBody(p: { base: string; days: Day[]; customersToday: number; currency: string; seq: number; scope: DashboardScope }) {
   const today = p.days.at(-1) ?? {
     date: '', orders: 0, ordersCompleted: 0, revenueCents: 0, pointsEarned: 0, pointsRedeemed: 0,
     giftCardsSoldCents: 0, giftCardsRedeemedCents: 0,
   };
+  const { scope } = p;
+  const where = scope.locationId ? scope.locationName : 'All locations';
   return (
     <div id="dashboard" hx-get={`${p.base}/dashboard/body`} hx-trigger="ts:event from:body throttle:1s"
-      hx-swap="outerMorph" data-seq={String(p.seq)}>
+      hx-swap="outerMorph" data-seq={String(p.seq)} data-location={scope.locationId ?? ''} data-today={today.date}>
+      {scope.hasLocations ? (
+        <p class="scope"><strong>{where}</strong> · today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
+      ) : null}
       <ul class="figures" aria-label="Today">
         <li><span class="muted">Orders today</span><strong>{count(today.orders)}</strong></li>
         <li><span class="muted">Revenue today</span><strong>{money(today.revenueCents, p.currency)}</strong></li>
         <li><span class="muted">Points earned</span><strong>{count(today.pointsEarned)}</strong></li>
         <li><span class="muted">Points redeemed</span><strong>{count(today.pointsRedeemed)}</strong></li>
-        <li><span class="muted">New customers</span><strong>{count(p.customersToday)}</strong></li>
+        {/* Customers are the group's, wherever they enrolled: said so when one site is shown. */}
+        <li><span class="muted">{scope.locationId ? 'New customers (group)' : 'New customers'}</span><strong>{count(p.customersToday)}</strong></li>
         <li><span class="muted">Gift cards sold</span><strong>{money(today.giftCardsSoldCents, p.currency)}</strong></li>
       </ul>
+      {today.locations?.length ? <SiteTable rows={today.locations} currency={p.currency} /> : null}
       <PointsChart days={p.days} />
     </div>
   );
 }
 
-export function DashboardPage(p: { meta: PageMeta; days: Day[]; customersToday: number; currency: string }) {
+export function DashboardPage(p: { meta: PageMeta; days: Day[]; customersToday: number; currency: string; scope: DashboardScope }) {
   return (
     <Layout meta={p.meta} title="Dashboard" active="dashboard">
       <DashboardBody base={adminBase(p.meta.tenantSlug)} days={p.days} customersToday={p.customersToday}
-        currency={p.currency} seq={p.meta.seq} />
+        currency={p.currency} seq={p.meta.seq} scope={p.scope} />
     </Layout>
   );
 }

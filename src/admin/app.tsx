@@ -21,6 +21,7 @@ import { terminalPages } from './terminals.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
+import { locationPages, withSites } from './location.tsx';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from '../identity/sessions.ts';
 import { eventStream } from '../events/stream.ts';
 
@@ -75,6 +76,9 @@ export function adminApp(deps: LiveDeps) {
   });
 
   app.route(base, signInPages(deps, directory));
+  // The header's location picker: its sites for every page, and the pick itself.
+  app.use(`${base}/*`, withSites(deps));
+  app.route(base, locationPages(deps));
 
   app.get(`${base}`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
   app.get(`${base}/`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));

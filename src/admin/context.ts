@@ -3,8 +3,10 @@ import type { Caller } from '../identity/caller.ts';
 import { retryingRead, transaction, type Sql, type Tx } from '../platform/database.ts';
 import type { PageMeta } from '../../views/shell/layout.tsx';
 import type { Session } from '../identity/sessions.ts';
+import type { SiteOption } from '../locations/choice.ts';
 
-export type AdminEnv = { Variables: { caller: Caller; session: Session } };
+/** `sites`: the tenant's sites for the header picker, loaded for full pages only (./location.tsx). */
+export type AdminEnv = { Variables: { caller: Caller; session: Session; sites?: SiteOption[] } };
 export type AdminContext = Context<AdminEnv>;
 
 /** Full pages start with a doctype; JSX does not write one. */
@@ -50,5 +52,8 @@ export function meta(c: AdminContext, seq: number): PageMeta {
     tenantSlug: s.tenantSlug, tenantName: s.tenantName, email: s.email, role: s.role, csrf: s.csrf, seq,
     actor: `admin:${s.adminId}`,
     path: new URL(c.req.url).pathname,
+    sites: c.get('sites') ?? [],
+    siteId: c.get('caller').locationId ?? null,
+    siteLocked: Boolean(s.boundLocationId),
   };
 }

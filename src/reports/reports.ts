@@ -3,44 +3,76 @@ import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
 import { assertKnownTimeZone } from '../platform/timeZones.ts';
+import { type ReportScope, reportScope } from './scope.ts';
 import { MAX_DAYS, type DailyQuery, type DailyReport, type DailyReportRange, type RangeQuery } from './schemas.ts';
 
-// Reports, both doors: daily_report() (sql/0002_orders_gift_cards.sql) counts one row per local day,
-// zero-filled; the API serves single days and ranges, and the admin dashboard charts the same range.
+// Reports, both doors: daily_report() (sql/0010_reports_by_location.sql) counts one row per local day,
+// zero-filled, for one site or the group (with its per-location rows); the API serves single days and
+// ranges, and the admin dashboard charts the same range for the site its admin picked.
 
 /** Days the dashboard charts, ending today. */
 export const CHART_DAYS = 14;
 
 const DAY_MS = 86_400_000;
 
+async function days(db: Db, caller: Caller, from: string, to: string, scope: ReportScope): Promise<DailyReport[]> {
+  await assertKnownTimeZone(db, scope.tz);
+  const [row] = await db`select daily_report(${caller.tenantId}, ${from}::date, ${to}::date, ${scope.tz},
+    ${scope.locationId}::uuid, ${scope.breakdown}) as days`;
+  return row!.days as DailyReport[];
+}
+
+/** Where the tenant has locations, a report says which one (null: the group) and in which zone. */
+const where = (scope: ReportScope) => (scope.hasLocations ? { locationId: scope.locationId, tz: scope.tz } : {});
+
 export async function dailyReport(db: Db, caller: Caller, query: DailyQuery): Promise<DailyReport> {
   authorize(caller, 'reports.read');
-  await assertKnownTimeZone(db, query.tz);
-  const [{ days }] = await db`select daily_report(${caller.tenantId}, ${query.date}::date, ${query.date}::date, ${query.tz}) as days`;
-  return (days as DailyReport[])[0]!;
+  if (query.tz) await assertKnownTimeZone(db, query.tz);
+  const scope = await reportScope(db, caller, query.locationId, query.tz);
+  const [day] = await days(db, caller, query.date, query.date, scope);
+  return { ...day!, ...where(scope) };
 }
 
 /** Every day from `from` to `to` inclusive (at most MAX_DAYS), zero-filled for a chart. */
 export async function dailyRange(db: Db, caller: Caller, query: RangeQuery): Promise<DailyReportRange> {
   authorize(caller, 'reports.read');
-  const { from, to, tz } = query;
+  const { from, to } = query;
   const span = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
   if (span < 1) throw new ApiError(400, 'validation_failed', 'to: must not be before from.');
   if (span > MAX_DAYS) throw new ApiError(400, 'validation_failed', `A range covers at most ${MAX_DAYS} days.`);
-  await assertKnownTimeZone(db, tz);
-  const [{ days }] = await db`select daily_report(${caller.tenantId}, ${from}::date, ${to}::date, ${tz}) as days`;
-  return { from, to, tz, days: days as DailyReport[] };
+  if (query.tz) await assertKnownTimeZone(db, query.tz);
+  const scope = await reportScope(db, caller, query.locationId, query.tz);
+  return { from, to, ...where(scope), tz: scope.tz, days: await days(db, caller, from, to, scope) };
 }
 
-export type DashboardFigures = { days: DailyReport[]; customersToday: number };
+export type DashboardFigures = {
+  /** The last CHART_DAYS days ending today, in `tz`; the group's days carry their per-location rows. */
+  days: DailyReport[];
+  /** Customers are group-wide: those enrolled since midnight in `tz`, wherever they enrolled. */
+  customersToday: number;
+  /** The site the figures are for (the admin's pick, or the one a limited admin is bound to); null: the group. */
+  locationId: string | null;
+  /** "Today" is this zone's: the site's own, else the group's (see scope.ts). */
+  tz: string;
+  /** False for a tenant without locations: its dashboard reads as it always did. */
+  hasLocations: boolean;
+  locationName: string | null;
+};
 
-/** The dashboard: the last CHART_DAYS days (UTC) through dailyRange, and customers enrolled today. */
+/** The dashboard: the caller's site (or the group) over the last CHART_DAYS days up to its own today. */
 export async function dashboardFigures(db: Db, caller: Caller): Promise<DashboardFigures> {
   authorize(caller, 'reports.read');
-  const now = Date.now();
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const range = await dailyRange(db, caller, { from: day(now - (CHART_DAYS - 1) * DAY_MS), to: day(now), tz: 'UTC' });
-  const [{ n }] = await db`select count(*)::int as n from customers
-    where tenant_id = ${caller.tenantId} and created_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC'`;
-  return { days: range.days, customersToday: n as number };
+  const scope = await reportScope(db, caller, caller.locationId ?? undefined, undefined);
+  const [span] = await db`select to_char(now() at time zone ${scope.tz}, 'YYYY-MM-DD') as "to",
+      to_char((now() at time zone ${scope.tz})::date - ${CHART_DAYS - 1}::int, 'YYYY-MM-DD') as "from",
+      (select count(*)::int from customers where tenant_id = ${caller.tenantId}
+        and created_at >= date_trunc('day', now() at time zone ${scope.tz}) at time zone ${scope.tz}) as customers`;
+  return {
+    days: await days(db, caller, span!.from, span!.to, scope),
+    customersToday: span!.customers as number,
+    locationId: scope.locationId,
+    tz: scope.tz,
+    hasLocations: scope.hasLocations,
+    locationName: scope.name,
+  };
 }

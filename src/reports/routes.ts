@@ -7,14 +7,14 @@ import { DailyQuery, DailyReport, DailyReportRange, MAX_DAYS, RangeQuery } from 
 const tags = ['Reports'];
 
 const daily = createRoute({
-  method: 'get', path: '/reports/daily', tags, security, summary: 'One day: orders, revenue, points earned and redeemed, gift cards sold and redeemed',
+  method: 'get', path: '/reports/daily', tags, security, summary: 'One day at one location (`locationId`) or for the group (with a per-location breakdown): orders, revenue, points earned and redeemed, gift cards sold and redeemed',
   request: { query: DailyQuery },
-  responses: { 200: json(DailyReport, 'The day'), ...problems(400, 401, 403) },
+  responses: { 200: json(DailyReport, 'The day'), ...problems(400, 401, 403, 404) },
 });
 const range = createRoute({
-  method: 'get', path: '/reports/daily/range', tags, security, summary: `Every day from \`from\` to \`to\` (inclusive, at most ${MAX_DAYS}), zero-filled for a chart`,
+  method: 'get', path: '/reports/daily/range', tags, security, summary: `Every day from \`from\` to \`to\` (inclusive, at most ${MAX_DAYS}), zero-filled for a chart; one location or the group, as for one day`,
   request: { query: RangeQuery },
-  responses: { 200: json(DailyReportRange, 'The days'), ...problems(400, 401, 403) },
+  responses: { 200: json(DailyReportRange, 'The days'), ...problems(400, 401, 403, 404) },
 });
 
 export function reportRoutes(deps: Deps) {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { testApp } from '../support/app.ts';
+import { client, testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { listen } from '../support/stream.ts';
 import { createApiKey } from '../../src/identity/apiKeys.ts';
@@ -45,7 +45,7 @@ afterAll(async () => {
   server.stop(true);
 });
 
-/** A tablet-sized page signed in through the real form. */
+/** A page (tablet-sized unless told) signed in through the real form. */
 async function signedIn(email: string, password: string, slug = 'alpha', viewport = { width: 1024, height: 768 }): Promise<Page> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
@@ -349,3 +349,51 @@ describe('admin pages in a browser', () => {
   }, 60_000);
 });
 
+
+describe('the location switcher in a browser', () => {
+  // Bravo is a group of two sites (alpha, above, has none: its header has no picker).
+  const sites = async () => {
+    const key = client(t.app, t.keyB);
+    const soho = (await key.post('/api/v1/locations', { name: 'Soho', code: 'SOHO', timeZone: 'Europe/London' })).body;
+    const brooklyn = (await key.post('/api/v1/locations', { name: 'Brooklyn', code: 'BKLYN', timeZone: 'America/New_York' })).body;
+    await createAdmin(t.sql, t.tenantB.id, 'owner@bravo.test', 'bravo password');
+    return { soho: soho.id as string, brooklyn: brooklyn.id as string };
+  };
+  let bravo: Promise<{ soho: string; brooklyn: string }> | null = null;
+  const chosen = async () => (await t.sql`select chosen_location_id as id from admins where email = 'owner@bravo.test'`)[0]!.id;
+
+  for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 800 }]) {
+    test(`at ${viewport.width} px: picking a site reloads the dashboard as that site's, remembered across pages; All locations shows the group`, async () => {
+      const { soho, brooklyn } = await (bravo ??= sites());
+      await t.sql`update admins set chosen_location_id = null where email = 'owner@bravo.test'`;
+      const page = await signedIn('owner@bravo.test', 'bravo password', 'bravo', viewport);
+      await live(page);
+      const picker = page.getByLabel('Location', { exact: true });
+      expect(await picker.isVisible()).toBe(true);
+      // The header fits the phone: nothing pushes the page sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await page.screenshot({ path: `${SHOTS}/switcher-all-${viewport.width}.png`, fullPage: true });
+
+      await picker.selectOption({ label: 'Brooklyn' });
+      await page.locator(`#dashboard[data-location="${brooklyn}"]`).waitFor({ timeout: 5000 });
+      expect(await chosen()).toBe(brooklyn);
+      expect(await page.locator('.scope').innerText()).toContain('Brooklyn');
+      expect(await page.locator('.scope').innerText()).toContain('America/New_York');
+      await live(page);
+      await page.screenshot({ path: `${SHOTS}/switcher-site-${viewport.width}.png`, fullPage: true });
+
+      // Remembered per admin: another page's header shows the same pick.
+      await page.goto(`${origin}/bravo/admin/customers`);
+      expect(await page.locator('#site-picker').inputValue()).toBe(brooklyn);
+      await page.goto(`${origin}/bravo/admin/dashboard`);
+
+      await page.getByLabel('Location', { exact: true }).selectOption({ label: 'All locations' });
+      await page.locator('#dashboard[data-location=""]').waitFor({ timeout: 5000 });
+      expect(await chosen()).toBeNull();
+      expect(await page.locator('.sites-today tbody tr').count()).toBe(3);   // Brooklyn, Soho, no location
+      expect(await page.locator('.sites-today tbody th').allInnerTexts()).toEqual(['Brooklyn', 'Soho', 'No location']);
+      void soho;
+      await page.context().close();
+    }, 30_000);
+  }
+});

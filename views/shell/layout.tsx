@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { SitePicker, type SiteChoice } from './sitePicker.tsx';
 
 /** What every admin page knows about who is looking and which event it reflects. */
 export type PageMeta = {
@@ -12,6 +13,11 @@ export type PageMeta = {
   /** The last event id the page's data reflects (read in the same snapshot, or before it). */
   seq: number;
   path: string;
+  /** The header's location picker: the tenant's sites (none: no picker) and this admin's pick (null: all). */
+  sites?: SiteChoice[];
+  siteId?: string | null;
+  /** A staff admin limited to one site: the picker shows it, with no choice. */
+  siteLocked?: boolean;
 };
 
 export const ASSETS = '/admin-assets';
@@ -64,6 +70,8 @@ export function Layout(props: { meta: PageMeta; title: string; active: string; c
             <strong>{meta.tenantName}</strong>
             <span class="who">{meta.email} · {meta.role}</span>
           </div>
+          <SitePicker base={base} csrf={meta.csrf} path={meta.path} sites={meta.sites ?? []} siteId={meta.siteId ?? null}
+            locked={meta.siteLocked ?? false} />
           <nav aria-label="Sections">
             <ul>
               {NAV.filter((n) => !n.ownerOnly || meta.role === 'owner').map((n) => (
