@@ -17,6 +17,7 @@ import { giftCardPages } from './giftCards.tsx';
 import { posPages } from './pos.tsx';
 import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
+import { locationPages } from './locations.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
@@ -96,6 +97,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, activityPages(deps));
   app.route(base, reconciliationPages(deps));
   app.route(base, keyPages(deps));
+  app.route(base, locationPages(deps));
   app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));
 

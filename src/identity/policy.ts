@@ -10,6 +10,9 @@ import type { Caller, Role } from './caller.ts';
  * - `owner`: an admin session with the owner role.
  * - `staff`: an admin session with the staff role (the counter, the kitchen).
  *
+ * Any of them may be bound to one site (a till's key; a staff admin an owner limited to a location):
+ * GROUP_ONLY, AT_A_LOCATION and SITE_SCOPED_READS below say what that changes.
+ *
  * Another tenant's resource is never a 403: queries are scoped by the caller's tenant, so it is 404.
  * test/identity/policy.test.ts walks every row of this table through both doors.
  */
@@ -53,7 +56,28 @@ export type Operation = keyof typeof POLICY;
  */
 export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage'];
 
+/**
+ * Operations that happen at a location (src/locations/where.ts decides which): a bound caller performs
+ * them at its own site only, and naming another site in the body, or addressing an order placed at
+ * another site, is 403 location_mismatch. Everything else a bound caller may do is group-wide.
+ */
+export const AT_A_LOCATION: readonly Operation[] = [
+  'customers.enrol', 'points.add', 'points.redeem', 'points.adjust', 'loyalty.earn', 'orders.create', 'orders.setStatus',
+  'giftCards.issue', 'giftCards.redeem', 'giftCards.void', 'reconciliation.resolve',
+];
+
+/**
+ * Reads a bound caller sees only its own site's rows of: a kitchen's board and a limited manager's order
+ * lists. Customers, balances and gift cards stay group-wide (points earned at one site are spent at any).
+ */
+export const SITE_SCOPED_READS: readonly Operation[] = ['orders.read'];
+
 export const OPERATIONS = Object.keys(POLICY) as Operation[];
+
+/** The one site whose rows this caller's lists of `operation` are narrowed to, or null for the whole group. */
+export function readScope(caller: Caller, operation: Operation): string | null {
+  return caller.boundLocationId && SITE_SCOPED_READS.includes(operation) ? caller.boundLocationId : null;
+}
 
 export function allows(role: Role, operation: Operation, boundToALocation = false): boolean {
   return (POLICY[operation] as readonly Role[]).includes(role) && !(boundToALocation && GROUP_ONLY.includes(operation));

@@ -25,6 +25,7 @@ const NAV: NavItem[] = [
   { href: 'gift-cards', label: 'Gift cards' },
   { href: 'activity', label: 'Activity' },
   { href: 'reconciliation', label: 'Reconciliation' },
+  { href: 'locations', label: 'Locations', ownerOnly: true },
   { href: 'keys', label: 'API keys', ownerOnly: true },
   { href: 'settings', label: 'Settings', ownerOnly: true },
 ];
