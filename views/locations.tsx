@@ -74,18 +74,17 @@ export function LocationCard(p: { base: string; l: LocationView; state?: FormSta
         </div>
         <div class="row wrap">
           <button type="submit" class="btn secondary">Save</button>
+          {/* Archiving changes only that: an edit typed above and not saved is dropped, not saved with it. */}
+          {l.archived ? (
+            <button type="button" class="btn secondary" hx-post={`${p.base}/locations/${l.id}/restore`}
+              hx-target="closest article" hx-swap="outerHTML">Bring back</button>
+          ) : (
+            <button type="button" class="btn link danger" hx-post={`${p.base}/locations/${l.id}/archive`}
+              hx-confirm={`Archive ${l.name}? Its history stays; tills bound to it can no longer record anything there.`}
+              hx-target="closest article" hx-swap="outerHTML">Archive</button>
+          )}
         </div>
       </form>
-      <div class="row wrap">
-        {l.archived ? (
-          <button type="button" class="btn secondary" hx-post={`${p.base}/locations/${l.id}/restore`}
-            hx-target="closest article" hx-swap="outerHTML">Bring back</button>
-        ) : (
-          <button type="button" class="btn link danger" hx-post={`${p.base}/locations/${l.id}/archive`}
-            hx-confirm={`Archive ${l.name}? Its history stays; tills bound to it can no longer record anything there.`}
-            hx-target="closest article" hx-swap="outerHTML">Archive</button>
-        )}
-      </div>
     </article>
   );
 }
