@@ -101,11 +101,53 @@ export function LocationList(p: { base: string; locations: LocationView[]; oob?:
   );
 }
 
+export type StaffView = { id: string; email: string; locationId: string | null; deactivated: boolean };
+
+/**
+ * One staff admin's reach: the whole group, or one active site. Narrowing it signs them out (their open
+ * pages were showing more), which the hint says before they save.
+ */
+export function StaffRow(p: { base: string; s: StaffView; locations: LocationView[]; message?: string; error?: string }) {
+  const { s } = p;
+  const id = `staff-${s.id}`;
+  const sites = p.locations.filter((l) => !l.archived || l.id === s.locationId);
+  return (
+    <form id={id} class="card stack" hx-post={`${p.base}/staff/${s.id}/location`} hx-target="this" hx-swap="outerHTML">
+      <label for={`${id}-location`}>{s.email}{s.deactivated ? ' (deactivated)' : ''}</label>
+      <div class="row wrap">
+        <select id={`${id}-location`} name="locationId" aria-invalid={p.error ? 'true' : undefined} aria-describedby={`${id}-error`}>
+          <option value="">Whole group</option>
+          {sites.map((l) => <option value={l.id} selected={s.locationId === l.id}>{l.name} ({l.code})</option>)}
+        </select>
+        <button type="submit" class="btn secondary">Save</button>
+      </div>
+      {p.message ? <p class="ok" role="status">{p.message}</p> : null}
+      {p.error ? <p id={`${id}-error`} class="field-error" role="alert">{p.error}</p> : null}
+    </form>
+  );
+}
+
+/** Sent again (out of band) when a site is added, so every select offers it. */
+export function StaffList(p: { base: string; staff: StaffView[]; locations: LocationView[]; oob?: boolean }) {
+  return (
+    <section id="staff-list" aria-labelledby="staff-heading" hx-swap-oob={p.oob ? 'true' : undefined}>
+      <h2 id="staff-heading">Staff limited to a site</h2>
+      <p class="muted">
+        A limited staff admin works at that site only: what they do is recorded there, and their orders board and
+        order lists show its orders. Customers and balances stay group-wide. Limiting someone signs them out.
+      </p>
+      {p.staff.length
+        ? <div class="cards">{p.staff.map((s) => <StaffRow base={p.base} s={s} locations={p.locations} />)}</div>
+        : <p class="empty">No staff admins yet (bun run cli admin create … --role staff).</p>}
+    </section>
+  );
+}
+
 /**
  * The group's sites (owners). Not live: changing a site emits no event, so another owner's change shows
  * after Refresh or a reload; this owner's own changes come back in place.
  */
-export function LocationsPage(p: { meta: PageMeta; locations: LocationView[] }) {
+export function LocationsPage(p: { meta: PageMeta; locations: LocationView[]; staff: StaffView[] }) {
   const base = adminBase(p.meta.tenantSlug);
   return (
     <Layout meta={p.meta} title="Locations" active="locations">
@@ -117,6 +159,7 @@ export function LocationsPage(p: { meta: PageMeta; locations: LocationView[] }) 
       <NewLocationForm base={base} />
       <h2>Sites</h2>
       <LocationList base={base} locations={p.locations} />
+      <StaffList base={base} staff={p.staff} locations={p.locations} />
     </Layout>
   );
 }

@@ -2,8 +2,9 @@ import { Hono } from 'hono';
 import { getLocation, locationsForEditing, createLocation, updateLocation } from '../locations/locations.ts';
 import { LocationCreate, LocationPatch } from '../locations/schemas.ts';
 import type { Deps } from '../platform/deps.ts';
-import { toProblem } from '../platform/errors.ts';
-import { LocationCard, LocationList, LocationsPage, NewLocationForm, locationValues } from '../../views/locations.tsx';
+import { ApiError, toProblem } from '../platform/errors.ts';
+import { LocationCard, LocationList, LocationsPage, NewLocationForm, StaffList, StaffRow, locationValues } from '../../views/locations.tsx';
+import { limitStaff, listStaff } from '../identity/admins.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
 import { type FieldErrors, formFields, parseForm, refusal } from './forms.ts';
@@ -32,8 +33,9 @@ export function locationPages(deps: Deps) {
 
   app.get('/locations', async (c) => {
     const caller = c.get('caller');
-    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => locationsForEditing(tx, caller));
-    return page(c, <LocationsPage meta={meta(c, seq)} locations={data} />);
+    const { seq, data } = await snapshot(sql, caller.tenantId, async (tx) =>
+      ({ locations: await locationsForEditing(tx, caller), staff: await listStaff(tx, caller) }));
+    return page(c, <LocationsPage meta={meta(c, seq)} locations={data.locations} staff={data.staff} />);
   });
 
   app.post('/locations', async (c) => {
@@ -46,9 +48,11 @@ export function locationPages(deps: Deps) {
     try {
       const made = await createLocation(sql, caller, parsed.data);
       const all = await locationsForEditing(sql, caller);
+      const staff = await listStaff(sql, caller);
       return fragment(c, <>
         <NewLocationForm base={base} state={{ message: `${made.name} (${made.code}) added.` }} />
         <LocationList base={base} locations={all} oob />
+        <StaffList base={base} staff={staff} locations={all} oob />
       </>);
     } catch (err) {
       return fragment(c, <NewLocationForm base={base} state={{ values: f, errors: locationRefusal(err) }} />, 422);
@@ -78,6 +82,28 @@ export function locationPages(deps: Deps) {
     const saved = await updateLocation(sql, caller, c.req.param('id'), { archived });
     const message = archived ? 'Archived: its history stays, and it takes no new writes.' : 'Brought back: it takes writes again.';
     return fragment(c, <LocationCard base={adminBase(caller.tenantSlug)} l={saved} state={{ values: locationValues(saved), message }} />);
+  });
+
+  // Limit a staff admin to one site, or free them: the same limit as `bun run cli admin limit`.
+  app.post('/staff/:id/location', async (c) => {
+    const caller = c.get('caller');
+    const base = adminBase(caller.tenantSlug);
+    const f = await formFields(c);
+    const staff = (await listStaff(sql, caller)).find((s) => s.id === c.req.param('id'));
+    if (!staff) throw new ApiError(404, 'not_found', 'No such staff admin.');
+    const locations = await locationsForEditing(sql, caller);
+    const locationId = f.locationId || null;
+    if (locationId && !locations.some((l) => l.id === locationId && !l.archived)) {
+      return fragment(c, <StaffRow base={base} s={staff} locations={locations} error="Choose one of the active locations, or the whole group." />, 422);
+    }
+    try {
+      const reach = await limitStaff(sql, caller, staff.id, locationId);
+      const site = locations.find((l) => l.id === reach.locationId);
+      const message = site ? `Limited to ${site.name}${reach.signedOut ? '; signed out everywhere' : ''}.` : 'Works for the whole group.';
+      return fragment(c, <StaffRow base={base} s={{ ...staff, locationId: reach.locationId }} locations={locations} message={message} />);
+    } catch (err) {
+      return fragment(c, <StaffRow base={base} s={staff} locations={locations} error={refusal(err, 'locationId').locationId} />, 422);
+    }
   });
 
   return app;

@@ -46,6 +46,8 @@ export const POLICY = {
   'settings.update': OWNERS_AND_KEYS,
   // Keys are credentials: only an owner creates, lists or revokes them (there is no API route for it).
   'apiKeys.manage': OWNERS,
+  // Who sees which site: only an owner limits a staff admin to one location, or frees them.
+  'admins.manage': OWNERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof POLICY;
@@ -54,7 +56,7 @@ export type Operation = keyof typeof POLICY;
  * Operations on the whole group. A caller bound to one site (a till's key, a staff admin limited to a
  * location) may not perform them even where its role could: a till at one site does not reshape the group.
  */
-export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage'];
+export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
 
 /**
  * Operations that happen at a location (src/locations/where.ts decides which): a bound caller performs
@@ -96,4 +98,5 @@ export function authorize(caller: Caller, operation: Operation): void {
 const FORBIDDEN: Partial<Record<Operation, string>> = {
   'settings.update': 'Only an owner can change settings.',
   'apiKeys.manage': 'Only an owner can manage API keys.',
+  'admins.manage': 'Only an owner can limit staff to a location.',
 };

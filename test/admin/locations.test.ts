@@ -148,3 +148,47 @@ describe('API keys bound to a site (the admin page)', () => {
     expect(await count()).toBe(before);
   });
 });
+
+describe('staff limited to a site (the Locations page)', () => {
+  test('an owner limits a staff admin to a site: it is stored, they are signed out at once, and they sign back in limited', async () => {
+    const soho = await siteByCode('SOHO');
+    const [{ id }] = await t.sql`select id from admins where email = 'staff@alpha.test'`;
+    const page = await (await owner.get('/locations')).text();
+    expect(page).toContain(`id="staff-${id}"`);
+    const res = await owner.post(`/staff/${id}/location`, { locationId: soho.id });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Limited to Soho; signed out everywhere.');
+    expect((await t.sql`select location_id from admins where id = ${id}`)[0].location_id).toBe(soho.id);
+    expect((await t.sql`select count(*)::int as n from admin_sessions where admin_id = ${id}`)[0].n).toBe(0);
+    expect((await staff.get('/orders')).status).toBe(303);
+    const again = await signIn(t.app, 'alpha', 'staff@alpha.test', 'staff password');
+    const atCamden = (await t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [{ name: 'Tea', quantity: 1, unitPriceCents: 250 }],
+      locationId: (await siteByCode('CAMDEN')).id })).body.id;
+    const atSoho = (await t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [{ name: 'Tea', quantity: 1, unitPriceCents: 250 }],
+      locationId: soho.id })).body.id;
+    const board = await (await again.get('/orders')).text();
+    expect(board).toContain(`order-${atSoho}`);
+    expect(board).not.toContain(`order-${atCamden}`);
+
+    // Giving the whole group back signs nobody out.
+    const freed = await owner.post(`/staff/${id}/location`, { locationId: '' });
+    expect(await freed.text()).toContain('Works for the whole group.');
+    expect((await t.sql`select location_id from admins where id = ${id}`)[0].location_id).toBeNull();
+    expect((await again.get('/orders')).status).toBe(200);
+  });
+
+  test("an archived or unknown site is refused inline; an owner, or another tenant's admin, is not staff to limit", async () => {
+    const [{ id }] = await t.sql`select id from admins where email = 'staff@alpha.test'`;
+    const gone = await siteByCode('GONE');
+    for (const locationId of [gone.id, 'SOHO']) {
+      const res = await owner.post(`/staff/${id}/location`, { locationId });
+      expect(res.status).toBe(422);
+      expect(await res.text()).toContain('Choose one of the active locations, or the whole group.');
+    }
+    expect((await t.sql`select location_id from admins where id = ${id}`)[0].location_id).toBeNull();
+    const [{ id: ownerId }] = await t.sql`select id from admins where email = 'owner@alpha.test'`;
+    const soho = await siteByCode('SOHO');
+    expect((await owner.post(`/staff/${ownerId}/location`, { locationId: soho.id })).status).toBe(404);
+    expect((await t.sql`select location_id from admins where id = ${ownerId}`)[0].location_id).toBeNull();
+  });
+});

@@ -13,6 +13,7 @@ const SHOTS = mkdtempSync(join(tmpdir(), 'tillstream-shots-'));
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
+const staffId = await createAdmin(t.sql, t.tenantA.id, 'till@alpha.test', 'staff password', 'staff');
 
 const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: t.app.fetch, idleTimeout: 30 });
 const origin = `http://127.0.0.1:${server.port}`;
@@ -36,6 +37,7 @@ afterAll(async () => {
 async function ownerAt(width: number): Promise<Page> {
   const context = await browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
+  page.setDefaultTimeout(5000); // a missing element fails the step with its selector, inside the test's time
   page.on('pageerror', (e) => console.error('page error:', e.message));
   page.on('dialog', (d) => d.accept()); // hx-confirm on Archive
   await page.goto(`${origin}/alpha/admin/login`);
@@ -84,6 +86,12 @@ describe('the Locations page in a browser', () => {
       await card.getByRole('button', { name: 'Save' }).click();
       await shows(page, `#loc-${made.id} .ok`, 'Saved.');
       expect((await siteByCode(code)).name).toBe(`Site ${code} renamed`);
+
+      // The staff section: limit the staff admin to this site, in place.
+      await page.locator(`#staff-${staffId}`).getByLabel('till@alpha.test').selectOption(made.id);
+      await page.locator(`#staff-${staffId}`).getByRole('button', { name: 'Save' }).click();
+      await shows(page, `#staff-${staffId} .ok`, `Limited to Site ${code} renamed`);
+      expect((await t.sql`select location_id from admins where id = ${staffId}`)[0].location_id).toBe(made.id);
 
       await page.locator(`#loc-${made.id}`).getByRole('button', { name: 'Archive' }).click();
       await page.locator(`#loc-${made.id}`).getByRole('button', { name: 'Bring back' }).waitFor({ timeout: 5000 });

@@ -40,7 +40,7 @@ const limitedStaffA = await signIn(t.app, 'alpha', 'home-staff@alpha.test', 'sta
 
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'order' | 'card' | 'item' | 'key' | 'location';
+type Need = 'customer' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff';
 
 type Fixture = {
   n: number;
@@ -60,6 +60,8 @@ type Fixture = {
   keyId: string;
   /** A location of tenant A (its code is unique to the fixture). */
   location: { id: string; code: string };
+  /** A staff admin of tenant A that nothing else uses (not signed in). */
+  staffId: string;
 };
 
 /** What a probe's paths look like in a test name. */
@@ -67,7 +69,7 @@ const PLACEHOLDERS: Fixture = {
   n: 0, newPhone: '{newPhone}', eventsBefore: 0,
   customer: { id: '{customer}', phone: '{phone}', name: '{name}' },
   order: { id: '{order}' }, card: { code: '{code}' }, itemId: '{item}', keyId: '{key}',
-  location: { id: '{location}', code: '{loc}' },
+  location: { id: '{location}', code: '{loc}' }, staffId: '{staff}',
 };
 
 let made = 0;
@@ -100,6 +102,7 @@ async function fixture(needs: readonly Need[], at: At | null = null): Promise<Fi
     fx.itemId = item.id;
   }
   if (needs.includes('key')) fx.keyId = (await createApiKey(t.sql, t.tenantA.id, `probe key ${n}`)).id;
+  if (needs.includes('staff')) fx.staffId = await createAdmin(t.sql, t.tenantA.id, `probe-staff-${n}@alpha.test`, 'staff password', 'staff');
   if (needs.includes('location')) {
     const code = `P${n}`;
     const [row] = await t.sql`insert into locations (tenant_id, name, code, time_zone)
@@ -126,6 +129,8 @@ async function tenantState(sql: Sql, tenantId: string) {
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.name, x.revoked_at), '|' order by x.id), '')) from api_keys x
       where x.tenant_id = ${tenantId}) as api_keys,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from locations x where x.tenant_id = ${tenantId}) as locations,
+    (select md5(coalesce(string_agg(concat_ws(',', x.id, x.role, x.location_id, x.deactivated_at), '|' order by x.id), '')) from admins x
+      where x.tenant_id = ${tenantId}) as admins,
     (select count(*)::int from events x where x.tenant_id = ${tenantId}) as events`;
   return { ...row };
 }
@@ -372,6 +377,13 @@ const PROBES: Record<Operation, Probe> = {
     ],
     noDoor: { api: 'Keys are credentials: there is no API route to mint or revoke them (the admin page and the CLI only).' },
   },
+  'admins.manage': {
+    needs: ['staff', 'location'],
+    calls: [
+      admin('POST', (fx) => `/staff/${fx.staffId}/location`, 200, 'resource', { form: (fx) => ({ locationId: fx.location.id }) }),
+    ],
+    noDoor: { api: 'Admin accounts are managed by owners on the Locations page and with the CLI; there is no API route.' },
+  },
 };
 
 // Callers and what each one should get ------------------------------------------------------------------
@@ -489,6 +501,7 @@ function markersOfA(fx: Fixture, needs: readonly Need[], call: Call): string[] {
   if (needs.includes('card')) markers.push(fx.card.code);
   if (needs.includes('item')) markers.push(fx.itemId);
   if (needs.includes('key')) markers.push(fx.keyId);
+  if (needs.includes('staff')) markers.push(fx.staffId);
   if (call.shows) markers.push(call.shows(fx));
   return markers;
 }
