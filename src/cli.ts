@@ -5,17 +5,21 @@ import { migrate } from './platform/migrations.ts';
 import { databaseUrl } from './platform/databaseUrl.ts';
 import { createTenant, tenantBySlug } from './identity/tenants.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './identity/apiKeys.ts';
-import { setAdminActive } from './identity/admins.ts';
+import { limitAdmin, setAdminActive } from './identity/admins.ts';
+import { locationByCode } from './locations/locations.ts';
 
 // Bootstrap without a UI. Works against DATABASE_URL or the embedded default (start the service
 // first or not: the embedded cluster is started for the command when it is not running).
 const USAGE = `usage: bun run cli <command> [options]
   migrate
   tenant create --slug <slug> --name <name> [--currency GBP] [--country GB] [--json]
-  key create --tenant <slug> [--name <name>] [--json]
+  key create --tenant <slug> [--name <name>] [--location <code>] [--json]   (--location: a till's key, bound to that site)
   key list --tenant <slug> [--json]
   key revoke --tenant <slug> --key <id or prefix> [--json]
-  admin create --tenant <slug> --email <email> --password <password> [--role owner|staff] [--json]
+  admin create --tenant <slug> --email <email> --password <password> [--role owner|staff] [--location <code>] [--json]
+      (--location: a staff admin limited to that site; implies --role staff)
+  admin limit --tenant <slug> --email <email> (--location <code> | --none) [--json]
+      (limit a staff admin to one site, or give them the whole group back; narrowing signs them out)
   admin deactivate --tenant <slug> --email <email> [--json]   (signs them out everywhere, streams included)
   admin activate --tenant <slug> --email <email> [--json]`;
 
@@ -32,10 +36,19 @@ export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
       slug: { type: 'string' }, name: { type: 'string' }, tenant: { type: 'string' }, key: { type: 'string' },
       email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' },
       currency: { type: 'string' }, country: { type: 'string' }, json: { type: 'boolean' },
+      location: { type: 'string' }, none: { type: 'boolean' },
     },
   });
   const need = (name: keyof typeof o) => (o[name] as string | undefined) ?? fail(`missing --${name}\n${USAGE}`);
   const tenant = async () => (await tenantBySlug(sql, need('tenant'))) ?? fail(`no tenant with slug "${o.tenant}"`);
+  /** --location <code> → an active site of the tenant, or null without the option. */
+  const site = async (tenantId: string) => {
+    if (o.location === undefined) return null;
+    const found = await locationByCode(sql, tenantId, o.location);
+    if (!found) fail(`no location "${o.location}" in tenant "${o.tenant}"`);
+    if (found.archived) fail(`location "${o.location}" is archived: it takes no new keys or staff`);
+    return { id: found.id, code: o.location.toUpperCase() };
+  };
 
   switch (`${noun} ${verb ?? ''}`.trim()) {
     case 'migrate':
@@ -48,8 +61,9 @@ export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
     }
     case 'key create': {
       const t = await tenant();
-      const key = await createApiKey(sql, t.id, o.name ?? 'default');
-      return { apiKey: key.apiKey, id: key.id, prefix: key.prefix, name: key.name };
+      const at = await site(t.id);
+      const key = await createApiKey(sql, t.id, o.name ?? 'default', at?.id ?? null);
+      return { apiKey: key.apiKey, id: key.id, prefix: key.prefix, name: key.name, locationId: key.locationId, location: at?.code ?? null };
     }
     case 'key list':
       return { keys: await listApiKeys(sql, (await tenant()).id) };
@@ -60,17 +74,25 @@ export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
     }
     case 'admin create': {
       const t = await tenant();
-      const role = o.role ?? 'owner';
+      const role = o.role ?? (o.location !== undefined ? 'staff' : 'owner');
       if (role !== 'owner' && role !== 'staff') fail('--role must be owner or staff');
+      if (role === 'owner' && o.location !== undefined) fail('--location limits a staff admin; owners act for the whole group');
+      const at = await site(t.id);
       const password = need('password');
       if (password.length < 8) fail('--password must be at least 8 characters');
       const email = need('email').trim().toLowerCase();
       const hash = await Bun.password.hash(password);
-      const [row] = await sql`insert into admins (tenant_id, email, password_hash, role)
-        values (${t.id}, ${email}, ${hash}, ${role})
-        on conflict (tenant_id, email) do update set password_hash = excluded.password_hash, role = excluded.role
-        returning id, email, role`;
-      return { admin: { id: row.id, email: row.email, role: row.role, tenant: t.slug } };
+      // A new admin is created limited (no moment with the whole group); an existing one keeps their
+      // reach here and is limited below.
+      const [row] = await sql`insert into admins (tenant_id, email, password_hash, role, location_id)
+        values (${t.id}, ${email}, ${hash}, ${role}, ${at?.id ?? null})
+        on conflict (tenant_id, email) do update set password_hash = excluded.password_hash, role = excluded.role,
+          location_id = case when excluded.role = 'owner' then null else admins.location_id end
+        returning id, email, role, location_id`;
+      // The limit goes through limitAdmin, so re-creating a signed-in admin with a narrower reach signs them out.
+      const reach = at && row.location_id !== at.id ? await limitAdmin(sql, t.id, email, at.id) : null;
+      const locationId = reach && reach !== 'owner' ? reach.locationId : row.location_id;
+      return { admin: { id: row.id, email: row.email, role: row.role, locationId, tenant: t.slug } };
     }
     case 'admin deactivate':
     case 'admin activate': {
@@ -78,6 +100,15 @@ export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
       const admin = await setAdminActive(sql, t.id, need('email'), verb === 'activate');
       if (!admin) fail(`no admin "${o.email}" in tenant "${o.tenant}"`);
       return { admin: { ...admin, tenant: t.slug } };
+    }
+    case 'admin limit': {
+      const t = await tenant();
+      if ((o.location === undefined) === !o.none) fail(`give either --location <code> or --none\n${USAGE}`);
+      const at = await site(t.id);
+      const reach = await limitAdmin(sql, t.id, need('email'), at?.id ?? null);
+      if (!reach) fail(`no admin "${o.email}" in tenant "${o.tenant}"`);
+      if (reach === 'owner') fail(`"${o.email}" is an owner: owners act for the whole group (make them --role staff first)`);
+      return { admin: { ...reach, location: at?.code ?? null, tenant: t.slug } };
     }
     default:
       fail(USAGE);

@@ -52,6 +52,75 @@ describe('cli', () => {
     expect((await sql`select deactivated_at from admins where id = ${admin.id}`)[0].deactivated_at).toBeNull();
   });
 
+  test('key create --location binds a till to that site (any case of its code); an unknown or archived code is refused', async () => {
+    const t: any = await runCli(['tenant', 'create', '--slug', 'pizza-group', '--name', 'Pizza Group', '--json'], sql);
+    const group = client(app, t.apiKey);
+    const soho = (await group.post('/api/v1/locations', { name: 'Soho', code: 'SOHO', timeZone: 'Europe/London' })).body;
+    const out: any = await runCli(['key', 'create', '--tenant', 'pizza-group', '--name', 'Soho till', '--location', 'soho', '--json'], sql);
+    expect(out).toMatchObject({ name: 'Soho till', locationId: soho.id, location: 'SOHO' });
+    const [row] = await sql`select location_id from api_keys where id = ${out.id}`;
+    expect(row.location_id).toBe(soho.id);
+    const c = await group.post('/api/v1/customers', { phone: '+447306540001' });
+    const added = await client(app, out.apiKey).post(`/api/v1/customers/${c.body.id}/points/add`, { points: 4 });
+    expect(added.body.transaction.locationId).toBe(soho.id);
+    const listed: any = await runCli(['key', 'list', '--tenant', 'pizza-group'], sql);
+    expect(listed.keys.map((k: any) => [k.name, k.locationCode])).toEqual([['default', null], ['Soho till', 'SOHO']]);
+
+    await group.post('/api/v1/locations', { name: 'Closed', code: 'CLOSED', timeZone: 'Europe/London' });
+    const closed = (await group.get('/api/v1/locations')).body.data.find((l: any) => l.code === 'CLOSED');
+    await group.patch(`/api/v1/locations/${closed.id}`, { archived: true });
+    const before = (await sql`select count(*)::int as n from api_keys`)[0].n;
+    for (const [code, message] of [['NOWHERE', 'no location "NOWHERE" in tenant "pizza-group"'], ['CLOSED', 'location "CLOSED" is archived']]) {
+      const proc = Bun.spawn(['bun', 'src/cli.ts', 'key', 'create', '--tenant', 'pizza-group', '--location', code],
+        { env: { ...process.env, DATABASE_URL: url }, stderr: 'pipe' });
+      expect(await proc.exited).toBe(2);
+      expect(await new Response(proc.stderr).text()).toContain(message);
+    }
+    expect((await sql`select count(*)::int as n from api_keys`)[0].n).toBe(before);
+  }, 20_000);
+
+  test('admin create --location makes a staff admin limited to that site; admin limit moves them, or gives the group back with --none', async () => {
+    const made: any = await runCli(['admin', 'create', '--tenant', 'pizza-group', '--email', 'soho@pizza.test', '--password', 'soho password', '--location', 'SOHO'], sql);
+    const [soho] = await sql`select l.id from locations l join tenants t on t.id = l.tenant_id where t.slug = 'pizza-group' and l.code = 'SOHO'`;
+    expect(made.admin).toMatchObject({ email: 'soho@pizza.test', role: 'staff', locationId: soho.id });
+    const admin = async () => (await sql`select location_id from admins where email = 'soho@pizza.test'`)[0];
+    expect((await admin()).location_id).toBe(soho.id);
+
+    // Narrowing what an admin may see signs them out everywhere (their open pages had the wider reach).
+    const camden = (await client(app, (await runCli(['key', 'create', '--tenant', 'pizza-group'], sql) as any).apiKey)
+      .post('/api/v1/locations', { name: 'Camden', code: 'CAMDEN', timeZone: 'Europe/London' })).body;
+    const sessionOf = async () => (await sql`select count(*)::int as n from admin_sessions s join admins a on a.id = s.admin_id where a.email = 'soho@pizza.test'`)[0].n;
+    const session = async () => sql`insert into admin_sessions (token_hash, admin_id, tenant_id, csrf_token, expires_at)
+      select ${`cli-limit-${Math.random()}`}, id, tenant_id, 'csrf', now() + interval '1 hour' from admins where email = 'soho@pizza.test'`;
+    await session();
+    const moved: any = await runCli(['admin', 'limit', '--tenant', 'pizza-group', '--email', 'soho@pizza.test', '--location', 'camden'], sql);
+    expect(moved.admin).toMatchObject({ locationId: camden.id, location: 'CAMDEN', signedOut: true });
+    expect(await sessionOf()).toBe(0);
+    await session();
+    const freed: any = await runCli(['admin', 'limit', '--tenant', 'pizza-group', '--email', 'soho@pizza.test', '--none'], sql);
+    expect(freed.admin).toMatchObject({ locationId: null, location: null, signedOut: false });
+    expect(await sessionOf()).toBe(1);
+    expect((await admin()).location_id).toBeNull();
+
+    // Owners act for the whole group: they cannot be limited, and making a limited admin an owner frees them.
+    await runCli(['admin', 'limit', '--tenant', 'pizza-group', '--email', 'soho@pizza.test', '--location', 'SOHO'], sql);
+    await runCli(['admin', 'create', '--tenant', 'pizza-group', '--email', 'soho@pizza.test', '--password', 'soho password', '--role', 'owner'], sql);
+    expect((await admin()).location_id).toBeNull();
+    const refusals: [string[], string][] = [
+      [['admin', 'limit', '--tenant', 'pizza-group', '--email', 'soho@pizza.test', '--location', 'SOHO'], 'is an owner'],
+      [['admin', 'create', '--tenant', 'pizza-group', '--email', 'x@pizza.test', '--password', 'x password', '--role', 'owner', '--location', 'SOHO'], 'owners act for the whole group'],
+      [['admin', 'limit', '--tenant', 'pizza-group', '--email', 'soho@pizza.test'], 'give either --location <code> or --none'],
+      [['admin', 'limit', '--tenant', 'pizza-group', '--email', 'nobody@pizza.test', '--none'], 'no admin "nobody@pizza.test"'],
+    ];
+    for (const [args, message] of refusals) {
+      const proc = Bun.spawn(['bun', 'src/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: url }, stderr: 'pipe' });
+      expect(await proc.exited).toBe(2);
+      expect(await new Response(proc.stderr).text()).toContain(message);
+    }
+    expect((await admin()).location_id).toBeNull();
+    expect((await sql`select count(*)::int as n from admins where email = 'x@pizza.test'`)[0].n).toBe(0);
+  }, 30_000);
+
   test('the cli runs as a process against DATABASE_URL and prints the documented JSON', async () => {
     const proc = Bun.spawn(['bun', 'src/cli.ts', 'tenant', 'create', '--slug', 'proc-test', '--name', 'Proc', '--json'], {
       env: { ...process.env, DATABASE_URL: url }, stdout: 'pipe', stderr: 'pipe',

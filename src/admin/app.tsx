@@ -18,10 +18,11 @@ import { posPages } from './pos.tsx';
 import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
 import { terminalPages } from './terminals.tsx';
+import { locationPages } from './locations.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
-import { locationPages, withSites } from './location.tsx';
+import { sitePickerPages, withSites } from './sitePicker.tsx';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from '../identity/sessions.ts';
 import { eventStream } from '../events/stream.ts';
 
@@ -78,7 +79,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, signInPages(deps, directory));
   // The header's location picker: its sites for every page, and the pick itself.
   app.use(`${base}/*`, withSites(deps));
-  app.route(base, locationPages(deps));
+  app.route(base, sitePickerPages(deps));
 
   app.get(`${base}`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
   app.get(`${base}/`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
@@ -102,6 +103,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, reconciliationPages(deps));
   app.route(base, terminalPages(deps));
   app.route(base, keyPages(deps));
+  app.route(base, locationPages(deps));
   app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));
 

@@ -5,7 +5,7 @@ import type { PageMeta } from '../../views/shell/layout.tsx';
 import type { Session } from '../identity/sessions.ts';
 import type { SiteOption } from '../locations/choice.ts';
 
-/** `sites`: the tenant's sites for the header picker, loaded for full pages only (./location.tsx). */
+/** `sites`: the tenant's sites for the header picker, loaded for full pages only (./sitePicker.tsx). */
 export type AdminEnv = { Variables: { caller: Caller; session: Session; sites?: SiteOption[] } };
 export type AdminContext = Context<AdminEnv>;
 

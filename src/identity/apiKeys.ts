@@ -1,7 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Sql } from '../platform/database.ts';
-import { notFound } from '../platform/errors.ts';
+import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
@@ -18,16 +18,19 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-export async function createApiKey(sql: Db, tenantId: string, name = 'default') {
+/** A key for the tenant; with `locationId`, a till's key bound to that site (its writes happen there). */
+export async function createApiKey(sql: Db, tenantId: string, name = 'default', locationId: string | null = null) {
   const { key, prefix, hash } = generateApiKey();
-  const [row] = await sql`insert into api_keys (tenant_id, name, prefix, key_hash)
-    values (${tenantId}, ${name}, ${prefix}, ${hash}) returning id, name, prefix, created_at`;
-  return { apiKey: key, id: row.id as string, name: row.name as string, prefix };
+  const [row] = await sql`insert into api_keys (tenant_id, name, prefix, key_hash, location_id)
+    values (${tenantId}, ${name}, ${prefix}, ${hash}, ${locationId}) returning id, name, prefix, created_at`;
+  return { apiKey: key, id: row.id as string, name: row.name as string, prefix, locationId };
 }
 
 export async function listApiKeys(sql: Db, tenantId: string) {
-  return sql`select id, name, prefix, iso(created_at) as "createdAt", iso(last_used_at) as "lastUsedAt",
-      iso(revoked_at) as "revokedAt" from api_keys where tenant_id = ${tenantId} order by created_at`;
+  return sql`select k.id, k.name, k.prefix, iso(k.created_at) as "createdAt", iso(k.last_used_at) as "lastUsedAt",
+      iso(k.revoked_at) as "revokedAt", k.location_id as "locationId", l.code as "locationCode", l.name as "locationName"
+    from api_keys k left join locations l on l.id = k.location_id
+    where k.tenant_id = ${tenantId} order by k.created_at, k.id`;
 }
 
 /** Revoke by id or visible prefix; returns how many keys were revoked. */
@@ -65,16 +68,35 @@ export async function callerFromApiKey(sql: Sql, header: string | undefined): Pr
 
 export const KeyName = z.string({ error: KEY_NAME }).trim().min(1, KEY_NAME).max(100, KEY_NAME);
 
-export type ApiKeyView = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
+const KEY_SITE = 'Choose one of the active locations, or the whole group.';
+/** A new key: its name, and the site it is bound to (omitted: a tenant-wide key). */
+export const KeyCreate = z.object({ name: KeyName, locationId: z.string({ error: KEY_SITE }).uuid(KEY_SITE).optional() }).strict();
+export type KeyCreate = z.infer<typeof KeyCreate>;
+
+export type ApiKeyView = {
+  id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null;
+  /** The site a till's key is bound to, or null for a tenant-wide key. */
+  locationId: string | null; locationCode: string | null; locationName: string | null;
+};
 
 export async function listKeys(db: Db, caller: Caller): Promise<ApiKeyView[]> {
   authorize(caller, 'apiKeys.manage');
   return (await listApiKeys(db, caller.tenantId)) as unknown as ApiKeyView[];
 }
 
-export async function createKey(db: Db, caller: Caller, name: string) {
+/**
+ * Mint a key, bound to one of the tenant's active sites when `locationId` is given: another tenant's
+ * site is 404 and an archived one 409 location_archived, as for a write made there.
+ */
+export async function createKey(db: Db, caller: Caller, input: KeyCreate) {
   authorize(caller, 'apiKeys.manage');
-  return createApiKey(db, caller.tenantId, KeyName.parse(name));
+  const { name, locationId } = KeyCreate.parse(input);
+  if (locationId) {
+    const [site] = await db`select archived_at from locations where tenant_id = ${caller.tenantId} and id = ${locationId}`;
+    if (!site) throw notFound('Location');
+    if (site.archived_at) throw new ApiError(409, 'location_archived', 'This location is archived: a key cannot be bound to it.', { locationId });
+  }
+  return createApiKey(db, caller.tenantId, name, locationId ?? null);
 }
 
 /** Revoke one of the caller's tenant's keys by id; 404 for a key it does not have. */

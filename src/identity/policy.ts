@@ -10,6 +10,9 @@ import type { Caller, Role } from './caller.ts';
  * - `owner`: an admin session with the owner role.
  * - `staff`: an admin session with the staff role (the counter, the kitchen).
  *
+ * Any of them may be bound to one site (a till's key; a staff admin an owner limited to a location):
+ * GROUP_ONLY, AT_A_LOCATION and SITE_SCOPED_READS below say what that changes.
+ *
  * Another tenant's resource is never a 403: queries are scoped by the caller's tenant, so it is 404.
  * test/identity/policy.test.ts walks every row of this table through both doors.
  */
@@ -47,6 +50,8 @@ export const POLICY = {
   'settings.update': OWNERS_AND_KEYS,
   // Keys are credentials: only an owner creates, lists or revokes them (there is no API route for it).
   'apiKeys.manage': OWNERS,
+  // Who sees which site: only an owner limits a staff admin to one location, or frees them.
+  'admins.manage': OWNERS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof POLICY;
@@ -55,9 +60,30 @@ export type Operation = keyof typeof POLICY;
  * Operations on the whole group. A caller bound to one site (a till's key, a staff admin limited to a
  * location) may not perform them even where its role could: a till at one site does not reshape the group.
  */
-export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage'];
+export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
+
+/**
+ * Operations that happen at a location (src/locations/where.ts decides which): a bound caller performs
+ * them at its own site only, and naming another site in the body, or addressing an order placed at
+ * another site, is 403 location_mismatch. Everything else a bound caller may do is group-wide.
+ */
+export const AT_A_LOCATION: readonly Operation[] = [
+  'customers.enrol', 'points.add', 'points.redeem', 'points.adjust', 'loyalty.earn', 'orders.create', 'orders.setStatus',
+  'giftCards.issue', 'giftCards.redeem', 'giftCards.void', 'reconciliation.resolve',
+];
+
+/**
+ * Reads a bound caller sees only its own site's rows of: a kitchen's board and a limited manager's order
+ * lists. Customers, balances and gift cards stay group-wide (points earned at one site are spent at any).
+ */
+export const SITE_SCOPED_READS: readonly Operation[] = ['orders.read'];
 
 export const OPERATIONS = Object.keys(POLICY) as Operation[];
+
+/** The one site whose rows this caller's lists of `operation` are narrowed to, or null for the whole group. */
+export function readScope(caller: Caller, operation: Operation): string | null {
+  return caller.boundLocationId && SITE_SCOPED_READS.includes(operation) ? caller.boundLocationId : null;
+}
 
 export function allows(role: Role, operation: Operation, boundToALocation = false): boolean {
   return (POLICY[operation] as readonly Role[]).includes(role) && !(boundToALocation && GROUP_ONLY.includes(operation));
@@ -76,4 +102,5 @@ export function authorize(caller: Caller, operation: Operation): void {
 const FORBIDDEN: Partial<Record<Operation, string>> = {
   'settings.update': 'Only an owner can change settings.',
   'apiKeys.manage': 'Only an owner can manage API keys.',
+  'admins.manage': 'Only an owner can limit staff to a location.',
 };

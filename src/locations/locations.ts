@@ -30,6 +30,12 @@ export async function listLocations(db: Db, caller: Caller): Promise<Location[]>
   return rows.map((r) => r.l as Location);
 }
 
+/** Every location, for the admin page that changes them: owners only (locations.manage), archived last. */
+export async function locationsForEditing(db: Db, caller: Caller): Promise<Location[]> {
+  authorize(caller, 'locations.manage');
+  return listLocations(db, caller);
+}
+
 export async function getLocation(db: Db, caller: Caller, id: string): Promise<Location> {
   authorize(caller, 'locations.read');
   const [row] = await db`select location_json(l) as l from locations l where tenant_id = ${caller.tenantId} and id = ${locationId(id)}`;

@@ -2,7 +2,7 @@ import { normalizePhone } from '../customers/phone.ts';
 import { giftCardCode } from '../giftCards/giftCards.ts';
 import { withGiftCardThrottle } from '../giftCards/throttle.ts';
 import type { Caller } from '../identity/caller.ts';
-import { authorize } from '../identity/policy.ts';
+import { authorize, readScope } from '../identity/policy.ts';
 import { atLocation } from '../locations/where.ts';
 import type { Db, Sql, Tx } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
@@ -57,14 +57,16 @@ export async function setOrderStatus(db: Db, caller: Caller, id: string, input: 
   });
 }
 
-/** Orders newest first, keyset by the tenant's order sequence. */
+/** Orders newest first, keyset by the tenant's order sequence; a bound caller's list holds its own site's only. */
 export async function listOrders(db: Db, caller: Caller, query: OrderListQuery): Promise<OrderPage> {
   authorize(caller, 'orders.read');
   const { status, since, limit } = query;
   const after = decodeCursor(query.cursor);
+  const site = readScope(caller, 'orders.read');
   const rows = await db`
     select order_json(o) as order, o.seq from orders o
     where o.tenant_id = ${caller.tenantId}
+      ${site ? db`and o.location_id = ${site}` : db``}
       ${status ? db`and o.status = ${status}` : db``}
       ${since ? db`and o.created_at >= ${since}` : db``}
       ${after !== null ? db`and o.seq < ${after}` : db``}
@@ -94,11 +96,16 @@ export async function orderHistory(db: Db, caller: Caller, id: string): Promise<
   };
 }
 
-/** What the kitchen board shows: every order not yet completed or cancelled, newest first. */
+/**
+ * What the kitchen board shows: every order not yet completed or cancelled, newest first; a caller bound
+ * to a site (a kitchen's key, a limited manager) sees only that site's.
+ */
 export async function openOrders(db: Db, caller: Caller): Promise<Order[]> {
   authorize(caller, 'orders.read');
+  const site = readScope(caller, 'orders.read');
   const rows = await db`select order_json(o) as order from orders o
     where o.tenant_id = ${caller.tenantId} and o.status in ('pending', 'preparing', 'ready')
+      ${site ? db`and o.location_id = ${site}` : db``}
     order by o.seq desc limit ${BOARD_LIMIT}`;
   return rows.map((r) => r.order as Order);
 }

@@ -2,9 +2,11 @@ import type { Sql } from '../../src/platform/database.ts';
 
 /**
  * Tables a refused request may legitimately write: throttles count the misses and failures they refuse
- * (a guessed gift card code, a wrong password); that is their job, not a change of state.
+ * (a guessed gift card code, a wrong password); that is their job, not a change of state. Terminal
+ * presence is written by the instance on its own clock (a stream the fuzzer opened, its heartbeat),
+ * not by the request under test.
  */
-const THROTTLES = new Set(['gift_card_misses', 'admin_sign_in_failures']);
+const THROTTLES = new Set(['gift_card_misses', 'admin_sign_in_failures', 'terminal_presence']);
 /** Columns that are hints refreshed by any authenticated request, at most once a minute (see apiKeys.ts, sessions.ts). */
 const TOUCHED = ['last_used_at', 'last_seen_at', 'expires_at'];
 

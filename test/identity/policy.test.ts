@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'bun:test';
-import { OPERATIONS, POLICY, allows, authorize, type Operation } from '../../src/identity/policy.ts';
+import { AT_A_LOCATION, OPERATIONS, POLICY, SITE_SCOPED_READS, allows, authorize, type Operation } from '../../src/identity/policy.ts';
 import type { Caller, Role } from '../../src/identity/caller.ts';
 import { createApiKey } from '../../src/identity/apiKeys.ts';
 import { ApiError } from '../../src/platform/errors.ts';
 import type { Sql } from '../../src/platform/database.ts';
 import { escapeHtml } from '../../src/admin/app.tsx';
-import { testApp, type Api } from '../support/app.ts';
+import { client, testApp, type Api } from '../support/app.ts';
 import { AdminClient, createAdmin, signIn } from '../support/admin.ts';
 import { burger, enrol, issueCard, lastEventId } from '../support/fixtures.ts';
 
@@ -14,6 +14,11 @@ import { burger, enrol, issueCard, lastEventId } from '../support/fixtures.ts';
 // itself, so changing the table changes what this file expects. Tenant A owns every resource probed;
 // tenant B is the other tenant. A refused call must leave tenant A exactly as it was (every row of
 // every table, compared before and after).
+//
+// Two more callers are bound to one of A's sites, HOME: a till's key, and a staff admin an owner limited
+// to it. Where a call can reach a site (a body naming one, an order placed at one, a list of orders),
+// they are probed at HOME and at AWAY, and POLICY's GROUP_ONLY, AT_A_LOCATION and SITE_SCOPED_READS say
+// what they get; every write they are allowed is recorded at HOME.
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'owner password');
@@ -23,9 +28,19 @@ const ownerA = await signIn(t.app, 'alpha', 'owner@alpha.test', 'owner password'
 const staffA = await signIn(t.app, 'alpha', 'staff@alpha.test', 'staff password');
 const ownerB = await signIn(t.app, 'bravo', 'owner@bravo.test', 'owner password');
 
+const siteOfA = async (name: string, code: string) => (await t.sql`insert into locations (tenant_id, name, code, time_zone)
+  values (${t.tenantA.id}, ${name}, ${code}, 'Europe/London') returning id`)[0].id as string;
+/** A's two sites: the bound callers' own, and another. */
+const SITE = { home: await siteOfA('Home site', 'HOME'), away: await siteOfA('Away site', 'AWAY') } as const;
+type At = keyof typeof SITE;
+const boundKeyA = await createApiKey(t.sql, t.tenantA.id, "HOME's till", SITE.home);
+const limitedStaffId = await createAdmin(t.sql, t.tenantA.id, 'home-staff@alpha.test', 'staff password', 'staff');
+await t.sql`update admins set location_id = ${SITE.home} where id = ${limitedStaffId}`;
+const limitedStaffA = await signIn(t.app, 'alpha', 'home-staff@alpha.test', 'staff password');
+
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'order' | 'card' | 'item' | 'key' | 'location';
+type Need = 'customer' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff';
 
 type Fixture = {
   n: number;
@@ -45,6 +60,8 @@ type Fixture = {
   keyId: string;
   /** A location of tenant A (its code is unique to the fixture). */
   location: { id: string; code: string };
+  /** A staff admin of tenant A that nothing else uses (not signed in). */
+  staffId: string;
 };
 
 /** What a probe's paths look like in a test name. */
@@ -52,7 +69,7 @@ const PLACEHOLDERS: Fixture = {
   n: 0, newPhone: '{newPhone}', eventsBefore: 0,
   customer: { id: '{customer}', phone: '{phone}', name: '{name}' },
   order: { id: '{order}' }, card: { code: '{code}' }, itemId: '{item}', keyId: '{key}',
-  location: { id: '{location}', code: '{loc}' },
+  location: { id: '{location}', code: '{loc}' }, staffId: '{staff}',
 };
 
 let made = 0;
@@ -60,7 +77,8 @@ let phones = 0;
 const nextPhone = () => `+4473066${String(++phones).padStart(5, '0')}`;
 const label = (n: number) => `Customer-${String(n).padStart(5, '0')}`;
 
-async function fixture(needs: readonly Need[]): Promise<Fixture> {
+/** `at`: the site the fixture's order is placed at (none when null). */
+async function fixture(needs: readonly Need[], at: At | null = null): Promise<Fixture> {
   const n = ++made;
   const fx = { ...PLACEHOLDERS, n, newPhone: nextPhone(), eventsBefore: await lastEventId(t.sql, t.tenantA.id) };
   if (needs.includes('customer')) {
@@ -69,7 +87,7 @@ async function fixture(needs: readonly Need[]): Promise<Fixture> {
     fx.customer = { id: c.id, phone: c.phone, name };
   }
   if (needs.includes('order')) {
-    const o = await t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [burger] });
+    const o = await t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [burger], ...(at ? { locationId: SITE[at] } : {}) });
     expect(o.status).toBe(201);
     fx.order = { id: o.body.id };
   }
@@ -84,6 +102,7 @@ async function fixture(needs: readonly Need[]): Promise<Fixture> {
     fx.itemId = item.id;
   }
   if (needs.includes('key')) fx.keyId = (await createApiKey(t.sql, t.tenantA.id, `probe key ${n}`)).id;
+  if (needs.includes('staff')) fx.staffId = await createAdmin(t.sql, t.tenantA.id, `probe-staff-${n}@alpha.test`, 'staff password', 'staff');
   if (needs.includes('location')) {
     const code = `P${n}`;
     const [row] = await t.sql`insert into locations (tenant_id, name, code, time_zone)
@@ -110,12 +129,20 @@ async function tenantState(sql: Sql, tenantId: string) {
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.name, x.revoked_at), '|' order by x.id), '')) from api_keys x
       where x.tenant_id = ${tenantId}) as api_keys,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from locations x where x.tenant_id = ${tenantId}) as locations,
+    (select md5(coalesce(string_agg(concat_ws(',', x.id, x.role, x.location_id, x.deactivated_at), '|' order by x.id), '')) from admins x
+      where x.tenant_id = ${tenantId}) as admins,
     (select count(*)::int from events x where x.tenant_id = ${tenantId}) as events`;
   return { ...row };
 }
 const stateOfA = () => tenantState(t.sql, t.tenantA.id);
 
 // The table of probes: one per operation, each call exercising exactly that operation -----------------
+
+/**
+ * How a call can reach one of A's sites, so that a bound caller is probed at its own and at another:
+ * `body` names the site (`locationId`), `resource` is an order placed at the site, `list` lists orders.
+ */
+type Site = 'body' | 'resource' | 'list';
 
 type Scope =
   /** Addresses one of A's resources by id or code: another tenant gets 404. */
@@ -133,6 +160,7 @@ type ApiCall = {
   scope: Scope;
   /** Something of A's that A's own allowed callers see in the answer (and tenant B must not). */
   shows?: (fx: Fixture) => string;
+  site?: Site;
 };
 
 type PageCall = {
@@ -151,6 +179,7 @@ type PageCall = {
    * code"), never 404: another tenant's code must get exactly the answer a code nobody has gets.
    */
   inlineMiss?: (fx: Fixture) => Fixture;
+  site?: Site;
 };
 
 type Call = ApiCall | PageCall;
@@ -192,7 +221,7 @@ const PROBES: Record<Operation, Probe> = {
   'points.add': {
     needs: ['customer'],
     calls: [
-      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/add`, 200, 'resource', { body: () => ({ points: 5 }) }),
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/add`, 200, 'resource', { body: () => ({ points: 5 }), site: 'body' }),
       admin('POST', (fx) => `/customers/${fx.customer.id}/points/add`, 200, 'resource', { form: () => ({ points: '5' }) }),
       admin('POST', (fx) => `/pos/${fx.customer.id}/add`, 200, 'resource', { form: () => ({ points: '5' }) }),
     ],
@@ -200,7 +229,7 @@ const PROBES: Record<Operation, Probe> = {
   'points.redeem': {
     needs: ['customer'],
     calls: [
-      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/redeem`, 200, 'resource', { body: () => ({ points: 5 }) }),
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/redeem`, 200, 'resource', { body: () => ({ points: 5 }), site: 'body' }),
       admin('POST', (fx) => `/customers/${fx.customer.id}/points/redeem`, 200, 'resource', { form: () => ({ points: '5' }) }),
       admin('POST', (fx) => `/pos/${fx.customer.id}/redeem`, 200, 'resource', { form: () => ({ points: '5' }) }),
     ],
@@ -208,7 +237,7 @@ const PROBES: Record<Operation, Probe> = {
   'points.adjust': {
     needs: ['customer'],
     calls: [
-      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/adjust`, 200, 'resource', { body: () => ({ points: -5, reason: 'Correction' }) }),
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/adjust`, 200, 'resource', { body: () => ({ points: -5, reason: 'Correction' }), site: 'body' }),
       admin('POST', (fx) => `/customers/${fx.customer.id}/points/adjust`, 200, 'resource', { form: () => ({ points: '-5', reason: 'Correction' }) }),
     ],
   },
@@ -216,7 +245,7 @@ const PROBES: Record<Operation, Probe> = {
     needs: ['customer'],
     // By phone within the caller's tenant: another tenant's key earns (and enrols) in its own tenant.
     calls: [
-      api('POST', () => '/api/v1/loyalty/earn', 200, 'tenant', { body: (fx) => ({ phone: fx.customer.phone, orderTotalCents: 1000 }) }),
+      api('POST', () => '/api/v1/loyalty/earn', 200, 'tenant', { body: (fx) => ({ phone: fx.customer.phone, orderTotalCents: 1000 }), site: 'body' }),
     ],
     noDoor: { admin: 'The admin pages add points by hand (points.add); earning on an order total is a till integration.' },
   },
@@ -224,23 +253,23 @@ const PROBES: Record<Operation, Probe> = {
     needs: ['order'],
     calls: [
       api('GET', (fx) => `/api/v1/orders/${fx.order.id}`, 200, 'resource'),
-      api('GET', () => '/api/v1/orders', 200, 'tenant', { shows: (fx) => fx.order.id }),
-      admin('GET', () => '/orders', 200, 'tenant', { shows: (fx) => fx.order.id }),
-      admin('GET', () => '/orders/board', 200, 'tenant', { htmx: true, shows: (fx) => fx.order.id }),
+      api('GET', () => '/api/v1/orders', 200, 'tenant', { shows: (fx) => fx.order.id, site: 'list' }),
+      admin('GET', () => '/orders', 200, 'tenant', { shows: (fx) => fx.order.id, site: 'list' }),
+      admin('GET', () => '/orders/board', 200, 'tenant', { htmx: true, shows: (fx) => fx.order.id, site: 'list' }),
     ],
   },
   'orders.create': {
     needs: [],
     calls: [
-      api('POST', () => '/api/v1/orders', 201, 'tenant', { body: () => ({ source: 'pos', orderType: 'collection', items: [burger] }) }),
+      api('POST', () => '/api/v1/orders', 201, 'tenant', { body: () => ({ source: 'pos', orderType: 'collection', items: [burger] }), site: 'body' }),
     ],
     noDoor: { admin: 'Orders are placed by tills and the online shop; the admin board only moves them on.' },
   },
   'orders.setStatus': {
     needs: ['order'],
     calls: [
-      api('POST', (fx) => `/api/v1/orders/${fx.order.id}/status`, 200, 'resource', { body: () => ({ status: 'preparing' }) }),
-      admin('POST', (fx) => `/orders/${fx.order.id}/status`, 200, 'resource', { form: () => ({ status: 'preparing' }) }),
+      api('POST', (fx) => `/api/v1/orders/${fx.order.id}/status`, 200, 'resource', { body: () => ({ status: 'preparing' }), site: 'resource' }),
+      admin('POST', (fx) => `/orders/${fx.order.id}/status`, 200, 'resource', { form: () => ({ status: 'preparing' }), site: 'resource' }),
     ],
   },
   'giftCards.read': {
@@ -256,21 +285,21 @@ const PROBES: Record<Operation, Probe> = {
   'giftCards.issue': {
     needs: [],
     calls: [
-      api('POST', () => '/api/v1/gift-cards', 201, 'tenant', { body: () => ({ amountCents: 1000, purchasedBy: 'Pat Buyer' }) }),
+      api('POST', () => '/api/v1/gift-cards', 201, 'tenant', { body: () => ({ amountCents: 1000, purchasedBy: 'Pat Buyer' }), site: 'body' }),
       admin('POST', () => '/gift-cards', 200, 'tenant', { form: () => ({ amount: '10.00', purchasedBy: 'Pat Buyer' }) }),
     ],
   },
   'giftCards.redeem': {
     needs: ['card'],
     calls: [
-      api('POST', (fx) => `/api/v1/gift-cards/${fx.card.code}/redeem`, 200, 'resource', { body: () => ({ amountCents: 100 }) }),
+      api('POST', (fx) => `/api/v1/gift-cards/${fx.card.code}/redeem`, 200, 'resource', { body: () => ({ amountCents: 100 }), site: 'body' }),
       admin('POST', () => '/gift-cards/redeem', 200, 'resource', { form: (fx) => ({ code: fx.card.code, amount: '1.00' }), inlineMiss: unknownCard }),
     ],
   },
   'giftCards.void': {
     needs: ['card'],
     calls: [
-      api('POST', (fx) => `/api/v1/gift-cards/${fx.card.code}/void`, 200, 'resource'),
+      api('POST', (fx) => `/api/v1/gift-cards/${fx.card.code}/void`, 200, 'resource', { site: 'body' }),
       admin('POST', () => '/gift-cards/void', 200, 'resource', { form: (fx) => ({ code: fx.card.code }), inlineMiss: unknownCard }),
     ],
   },
@@ -340,8 +369,12 @@ const PROBES: Record<Operation, Probe> = {
     calls: [
       api('POST', () => '/api/v1/locations', 201, 'tenant', { body: (fx) => ({ name: `Made by probe ${fx.n}`, code: `M${fx.n}`, timeZone: 'Europe/London' }) }),
       api('PATCH', (fx) => `/api/v1/locations/${fx.location.id}`, 200, 'resource', { body: (fx) => ({ name: `Renamed ${fx.n}` }) }),
+      admin('GET', () => '/locations', 200, 'tenant', { shows: (fx) => fx.location.id }),
+      admin('POST', () => '/locations', 200, 'tenant', { form: (fx) => ({ name: `Made by probe ${fx.n}`, code: `M${fx.n}`, timeZone: 'Europe/London' }) }),
+      admin('POST', (fx) => `/locations/${fx.location.id}`, 200, 'resource',
+        { form: (fx) => ({ name: `Renamed ${fx.n}`, code: fx.location.code, timeZone: 'Europe/London' }) }),
+      admin('POST', (fx) => `/locations/${fx.location.id}/archive`, 200, 'resource'),
     ],
-    noDoor: { admin: 'Not built yet: the admin Locations page is the next step of issue 11.' },
   },
   'apiKeys.manage': {
     needs: ['key'],
@@ -352,32 +385,55 @@ const PROBES: Record<Operation, Probe> = {
     ],
     noDoor: { api: 'Keys are credentials: there is no API route to mint or revoke them (the admin page and the CLI only).' },
   },
+  'admins.manage': {
+    needs: ['staff', 'location'],
+    calls: [
+      admin('POST', (fx) => `/staff/${fx.staffId}/location`, 200, 'resource', { form: (fx) => ({ locationId: fx.location.id }) }),
+    ],
+    noDoor: { api: 'Admin accounts are managed by owners on the Locations page and with the CLI; there is no API route.' },
+  },
 };
 
 // Callers and what each one should get ------------------------------------------------------------------
 
-type Who = 'key' | 'owner' | 'staff' | 'otherTenant' | 'anonymous';
-const CALLERS: readonly Who[] = ['key', 'owner', 'staff', 'otherTenant', 'anonymous'];
+type Who = 'key' | 'owner' | 'staff' | 'boundKey' | 'limitedStaff' | 'otherTenant' | 'anonymous';
+const CALLERS: readonly Who[] = ['key', 'owner', 'staff', 'boundKey', 'limitedStaff', 'otherTenant', 'anonymous'];
+const BOUND: readonly Who[] = ['boundKey', 'limitedStaff'];
 
 const WHO = {
-  api: { key: "A's API key", owner: "A's owner session (cookie)", staff: "A's staff session (cookie)", otherTenant: "B's API key", anonymous: 'no credentials' },
-  admin: { key: "A's API key (Bearer)", owner: "A's owner session", staff: "A's staff session", otherTenant: "B's owner session", anonymous: 'no credentials' },
+  api: {
+    key: "A's API key", owner: "A's owner session (cookie)", staff: "A's staff session (cookie)", boundKey: "A's key bound to a site",
+    limitedStaff: "A's staff limited to a site (cookie)", otherTenant: "B's API key", anonymous: 'no credentials',
+  },
+  admin: {
+    key: "A's API key (Bearer)", owner: "A's owner session", staff: "A's staff session", boundKey: "A's key bound to a site (Bearer)",
+    limitedStaff: "A's staff limited to a site", otherTenant: "B's owner session", anonymous: 'no credentials',
+  },
 } as const;
 
 type Outcome =
   | { kind: 'allowed' }
-  | { kind: 'forbidden'; role: Role }
+  | { kind: 'forbidden'; role: Role; bound: boolean }
+  /** A bound caller reaching another site with a write: 403 location_mismatch. */
+  | { kind: 'mismatch' }
+  /** A bound caller's list of another site's rows: answered, without them. */
+  | { kind: 'ownSiteOnly' }
   | { kind: 'notFound' }
   | { kind: 'ownTenant' }
   | { kind: 'signIn' };
 
-/** What POLICY says this caller gets for this call. */
-function outcome(op: Operation, call: Call, who: Who): Outcome {
+/** What POLICY says this caller gets for this call; `at` is where a bound caller's probe reaches. */
+function outcome(op: Operation, call: Call, who: Who, at: At = 'home'): Outcome {
   if (who === 'anonymous') return { kind: 'signIn' };
   // The admin door knows sessions only: a key there is no credential at all.
-  if (who === 'key' && call.door === 'admin') return { kind: 'signIn' };
-  const role: Role = who === 'otherTenant' ? (call.door === 'api' ? 'key' : 'owner') : who;
-  if (!allows(role, op)) return { kind: 'forbidden', role };
+  if ((who === 'key' || who === 'boundKey') && call.door === 'admin') return { kind: 'signIn' };
+  const bound = BOUND.includes(who);
+  const role: Role = who === 'otherTenant' ? (call.door === 'api' ? 'key' : 'owner') : who === 'boundKey' ? 'key' : who === 'limitedStaff' ? 'staff' : who;
+  if (!allows(role, op, bound)) return { kind: 'forbidden', role, bound };
+  if (bound && at === 'away') {
+    if ((call.site === 'body' || call.site === 'resource') && AT_A_LOCATION.includes(op)) return { kind: 'mismatch' };
+    if (call.site === 'list' && SITE_SCOPED_READS.includes(op)) return { kind: 'ownSiteOnly' };
+  }
   if (who !== 'otherTenant') return { kind: 'allowed' };
   return call.scope === 'resource' ? { kind: 'notFound' } : { kind: 'ownTenant' };
 }
@@ -386,6 +442,8 @@ function outcomeLabel(o: Outcome, call: Call): string {
   switch (o.kind) {
     case 'allowed': return `${call.ok}`;
     case 'forbidden': return '403 forbidden, nothing changed';
+    case 'mismatch': return '403 location_mismatch, nothing changed';
+    case 'ownSiteOnly': return `${call.ok} without the other site's rows`;
     case 'notFound': return call.door === 'admin' && call.inlineMiss ? 'the answer for a code nobody has, nothing changed' : '404, nothing changed';
     case 'ownTenant': return `${call.ok} on its own tenant, none of A's rows, A untouched`;
     case 'signIn': return call.door === 'api' ? '401 unauthorized, nothing changed'
@@ -393,10 +451,10 @@ function outcomeLabel(o: Outcome, call: Call): string {
   }
 }
 
-/** The refusal authorize() words for this role and operation: the policy's own text. */
-function denial(role: Role, op: Operation): string {
+/** The refusal authorize() words for this role (bound to a site or not) and operation: the policy's own text. */
+function denial(role: Role, op: Operation, bound = false): string {
   try {
-    authorize({ role } as Caller, op);
+    authorize({ role, boundLocationId: bound ? SITE.home : null } as Caller, op);
   } catch (err) {
     if (err instanceof ApiError) return err.detail;
     throw err;
@@ -432,8 +490,16 @@ async function viaPage(slug: string, creds: Credentials, call: PageCall, fx: Fix
 }
 
 const API_CLIENTS: Record<Who, Api> = {
-  key: t.a, owner: ownerA.api(), staff: staffA.api(), otherTenant: t.b, anonymous: t.anon,
+  key: t.a, owner: ownerA.api(), staff: staffA.api(), boundKey: client(t.app, boundKeyA.apiKey), limitedStaff: limitedStaffA.api(),
+  otherTenant: t.b, anonymous: t.anon,
 };
+const SESSIONS: Partial<Record<Who, AdminClient>> = { owner: ownerA, staff: staffA, limitedStaff: limitedStaffA, otherTenant: ownerB };
+
+/** A's events after `before`, by the site each was recorded at. */
+async function sitesOfEventsAfter(before: number) {
+  const rows = await t.sql`select distinct location_id from events where tenant_id = ${t.tenantA.id} and id > ${before}`;
+  return rows.map((r) => r.location_id as string | null);
+}
 
 /** Identifiers of A's rows in this fixture, none of which another tenant may ever see. */
 function markersOfA(fx: Fixture, needs: readonly Need[], call: Call): string[] {
@@ -443,6 +509,7 @@ function markersOfA(fx: Fixture, needs: readonly Need[], call: Call): string[] {
   if (needs.includes('card')) markers.push(fx.card.code);
   if (needs.includes('item')) markers.push(fx.itemId);
   if (needs.includes('key')) markers.push(fx.keyId);
+  if (needs.includes('staff')) markers.push(fx.staffId);
   if (call.shows) markers.push(call.shows(fx));
   return markers;
 }
@@ -454,17 +521,24 @@ function expectProblem(a: Answer, status: number, code: string) {
 
 // The matrix --------------------------------------------------------------------------------------------
 
-async function cell(op: Operation, call: Call, who: Who) {
+async function cell(op: Operation, call: Call, who: Who, at: At = 'home') {
   const probe = PROBES[op];
-  const expected = outcome(op, call, who);
-  const fx = await fixture(probe.needs);
+  const expected = outcome(op, call, who, at);
+  const bound = BOUND.includes(who);
+  const fx = await fixture(probe.needs, bound ? at : null);
+  // A bound caller's probe at the other site names it in the body, where the call takes one.
+  if (bound && at === 'away' && call.site === 'body' && call.door === 'api') {
+    const body = call.body;
+    call = { ...call, body: (f) => ({ ...(body?.(f) as object ?? {}), locationId: SITE.away }) };
+  }
   const before = await stateOfA();
+  const eventsBefore = await lastEventId(t.sql, t.tenantA.id);
 
   if (expected.kind === 'signIn') {
     if (call.door === 'api') {
       expectProblem(await viaApi(API_CLIENTS.anonymous, call, fx), 401, 'unauthorized');
     } else {
-      const creds: Credentials = who === 'key' ? { bearer: t.keyA } : null;
+      const creds: Credentials = who === 'key' ? { bearer: t.keyA } : who === 'boundKey' ? { bearer: boundKeyA.apiKey } : null;
       const plain = await viaPage('alpha', creds, call, fx, false);
       const htmx = await viaPage('alpha', creds, call, fx, true);
       if (call.method === 'GET') {
@@ -487,7 +561,14 @@ async function cell(op: Operation, call: Call, who: Who) {
         break;
       case 'forbidden':
         expectProblem(a, 403, 'forbidden');
-        expect(a.json.detail).toBe(denial(expected.role, op));
+        expect(a.json.detail).toBe(denial(expected.role, op, expected.bound));
+        break;
+      case 'mismatch':
+        expectProblem(a, 403, 'location_mismatch');
+        break;
+      case 'ownSiteOnly':
+        expect(a.status).toBe(call.ok);
+        expect(a.text).not.toContain(fx.order.id);
         break;
       case 'notFound':
         expectProblem(a, 404, 'not_found');
@@ -498,7 +579,7 @@ async function cell(op: Operation, call: Call, who: Who) {
         break;
     }
   } else {
-    const creds: Credentials = { session: who === 'owner' ? ownerA : who === 'staff' ? staffA : ownerB };
+    const creds: Credentials = { session: SESSIONS[who]! };
     const slug = who === 'otherTenant' ? 'bravo' : 'alpha';
     if (who === 'otherTenant') {
       // B's session on A's pages: those pages do not exist for it.
@@ -513,7 +594,15 @@ async function cell(op: Operation, call: Call, who: Who) {
         break;
       case 'forbidden':
         expect(a.status).toBe(403);
-        expect(a.text).toContain(escapeHtml(denial(expected.role, op)));
+        expect(a.text).toContain(escapeHtml(denial(expected.role, op, expected.bound)));
+        break;
+      case 'mismatch':
+        expect(a.status).toBe(403);
+        expect(a.text).toContain('bound to another location');
+        break;
+      case 'ownSiteOnly':
+        expect(a.status).toBe(call.ok);
+        expect(a.text).not.toContain(fx.order.id);
         break;
       case 'notFound':
         if (call.inlineMiss) {
@@ -535,6 +624,8 @@ async function cell(op: Operation, call: Call, who: Who) {
   // A write that is allowed changes tenant A; everything else leaves every row of A as it was.
   if (expected.kind === 'allowed' && call.method !== 'GET') expect(after).not.toEqual(before);
   else expect(after).toEqual(before);
+  // Whatever a bound caller is allowed to write happens at its own site.
+  if (bound && expected.kind === 'allowed' && call.method !== 'GET') expect(await sitesOfEventsAfter(eventsBefore)).toEqual([SITE.home]);
 }
 
 describe('the authorization table', () => {
@@ -559,6 +650,14 @@ for (const op of OPERATIONS) {
     for (const call of PROBES[op]?.calls ?? []) {
       const name = `${call.door} ${call.method} ${call.path(PLACEHOLDERS)}`;
       for (const who of CALLERS) {
+        // A key is no credential at the admin door wherever it is bound: one probe says so.
+        if (BOUND.includes(who) && call.site && !(who === 'boundKey' && call.door === 'admin')) {
+          for (const at of ['home', 'away'] as const) {
+            const where = at === 'home' ? 'its own site' : 'another site';
+            test(`${name} · ${WHO[call.door][who]}, at ${where} → ${outcomeLabel(outcome(op, call, who, at), call)}`, () => cell(op, call, who, at));
+          }
+          continue;
+        }
         const expected = outcome(op, call, who);
         test(`${name} · ${WHO[call.door][who]} → ${outcomeLabel(expected, call)}`, () => cell(op, call, who));
       }

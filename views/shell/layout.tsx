@@ -32,6 +32,7 @@ const NAV: NavItem[] = [
   { href: 'activity', label: 'Activity' },
   { href: 'reconciliation', label: 'Reconciliation' },
   { href: 'terminals', label: 'Terminals' },
+  { href: 'locations', label: 'Locations', ownerOnly: true },
   { href: 'keys', label: 'API keys', ownerOnly: true },
   { href: 'settings', label: 'Settings', ownerOnly: true },
 ];

@@ -40,7 +40,7 @@ function backTo(base: string, wanted: string | undefined): string {
   return wanted?.startsWith(`${base}/`) ? wanted : `${base}/dashboard`;
 }
 
-export function locationPages(deps: Deps) {
+export function sitePickerPages(deps: Deps) {
   const app = new Hono<AdminEnv>();
 
   // POST /{tenant}/admin/location {locationId: a site's id, or `all`}. The page then
