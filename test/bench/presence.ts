@@ -3,8 +3,8 @@
 // presence work left is the writes when each terminal first connects, before the window opens), in one run.
 //   bun run bench:presence                        (embedded Postgres in a temp dir)
 //   BENCH_TERMINALS=1000 BENCH_IDLE_MS=30000 bun run bench:presence
-// A terminal is an API key with an open event stream: 1,000 keys, one stream each (locations are not on
-// this branch yet; with them, spread the keys over 10 locations). Queries are counted as committed and
+// A terminal is an API key with an open event stream: 1,000 keys, one stream each, bound round robin to
+// BENCH_LOCATIONS sites (default 10), as a group's tills are. Queries are counted as committed and
 // rolled-back transactions of the database (pg_stat_database), as fan-out does. Everything runs on
 // 127.0.0.1; every process is bounded by a deadline and killed at the end.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -31,8 +31,13 @@ const pg = process.env.DATABASE_URL
 const sql = connect(pg.url, 4);
 await migrate(sql);
 const { tenant } = await createTenant(sql, { slug: `presence-${Date.now().toString(36)}`, name: 'Presence bench' });
+const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 10);
+const sites = LOCATIONS > 0 ? (await sql`insert into locations (tenant_id, name, code, time_zone)
+  select ${tenant.id}, 'Site ' || g, 'S' || g, 'Europe/London' from generate_series(1, ${LOCATIONS}) g returning id`).map((r) => r.id as string) : [];
 const keys: string[] = [];
-for (let i = 0; i < TERMINALS; i++) keys.push((await createApiKey(sql, tenant.id, `Till ${i + 1}`)).apiKey);
+for (let i = 0; i < TERMINALS; i++) {
+  keys.push((await createApiKey(sql, tenant.id, `Till ${i + 1}`, sites.length ? sites[i % sites.length] : null)).apiKey);
+}
 const keyFile = join(mkdtempSync(join(tmpdir(), 'bench-presence-keys-')), 'keys.txt');
 writeFileSync(keyFile, keys.join('\n'), { mode: 0o600 });
 const children = new Set<Subprocess>();
