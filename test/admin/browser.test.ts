@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, test } from 'bun:test';
+import type { Page } from 'playwright-core';
+import { browserOn } from '../support/browser.ts';
 import { client, testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { listen } from '../support/stream.ts';
@@ -12,10 +10,7 @@ import { LAG_FLAG_EVENTS } from '../../src/terminals/terminals.ts';
 // End to end in a real browser: htmx 4 + its SSE extension against the real server, hub and Postgres.
 // The waits below are bounds on correctness ("it arrives without a reload"), generous so a busy machine
 // passes; how fast updates arrive is measured by test/bench/fanout.ts, not asserted here.
-// Chromium comes from the system (apt-get install chromium); nothing here downloads a browser.
-const CHROMIUM = '/usr/bin/chromium';
-// Unique per run: parallel runs (or two checkouts) never overwrite each other's screenshots.
-const SHOTS = mkdtempSync(join(tmpdir(), 'tillstream-shots-'));
+// Chromium comes from the system (test/support/browser.ts); nothing here downloads a browser.
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
@@ -26,28 +21,13 @@ for (const [phone, name] of [['+447306506701', 'Zed Zebra'], ['+447306506702', '
   await t.a.post('/api/v1/customers', { phone, name });
 }
 
-const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: t.app.fetch, idleTimeout: 30 });
-const origin = `http://127.0.0.1:${server.port}`;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Browser tests need Chromium at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (CI installs it).`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 20_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server.stop(true);
-});
+const ui = browserOn(t.app);
+const origin = ui.origin;
+const SHOTS = ui.shots;
 
 /** A page (tablet-sized unless told) signed in through the real form. */
 async function signedIn(email: string, password: string, slug = 'alpha', viewport = { width: 1024, height: 768 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const context = await ui.browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${origin}/${slug}/admin/login`);

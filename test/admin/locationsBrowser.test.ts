@@ -1,41 +1,22 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe, expect, test } from 'bun:test';
+import type { Page } from 'playwright-core';
+import { browserOn } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 
 // The Locations page and the site select of the API-keys page in a real browser, at a phone's width
-// (390 px) and a desk's (1280 px). Chromium comes from the system, as in browser.test.ts.
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = mkdtempSync(join(tmpdir(), 'tillstream-shots-'));
+// (390 px) and a desk's (1280 px). Chromium comes from the system (test/support/browser.ts).
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
 const staffId = await createAdmin(t.sql, t.tenantA.id, 'till@alpha.test', 'staff password', 'staff');
 
-const server = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: t.app.fetch, idleTimeout: 30 });
-const origin = `http://127.0.0.1:${server.port}`;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Browser tests need Chromium at ${CHROMIUM}: run \`apt-get update && apt-get install -y chromium\` (CI installs it).`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 20_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server.stop(true);
-});
+const ui = browserOn(t.app);
+const origin = ui.origin;
+const SHOTS = ui.shots;
 
 async function ownerAt(width: number): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1 });
+  const context = await ui.browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   page.setDefaultTimeout(5000); // a missing element fails the step with its selector, inside the test's time
   page.on('pageerror', (e) => console.error('page error:', e.message));
