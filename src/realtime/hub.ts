@@ -13,6 +13,8 @@ import { Registry, apiKeyIdOf, streamKeyOf } from './registry.ts';
 import { replayThenLive } from './replay.ts';
 import { newSubscriber, type CloseReason, type HubEvent, type Sink, type Subscriber } from './subscriber.ts';
 import { TenantFeeds, type TenantFeed } from './tenantFeed.ts';
+import { dbFailure } from '../platform/dbFailure.ts';
+import { log } from '../platform/log.ts';
 
 export type OpenOptions = {
   caller: Caller;
@@ -128,7 +130,11 @@ export class Hub {
       // The terminal's position is known now (the write at open could only say "connected").
       if (firstOfKey && !sub.closed) this.presence.changed();
     }).catch((err) => {
-      if (!sub.closed) console.error('event stream replay failed', err);
+      // The client reconnects and resumes by id; an outage needs no stack per stream.
+      if (!sub.closed) {
+        if (dbFailure(err)) log.warn('event stream replay failed (database unavailable); the client will resume');
+        else log.error('event stream replay failed', err);
+      }
       this.close(sub, 'error');
     });
     return { ok: true, subscriber: sub };

@@ -1,6 +1,8 @@
 import type { Sql } from '../platform/database.ts';
 import { outboxEvent, type OutboxRow } from './envelope.ts';
 import type { HubEvent, Subscriber } from './subscriber.ts';
+import { dbFailure } from '../platform/dbFailure.ts';
+import { log } from '../platform/log.ts';
 
 const FETCH_PAGE = 1000;
 
@@ -121,7 +123,9 @@ export class TenantFeeds {
         } while (feed.dirty && !feed.dropped);
       } catch (err) {
         if (feed.dropped) return;
-        console.error('event fetch failed; retrying', err);
+        // An outage fails this every second until the database is back: one line, no stack, then.
+        if (dbFailure(err)) log.warn(`event fetch failed (database unavailable); retrying in 1 s`);
+        else log.error('event fetch failed; retrying in 1 s', err);
         feed.dirty = true;
         setTimeout(() => { feed.fetching = false; if (!feed.dropped && feed.dirty) this.fetch(feed); }, 1000);
         return;
