@@ -7,6 +7,7 @@ import { createTenant, tenantBySlug } from './identity/tenants.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './identity/apiKeys.ts';
 import { limitAdmin, setAdminActive } from './identity/admins.ts';
 import { locationByCode } from './locations/locations.ts';
+import { PasswordInputError, passwordFrom, processPasswordSource, type PasswordSource } from './cliPassword.ts';
 
 // Bootstrap without a UI. Works against DATABASE_URL or the embedded default (start the service
 // first or not: the embedded cluster is started for the command when it is not running).
@@ -16,7 +17,9 @@ const USAGE = `usage: bun run cli <command> [options]
   key create --tenant <slug> [--name <name>] [--location <code>] [--json]   (--location: a till's key, bound to that site)
   key list --tenant <slug> [--json]
   key revoke --tenant <slug> --key <id or prefix> [--json]
-  admin create --tenant <slug> --email <email> --password <password> [--role owner|staff] [--location <code>] [--json]
+  admin create --tenant <slug> --email <email> [--password-stdin] [--role owner|staff] [--location <code>] [--json]
+      (the password: one line on standard input with --password-stdin, else asked for without echo in a terminal;
+       --password <password> still works, deprecated: it lands in shell history and ps)
       (--location: a staff admin limited to that site; implies --role staff)
   admin limit --tenant <slug> --email <email> (--location <code> | --none) [--json]
       (limit a staff admin to one site, or give them the whole group back; narrowing signs them out)
@@ -28,13 +31,13 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
+export async function runCli(argv: string[], sql: Sql, passwords: PasswordSource = processPasswordSource): Promise<unknown> {
   const [noun, verb] = argv;
   const { values: o } = parseArgs({
     args: argv.slice(verb && !verb.startsWith('--') ? 2 : 1),
     options: {
       slug: { type: 'string' }, name: { type: 'string' }, tenant: { type: 'string' }, key: { type: 'string' },
-      email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' },
+      email: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean' }, role: { type: 'string' },
       currency: { type: 'string' }, country: { type: 'string' }, json: { type: 'boolean' },
       location: { type: 'string' }, none: { type: 'boolean' },
     },
@@ -78,8 +81,8 @@ export async function runCli(argv: string[], sql: Sql): Promise<unknown> {
       if (role !== 'owner' && role !== 'staff') fail('--role must be owner or staff');
       if (role === 'owner' && o.location !== undefined) fail('--location limits a staff admin; owners act for the whole group');
       const at = await site(t.id);
-      const password = need('password');
-      if (password.length < 8) fail('--password must be at least 8 characters');
+      const password = await passwordFrom(o, passwords).catch((e) => (e instanceof PasswordInputError ? fail(e.message) : Promise.reject(e)));
+      if (password.length < 8) fail('the password must be at least 8 characters');
       const email = need('email').trim().toLowerCase();
       const hash = await Bun.password.hash(password);
       // A new admin is created limited (no moment with the whole group); an existing one keeps their

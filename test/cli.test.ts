@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'bun:test';
 import { runCli } from '../src/cli.ts';
 import { client, testApp } from './support/app.ts';
+import { signIn } from './support/admin.ts';
+import { DEPRECATED_PASSWORD_FLAG, PasswordInputError, passwordFrom, type PasswordSource } from '../src/cliPassword.ts';
 
 // testApp's own tenants (alpha, bravo) are ignored here; the CLI makes its own.
 const { sql, url, app } = await testApp();
@@ -137,5 +139,56 @@ describe('cli', () => {
       { env: { ...process.env, DATABASE_URL: url }, stderr: 'pipe' });
     expect(await unknown.exited).toBe(2);
     expect(await new Response(unknown.stderr).text()).toContain('no admin "nobody@example.com" in tenant "proc-test"');
+  });
+});
+
+// `admin create` takes the password from standard input or a prompt, never argv by default (shell
+// history, `ps`); --password still works, deprecated, with a warning.
+describe('cli admin create: where the password comes from', () => {
+  const env = { ...process.env, DATABASE_URL: url };
+  const run = (args: string[], stdin: string) => Bun.spawn(['bun', 'src/cli.ts', 'admin', 'create', '--tenant', 'stdin-cafe', ...args],
+    { env, stdin: new Blob([stdin]), stdout: 'pipe', stderr: 'pipe' });
+  const hashOf = async (email: string) => (await sql`select password_hash from admins where email = ${email}`)[0]?.password_hash as string | undefined;
+
+  test('--password-stdin reads one line from standard input (its newline not included) and that password signs in', async () => {
+    await runCli(['tenant', 'create', '--slug', 'stdin-cafe', '--name', 'Stdin Cafe'], sql);
+    const proc = run(['--email', 'piped@stdin.test', '--password-stdin', '--json'], 'piped in secret\n');
+    const [stdout, stderr, code] = [await new Response(proc.stdout).text(), await new Response(proc.stderr).text(), await proc.exited];
+    expect(code).toBe(0);
+    expect(stderr).not.toContain('deprecated');
+    expect(JSON.parse(stdout.trim()).admin).toMatchObject({ email: 'piped@stdin.test', role: 'owner' });
+    expect(await Bun.password.verify('piped in secret', (await hashOf('piped@stdin.test'))!)).toBe(true);
+    expect(await signIn(app, 'stdin-cafe', 'piped@stdin.test', 'piped in secret')).toBeDefined();
+  }, 30_000);
+
+  test('with no terminal and neither option it refuses and creates nobody; --password works but warns that it is deprecated', async () => {
+    const none = run(['--email', 'nobody@stdin.test'], '');
+    expect(await none.exited).toBe(2);
+    expect(await new Response(none.stderr).text()).toContain('no password: pipe it in with --password-stdin');
+    expect(await hashOf('nobody@stdin.test')).toBeUndefined();
+    const short = run(['--email', 'short@stdin.test', '--password-stdin'], 'short\n');
+    expect(await short.exited).toBe(2);
+    expect(await new Response(short.stderr).text()).toContain('at least 8 characters');
+    expect(await hashOf('short@stdin.test')).toBeUndefined();
+
+    const flag = run(['--email', 'flag@stdin.test', '--password', 'old style password'], '');
+    expect(await flag.exited).toBe(0);
+    expect(await new Response(flag.stderr).text()).toContain(DEPRECATED_PASSWORD_FLAG);
+    expect(await Bun.password.verify('old style password', (await hashOf('flag@stdin.test'))!)).toBe(true);
+  }, 30_000);
+
+  test('in a terminal it asks twice without echo and uses the answer; two different answers are refused', async () => {
+    const asked: string[] = [];
+    const terminal = (answers: string[]): PasswordSource => ({
+      stdin: () => Promise.reject(new Error('stdin is the terminal here')), interactive: true,
+      ask: async (q) => { asked.push(q); return answers.shift()!; }, warn: () => { throw new Error('no warning expected'); },
+    });
+    const out: any = await runCli(['admin', 'create', '--tenant', 'stdin-cafe', '--email', 'typed@stdin.test', '--role', 'staff'], sql,
+      terminal(['typed at a prompt', 'typed at a prompt']));
+    expect(out.admin).toMatchObject({ email: 'typed@stdin.test', role: 'staff' });
+    expect(asked).toEqual(['Password (at least 8 characters): ', 'The same again: ']);
+    expect(await Bun.password.verify('typed at a prompt', (await hashOf('typed@stdin.test'))!)).toBe(true);
+    await expect(passwordFrom({}, terminal(['one password', 'another one']))).rejects.toThrow(PasswordInputError);
+    await expect(passwordFrom({ password: 'x', 'password-stdin': true }, terminal([]))).rejects.toThrow('not both');
   });
 });

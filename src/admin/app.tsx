@@ -19,6 +19,7 @@ import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
 import { terminalPages } from './terminals.tsx';
 import { locationPages } from './locations.tsx';
+import { teamPages } from './team.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
@@ -104,6 +105,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, terminalPages(deps));
   app.route(base, keyPages(deps));
   app.route(base, locationPages(deps));
+  app.route(base, teamPages(deps));
   app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));
 

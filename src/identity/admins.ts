@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import type { Db, Sql } from '../platform/database.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
@@ -81,4 +83,135 @@ export async function limitStaff(sql: Sql, caller: Caller, adminId: string, loca
   const reach = await limit(sql, caller.tenantId, sql`id = ${adminId} and role = 'staff'`, locationId);
   if (!reach || reach === 'owner') throw notFound('Staff admin');
   return reach;
+}
+
+// The Team page (owners only: admins.manage). Every change that narrows what someone may do, or that
+// replaces the secret they signed in with, deletes their sessions in the same transaction and returns
+// those sessions' ids: the page closes their streams on this instance at once (hub.closeSession, as
+// sign-out does), and every other instance's sweep finds the sessions gone within KEY_SWEEP_MS.
+
+const Role = z.enum(['owner', 'staff'], { error: 'Choose owner or staff.' });
+const EMAIL = 'That does not look like an email address.';
+
+export const AdminCreate = z.object({
+  email: z.string({ error: EMAIL }).trim().toLowerCase().max(254, EMAIL).pipe(z.email(EMAIL)),
+  role: Role,
+});
+export const AdminRoleChange = z.object({ role: Role });
+
+export type TeamMember = {
+  id: string; email: string; role: 'owner' | 'staff'; locationId: string | null; deactivated: boolean;
+  /** The caller: nobody deactivates or demotes themself (the page offers no buttons for it). */
+  self: boolean;
+};
+/** A change and the sessions it ended (for closing their streams now). */
+export type TeamChange = { admin: TeamMember; endedSessions: string[] };
+/** A change that made a password: shown once to the owner, never stored (only its hash is). */
+export type WithPassword = TeamChange & { password: string };
+
+const member = (r: Record<string, any>, caller: Caller): TeamMember => ({
+  id: r.id, email: r.email, role: r.role, locationId: r.location_id, deactivated: r.deactivated_at !== null, self: r.id === caller.adminId,
+});
+
+/** 20 characters of base64url: 120 bits, typed once by the person it is given to. */
+const newPassword = () => randomBytes(15).toString('base64url');
+
+/** Everyone who can sign in to this tenant's back office (or could, before being deactivated): owners first. */
+export async function listTeam(db: Db, caller: Caller): Promise<TeamMember[]> {
+  authorize(caller, 'admins.manage');
+  const rows = await db`select id, email, role, location_id, deactivated_at from admins
+    where tenant_id = ${caller.tenantId} order by role, email`;
+  return rows.map((r) => member(r, caller));
+}
+
+/** A new owner or staff admin with a password made here, to be handed to them once. */
+export async function addAdmin(sql: Sql, caller: Caller, input: z.infer<typeof AdminCreate>): Promise<WithPassword> {
+  authorize(caller, 'admins.manage');
+  const password = newPassword();
+  const hash = await Bun.password.hash(password);
+  const [row] = await sql`insert into admins (tenant_id, email, password_hash, role)
+    values (${caller.tenantId}, ${input.email}, ${hash}, ${input.role})
+    on conflict (tenant_id, email) do nothing
+    returning id, email, role, location_id, deactivated_at`;
+  if (!row) throw new ApiError(409, 'admin_exists', `${input.email} is already on the team.`, { email: input.email });
+  return { admin: member(row, caller), endedSessions: [], password };
+}
+
+/**
+ * A staff admin's new password (an owner's is changed with the CLI: one owner cannot take over another).
+ * Their sessions end: whoever held the old password is signed out with it.
+ */
+export async function resetPassword(sql: Sql, caller: Caller, adminId: string): Promise<WithPassword> {
+  authorize(caller, 'admins.manage');
+  const password = newPassword();
+  const hash = await Bun.password.hash(password);
+  return sql.begin(async (tx) => {
+    const target = await lockMember(tx, caller, adminId);
+    if (target.role !== 'staff') throw notFound('Staff admin');
+    await tx`update admins set password_hash = ${hash} where id = ${target.id}`;
+    return { admin: member(target, caller), endedSessions: await endSessions(tx, target.id), password };
+  }) as Promise<WithPassword>;
+}
+
+/** Deactivate (sessions end now) or reactivate (they sign in afresh). Not yourself, nor the last active owner. */
+export async function setMemberActive(sql: Sql, caller: Caller, adminId: string, active: boolean): Promise<TeamChange> {
+  authorize(caller, 'admins.manage');
+  return sql.begin(async (tx) => {
+    const owners = await lockOwners(tx, caller);
+    const target = await lockMember(tx, caller, adminId);
+    if (!active) keepAnOwner(caller, owners, target, 'deactivate');
+    const [row] = await tx`update admins set deactivated_at = ${active ? null : tx`coalesce(deactivated_at, now())`}
+      where id = ${target.id} returning id, email, role, location_id, deactivated_at`;
+    return { admin: member(row, caller), endedSessions: active ? [] : await endSessions(tx, target.id) };
+  }) as Promise<TeamChange>;
+}
+
+/**
+ * Make an admin an owner (their site limit goes: owners act for the group) or staff. Demotion narrows
+ * what they may do, so their sessions end like a narrowing limit's (see limitAdmin); promotion signs nobody out.
+ */
+export async function setMemberRole(sql: Sql, caller: Caller, adminId: string, role: 'owner' | 'staff'): Promise<TeamChange> {
+  authorize(caller, 'admins.manage');
+  return sql.begin(async (tx) => {
+    const owners = await lockOwners(tx, caller);
+    const target = await lockMember(tx, caller, adminId);
+    if (target.role === role) return { admin: member(target, caller), endedSessions: [] };
+    if (role === 'staff') keepAnOwner(caller, owners, target, 'make staff');
+    const [row] = await tx`update admins set role = ${role}, location_id = ${role === 'owner' ? null : target.location_id}
+      where id = ${target.id} returning id, email, role, location_id, deactivated_at`;
+    return { admin: member(row, caller), endedSessions: role === 'staff' ? await endSessions(tx, target.id) : [] };
+  }) as Promise<TeamChange>;
+}
+
+/** The admin row, locked for the change; another tenant's id is 404 like an unknown one (I7). */
+async function lockMember(tx: Db, caller: Caller, adminId: string) {
+  if (!Id.safeParse(adminId).success) throw notFound('Admin');
+  const [row] = await tx`select id, email, role, location_id, deactivated_at from admins
+    where tenant_id = ${caller.tenantId} and id = ${adminId} for update`;
+  if (!row) throw notFound('Admin');
+  return row;
+}
+
+/**
+ * The tenant's active owners, locked before the admin being changed (always in this order, so two
+ * owners demoting or deactivating each other at once queue instead of deadlocking, and the second
+ * sees the first's change: one of them stays an owner).
+ */
+async function lockOwners(tx: Db, caller: Caller): Promise<string[]> {
+  const rows = await tx`select id from admins where tenant_id = ${caller.tenantId} and role = 'owner' and deactivated_at is null
+    order by id for update`;
+  return rows.map((r) => r.id as string);
+}
+
+/** Refuse taking away the caller's own access, and the tenant's last active owner's. */
+function keepAnOwner(caller: Caller, owners: string[], target: Record<string, any>, what: string) {
+  if (target.id === caller.adminId) throw new ApiError(409, 'conflict', `You cannot ${what} yourself: ask another owner.`);
+  if (owners.includes(target.id) && !owners.some((id) => id !== target.id)) {
+    throw new ApiError(409, 'last_owner', `${target.email} is the last active owner: make someone else an owner first.`);
+  }
+}
+
+async function endSessions(tx: Db, adminId: string): Promise<string[]> {
+  const rows = await tx`delete from admin_sessions where admin_id = ${adminId} returning token_hash`;
+  return rows.map((r) => r.token_hash as string);
 }

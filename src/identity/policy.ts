@@ -102,5 +102,5 @@ export function authorize(caller: Caller, operation: Operation): void {
 const FORBIDDEN: Partial<Record<Operation, string>> = {
   'settings.update': 'Only an owner can change settings.',
   'apiKeys.manage': 'Only an owner can manage API keys.',
-  'admins.manage': 'Only an owner can limit staff to a location.',
+  'admins.manage': 'Only an owner can manage admins: add them, reset passwords, change roles or access, limit staff to a location.',
 };

@@ -14,6 +14,8 @@ export const PROBLEM_CODES = [
   'unauthorized', 'forbidden', 'csrf_failed',
   // where it happened: a caller bound to one site naming another; a site that takes no new writes
   'location_mismatch', 'location_archived', 'location_code_taken',
+  // the team: an email already an admin of the tenant; the last active owner kept (admins.ts)
+  'admin_exists', 'last_owner',
   // idempotency
   'idempotency_key_reused', 'idempotency_key_in_use',
   // throttles and limits

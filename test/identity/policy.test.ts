@@ -129,7 +129,7 @@ async function tenantState(sql: Sql, tenantId: string) {
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.name, x.revoked_at), '|' order by x.id), '')) from api_keys x
       where x.tenant_id = ${tenantId}) as api_keys,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from locations x where x.tenant_id = ${tenantId}) as locations,
-    (select md5(coalesce(string_agg(concat_ws(',', x.id, x.role, x.location_id, x.deactivated_at), '|' order by x.id), '')) from admins x
+    (select md5(coalesce(string_agg(concat_ws(',', x.id, x.email, x.role, x.location_id, x.deactivated_at, x.password_hash), '|' order by x.id), '')) from admins x
       where x.tenant_id = ${tenantId}) as admins,
     (select count(*)::int from events x where x.tenant_id = ${tenantId}) as events`;
   return { ...row };
@@ -389,8 +389,13 @@ const PROBES: Record<Operation, Probe> = {
     needs: ['staff', 'location'],
     calls: [
       admin('POST', (fx) => `/staff/${fx.staffId}/location`, 200, 'resource', { form: (fx) => ({ locationId: fx.location.id }) }),
+      admin('GET', () => '/team', 200, 'tenant', { shows: (fx) => fx.staffId }),
+      admin('POST', () => '/team', 200, 'tenant', { form: (fx) => ({ email: `probe-added-${fx.n}@alpha.test`, role: 'staff' }) }),
+      admin('POST', (fx) => `/team/${fx.staffId}/role`, 200, 'resource', { form: () => ({ role: 'owner' }) }),
+      admin('POST', (fx) => `/team/${fx.staffId}/reset`, 200, 'resource'),
+      admin('POST', (fx) => `/team/${fx.staffId}/deactivate`, 200, 'resource'),
     ],
-    noDoor: { api: 'Admin accounts are managed by owners on the Locations page and with the CLI; there is no API route.' },
+    noDoor: { api: 'Admin accounts are managed by owners on the Team and Locations pages and with the CLI; there is no API route.' },
   },
 };
 
