@@ -7,7 +7,7 @@ import { createTenant, tenantBySlug } from './identity/tenants.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from './identity/apiKeys.ts';
 import { limitAdmin, setAdminActive } from './identity/admins.ts';
 import { locationByCode } from './locations/locations.ts';
-import { PasswordInputError, passwordFrom, processPasswordSource, type PasswordSource } from './cliPassword.ts';
+import { PasswordInputError, passwordFrom, processPasswordSource, type PasswordSource } from './identity/passwordInput.ts';
 
 // Bootstrap without a UI. Works against DATABASE_URL or the embedded default (start the service
 // first or not: the embedded cluster is started for the command when it is not running).

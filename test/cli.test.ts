@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { runCli } from '../src/cli.ts';
 import { client, testApp } from './support/app.ts';
 import { signIn } from './support/admin.ts';
-import { DEPRECATED_PASSWORD_FLAG, PasswordInputError, passwordFrom, type PasswordSource } from '../src/cliPassword.ts';
+import { DEPRECATED_PASSWORD_FLAG, PasswordInputError, passwordFrom, type PasswordSource } from '../src/identity/passwordInput.ts';
 
 // testApp's own tenants (alpha, bravo) are ignored here; the CLI makes its own.
 const { sql, url, app } = await testApp();
