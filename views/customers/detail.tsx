@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
 import type { CustomerView } from './list.tsx';
 import { FieldError, type FormState } from '../shell/form.tsx';
@@ -66,7 +67,7 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 }
 
 export function CustomerPage(p: {
-  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null;
+  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null; visits?: Child;
 }) {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
@@ -97,6 +98,7 @@ export function CustomerPage(p: {
         </tbody>
         <OlderEntries href={p.moreHref} />
       </table>
+      {p.visits ?? null}
     </Layout>
   );
 }
