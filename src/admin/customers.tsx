@@ -9,6 +9,9 @@ import { NumbersOob } from '../../views/customers/balance.tsx';
 import { CustomerPage, LedgerMore, LedgerRow, PointsForm, type PointsAction, ledgerBodyId } from '../../views/customers/detail.tsx';
 import { VisitHistory } from '../../views/customers/visits.tsx';
 import { customerGiftCards, customerOrders } from '../customers/visits.ts';
+import { csvResponse, exportCustomerLedger, exportCustomers, exportLedger } from '../customers/export.ts';
+import { RangeQuery } from '../reports/schemas.ts';
+import { ApiError } from '../platform/errors.ts';
 import { CustomerResults, CustomerRows, CustomersPage, EnrolForm, type CustomerPage as Page } from '../../views/customers/list.tsx';
 import type { FormState } from '../../views/shell/form.tsx';
 import { signed } from '../../views/shell/format.ts';
@@ -76,6 +79,18 @@ export function customerPages(deps: Deps) {
 
   // Active search swaps the whole results table (so the live "new customers" body is there only when
   // unfiltered), and keeps the address bar in step so Refresh and reload show the same search.
+  // CSV downloads: the same exports as the API's ?format=csv and GET /api/v1/ledger (customers.export).
+  app.get('/customers/export', async (c) =>
+    csvResponse(await exportCustomers(sql, c.get('caller'), { q: (c.req.query('q') ?? '').slice(0, 100) })));
+
+  app.get('/customers/export/ledger', async (c) => {
+    const parsed = RangeQuery.safeParse({ from: c.req.query('from'), to: c.req.query('to') });
+    if (!parsed.success) throw new ApiError(400, 'validation_failed', 'Choose the first and last day of the ledger to export.');
+    return csvResponse(await exportLedger(sql, c.get('caller'), parsed.data));
+  });
+
+  app.get('/customers/:id/export', async (c) => csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.param('id'))));
+
   app.get('/customers/results', async (c) => {
     const caller = c.get('caller');
     const base = adminBase(caller.tenantSlug);

@@ -87,6 +87,7 @@ export function CustomerPage(p: {
         <PointsForm base={base} customerId={c.id} action="adjust" />
       </div>
       <h2>Ledger</h2>
+      {p.meta.role === 'owner' ? <p><a id="export-ledger" href={`${base}/customers/${c.id}/export`} download>Download the whole ledger (CSV)</a></p> : null}
       <table class="grid">
         <caption class="sr-only">Points history, newest first</caption>
         <thead>
