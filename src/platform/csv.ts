@@ -35,18 +35,29 @@ export async function csvStream<R>(
   const encoder = new TextEncoder();
   const it = batches[Symbol.asyncIterator]();
   let next: IteratorResult<readonly R[]> | null = await it.next();
+  // The batch being fetched, if any. The cursor closes only between batches (postgres' return() answers
+  // the batch it last handed out), so a reader that leaves mid-fetch waits for that batch, then closes:
+  // otherwise the portal stays suspended and its connection is never given back to the pool.
+  let fetching: Promise<unknown> | null = null;
+  let cancelled = false;
   const chunk = (rows: readonly R[]) => encoder.encode(rows.map((r) => csvLine(cells(r))).join(''));
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(csvLine(header)));
     },
     async pull(controller) {
-      const result = next ?? (await it.next());
+      const batch = next ? Promise.resolve(next) : it.next();
       next = null;
+      fetching = batch;
+      const result = await batch;
+      fetching = null;
+      if (cancelled) return;
       if (result.done) controller.close();
       else controller.enqueue(chunk(result.value));
     },
     async cancel() {
+      cancelled = true;
+      if (fetching) await fetching.catch(() => undefined);
       await it.return?.();
     },
   }, { highWaterMark: 1 });
