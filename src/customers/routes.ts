@@ -50,7 +50,7 @@ export function customerRoutes(deps: Deps) {
     })
     .openapi(list, async (c) => {
       const query = c.req.valid('query');
-      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query)) as never;
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query, { body: c.req.method !== 'HEAD' })) as never;
       return c.json(await searchCustomers(sql, c.get('caller'), query), 200);
     })
     .openapi(lookup, async (c) => {
@@ -61,7 +61,7 @@ export function customerRoutes(deps: Deps) {
     .openapi(get, async (c) => c.json(await customerById(sql, c.get('caller'), c.req.valid('param').id), 200))
     .openapi(transactions, async (c) => {
       const query = c.req.valid('query');
-      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id)) as never;
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, { body: c.req.method !== 'HEAD' })) as never;
       const { data, nextCursor } = await ledgerPage(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query'));
       return c.json({ data: data.map(ledgerRowOf), nextCursor }, 200);
     });

@@ -55,6 +55,14 @@ describe('a 50,000-row export', () => {
     await expectInvariants(t.sql);
   }, 60_000);
 
+  test('a HEAD of an export answers its headers and leaves no cursor open', async () => {
+    const res = await t.app.request('/api/v1/customers?format=csv', { method: 'HEAD', headers: { authorization: `Bearer ${t.keyA}` } });
+    expect({ status: res.status, type: res.headers.get('content-type'), body: await res.text() }).toEqual({ status: 200, type: 'text/csv; charset=utf-8', body: '' });
+    const open = await t.sql`select count(*)::int as n from pg_stat_activity where datname = current_database()
+      and pid <> pg_backend_pid() and query like '%as "totalPointsRedeemed"%' and state <> 'idle'`;
+    expect(open[0].n).toBe(0);
+  });
+
   test('a download abandoned part way ends its cursor and frees its connection', async () => {
     const busy = async () => (await t.sql`select count(*)::int as n from pg_stat_activity
       where datname = current_database() and pid <> pg_backend_pid()
