@@ -9,6 +9,8 @@ import { resolveApiCaller } from './identity/apiCaller.ts';
 import { adminApp, adminErrorResponse } from './admin/app.tsx';
 import { docsRoutes } from './platform/docs.ts';
 import { customerRoutes } from './customers/routes.ts';
+import { customerVisitRoutes } from './customers/visitRoutes.ts';
+import { ledgerExportRoutes } from './customers/exportRoutes.ts';
 import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
@@ -87,6 +89,8 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   });
 
   app.route('/api/v1', customerRoutes(deps));
+  app.route('/api/v1', customerVisitRoutes(deps));
+  app.route('/api/v1', ledgerExportRoutes(deps));
   app.route('/api/v1', loyaltyRoutes(deps));
   app.route('/api/v1', settingsRoutes(deps));
   app.route('/api/v1', locationRoutes(deps));

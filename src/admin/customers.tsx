@@ -7,6 +7,11 @@ import { addPoints, adjustPoints, redeemPoints } from '../customers/points.ts';
 import { EnrolCustomer, PointsAdjustment, PointsChange, type PointsResult } from '../customers/schemas.ts';
 import { NumbersOob } from '../../views/customers/balance.tsx';
 import { CustomerPage, LedgerMore, LedgerRow, PointsForm, type PointsAction, ledgerBodyId } from '../../views/customers/detail.tsx';
+import { VisitHistory } from '../../views/customers/visits.tsx';
+import { customerGiftCards, customerOrders } from '../customers/visits.ts';
+import { csvResponse, exportCustomerLedger, exportCustomers, exportLedger } from '../customers/export.ts';
+import { RangeQuery } from '../reports/schemas.ts';
+import { ApiError } from '../platform/errors.ts';
 import { CustomerResults, CustomerRows, CustomersPage, EnrolForm, type CustomerPage as Page } from '../../views/customers/list.tsx';
 import type { FormState } from '../../views/shell/form.tsx';
 import { signed } from '../../views/shell/format.ts';
@@ -17,6 +22,8 @@ import { type AdminEnv, change, fragment, meta, page, snapshot } from './context
 
 const PAGE_SIZE = 50;
 const LEDGER_PAGE = 50;
+/** The newest orders the customer page lists; the API pages through the rest. */
+const VISIT_PAGE = 20;
 
 /** A page of the customer list (the same search as GET /api/v1/customers), with its "Load more" link. */
 async function customerList(db: Db, caller: Caller, base: string, q: string, cursor: string | undefined): Promise<Page> {
@@ -72,6 +79,18 @@ export function customerPages(deps: Deps) {
 
   // Active search swaps the whole results table (so the live "new customers" body is there only when
   // unfiltered), and keeps the address bar in step so Refresh and reload show the same search.
+  // CSV downloads: the same exports as the API's ?format=csv and GET /api/v1/ledger (customers.export).
+  app.get('/customers/export', async (c) =>
+    csvResponse(await exportCustomers(sql, c.get('caller'), { q: (c.req.query('q') ?? '').slice(0, 100) }, { body: c.req.method !== 'HEAD' })));
+
+  app.get('/customers/export/ledger', async (c) => {
+    const parsed = RangeQuery.safeParse({ from: c.req.query('from'), to: c.req.query('to') });
+    if (!parsed.success) throw new ApiError(400, 'validation_failed', 'Choose the first and last day of the ledger to export.');
+    return csvResponse(await exportLedger(sql, c.get('caller'), parsed.data, { body: c.req.method !== 'HEAD' }));
+  });
+
+  app.get('/customers/:id/export', async (c) => csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.param('id'), { body: c.req.method !== 'HEAD' })));
+
   app.get('/customers/results', async (c) => {
     const caller = c.get('caller');
     const base = adminBase(caller.tenantSlug);
@@ -110,9 +129,13 @@ export function customerPages(deps: Deps) {
     const base = adminBase(caller.tenantSlug);
     const { seq, data } = await snapshot(sql, caller.tenantId, async (tx) => {
       const customer = await customerById(tx, caller, c.req.param('id'));
-      return { customer, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
+      const orders = await customerOrders(tx, caller, customer.id, { limit: VISIT_PAGE });
+      const giftCards = await customerGiftCards(tx, caller, customer.id);
+      return { customer, orders, giftCards, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
-    return page(c, <CustomerPage meta={meta(c, seq)} c={data.customer} ledger={data.ledger} moreHref={data.moreHref} />);
+    const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
+      giftCards={data.giftCards.data} currency={c.get('session').currency} />;
+    return page(c, <CustomerPage meta={meta(c, seq)} c={data.customer} ledger={data.ledger} moreHref={data.moreHref} visits={visits} />);
   });
 
   app.get('/customers/:id/ledger', async (c) => {

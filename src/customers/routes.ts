@@ -5,6 +5,8 @@ import { IdParam } from '../platform/fields.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
 import { customerById, customerByPhone, enrolCustomer, ledgerPage, ledgerRowOf, searchCustomers } from './customers.ts';
+import { csvResponse, exportCustomerLedger, exportCustomers } from './export.ts';
+import { ExportFormat, jsonOrCsv, wantsCsv } from './exportRoutes.ts';
 import { Customer, CustomerPage, CustomerQuery, EnrolCustomer, LedgerPage, LedgerQuery, PhoneQuery } from './schemas.ts';
 
 const tags = ['Customers'];
@@ -17,8 +19,8 @@ const enrol = createRoute({
 
 const list = createRoute({
   method: 'get', path: '/customers', tags, security, summary: 'List and search customers, newest first',
-  request: { query: CustomerQuery },
-  responses: { 200: json(CustomerPage, 'A page of customers'), ...problems(400, 401, 403) },
+  request: { query: CustomerQuery.extend({ format: ExportFormat }) },
+  responses: { 200: jsonOrCsv(CustomerPage, 'A page of customers, or all of them as CSV'), ...problems(400, 401, 403) },
 });
 
 const lookup = createRoute({
@@ -35,8 +37,8 @@ const get = createRoute({
 
 const transactions = createRoute({
   method: 'get', path: '/customers/{id}/transactions', tags, security, summary: "A customer's ledger, newest first",
-  request: { params: IdParam, query: LedgerQuery },
-  responses: { 200: json(LedgerPage, 'A page of ledger rows'), ...problems(400, 401, 403, 404) },
+  request: { params: IdParam, query: LedgerQuery.extend({ format: ExportFormat }) },
+  responses: { 200: jsonOrCsv(LedgerPage, 'A page of ledger rows, or all of them (oldest first) as CSV'), ...problems(400, 401, 403, 404) },
 });
 
 export function customerRoutes(deps: Deps) {
@@ -46,7 +48,11 @@ export function customerRoutes(deps: Deps) {
       const body = c.req.valid('json');
       return idempotent(c, deps, body, async (tx) => ({ status: 201, body: await enrolCustomer(tx, c.get('caller'), body) }));
     })
-    .openapi(list, async (c) => c.json(await searchCustomers(sql, c.get('caller'), c.req.valid('query')), 200))
+    .openapi(list, async (c) => {
+      const query = c.req.valid('query');
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query, { body: c.req.method !== 'HEAD' })) as never;
+      return c.json(await searchCustomers(sql, c.get('caller'), query), 200);
+    })
     .openapi(lookup, async (c) => {
       const { customer } = await customerByPhone(sql, c.get('caller'), c.req.valid('query').phone);
       if (!customer) throw notFound('Customer');
@@ -54,6 +60,8 @@ export function customerRoutes(deps: Deps) {
     })
     .openapi(get, async (c) => c.json(await customerById(sql, c.get('caller'), c.req.valid('param').id), 200))
     .openapi(transactions, async (c) => {
+      const query = c.req.valid('query');
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, { body: c.req.method !== 'HEAD' })) as never;
       const { data, nextCursor } = await ledgerPage(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query'));
       return c.json({ data: data.map(ledgerRowOf), nextCursor }, 200);
     });

@@ -23,6 +23,10 @@ const OWNERS = ['owner'] as const;
 export const POLICY = {
   'customers.read': EVERYONE,
   'customers.enrol': EVERYONE,
+  // CSV exports of the customer list and the ledger: a file of every customer is the whole personal-data
+  // base in one download. Owners and the group's integrations (accounting) need it; the counter and a
+  // single site's till serve one guest at a time and do not (GROUP_ONLY below).
+  'customers.export': OWNERS_AND_KEYS,
   'points.add': EVERYONE,
   'points.redeem': EVERYONE,
   'points.adjust': EVERYONE,
@@ -60,7 +64,7 @@ export type Operation = keyof typeof POLICY;
  * Operations on the whole group. A caller bound to one site (a till's key, a staff admin limited to a
  * location) may not perform them even where its role could: a till at one site does not reshape the group.
  */
-export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
+export const GROUP_ONLY: readonly Operation[] = ['customers.export', 'settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
 
 /**
  * Operations that happen at a location (src/locations/where.ts decides which): a bound caller performs
@@ -95,7 +99,7 @@ export function authorize(caller: Caller, operation: Operation): void {
     throw new ApiError(403, 'forbidden', FORBIDDEN[operation] ?? `A ${caller.role === 'key' ? 'API key' : caller.role} may not do this (${operation}).`);
   }
   if (!allows(caller.role, operation, Boolean(caller.boundLocationId))) {
-    throw new ApiError(403, 'forbidden', 'A caller limited to one location may not change the whole group.');
+    throw new ApiError(403, 'forbidden', 'A caller limited to one location may not change (or export) the whole group.');
   }
 }
 
@@ -103,4 +107,5 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'settings.update': 'Only an owner can change settings.',
   'apiKeys.manage': 'Only an owner can manage API keys.',
   'admins.manage': 'Only an owner can manage admins: add them, reset passwords, change roles or access, limit staff to a location.',
+  'customers.export': 'Only an owner (or an API key of the whole group) can export customers and the ledger.',
 };

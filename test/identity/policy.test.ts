@@ -198,6 +198,7 @@ const admin = (method: PageCall['method'], path: PageCall['path'], ok: number, s
 
 const unknownCard = (fx: Fixture): Fixture => ({ ...fx, card: { code: UNKNOWN_CODE } });
 const today = () => new Date().toISOString().slice(0, 10);
+const aroundToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 const PROBES: Record<Operation, Probe> = {
   'customers.read': {
@@ -208,6 +209,19 @@ const PROBES: Record<Operation, Probe> = {
       admin('GET', (fx) => `/customers/${fx.customer.id}`, 200, 'resource'),
       admin('GET', () => '/customers', 200, 'tenant', { shows: (fx) => fx.customer.id }),
       admin('GET', (fx) => `/pos/lookup?phone=${encodeURIComponent(fx.customer.phone)}`, 200, 'tenant', { htmx: true, shows: (fx) => fx.customer.name }),
+    ],
+  },
+  'customers.export': {
+    needs: ['customer'],
+    // The range spans yesterday to tomorrow, so the fixture's points (added today, UTC) are inside it
+    // whatever the group's zone makes of today.
+    calls: [
+      api('GET', () => '/api/v1/customers?format=csv', 200, 'tenant', { shows: (fx) => fx.customer.id }),
+      api('GET', (fx) => `/api/v1/customers/${fx.customer.id}/transactions?format=csv`, 200, 'resource', { shows: (fx) => fx.customer.id }),
+      api('GET', () => `/api/v1/ledger?from=${aroundToday(-1)}&to=${aroundToday(1)}`, 200, 'tenant', { shows: (fx) => fx.customer.id }),
+      admin('GET', () => '/customers/export', 200, 'tenant', { shows: (fx) => fx.customer.id }),
+      admin('GET', (fx) => `/customers/${fx.customer.id}/export`, 200, 'resource', { shows: (fx) => fx.customer.id }),
+      admin('GET', () => `/customers/export/ledger?from=${aroundToday(-1)}&to=${aroundToday(1)}`, 200, 'tenant', { shows: (fx) => fx.customer.id }),
     ],
   },
   'customers.enrol': {

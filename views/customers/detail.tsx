@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
 import type { CustomerView } from './list.tsx';
 import { FieldError, type FormState } from '../shell/form.tsx';
@@ -66,7 +67,7 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 }
 
 export function CustomerPage(p: {
-  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null;
+  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null; visits?: Child;
 }) {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
@@ -86,6 +87,7 @@ export function CustomerPage(p: {
         <PointsForm base={base} customerId={c.id} action="adjust" />
       </div>
       <h2>Ledger</h2>
+      {p.meta.role === 'owner' ? <p><a id="export-ledger" href={`${base}/customers/${c.id}/export`} download>Download the whole ledger (CSV)</a></p> : null}
       <table class="grid">
         <caption class="sr-only">Points history, newest first</caption>
         <thead>
@@ -97,6 +99,7 @@ export function CustomerPage(p: {
         </tbody>
         <OlderEntries href={p.moreHref} />
       </table>
+      {p.visits ?? null}
     </Layout>
   );
 }

@@ -118,8 +118,31 @@ export function CustomersPage(p: { meta: PageMeta; page: CustomerPage; q: string
           <summary class="btn secondary">Enrol a customer</summary>
           <EnrolForm base={base} />
         </details>
+        {p.meta.role === 'owner' ? <ExportLinks base={base} q={p.q} /> : null}
       </div>
       <CustomerResults page={p.page} seq={p.meta.seq} base={base} q={p.q} />
     </Layout>
+  );
+}
+
+/** CSV downloads (owners only: customers.export): this list as searched, and the ledger of a date range. */
+function ExportLinks(p: { base: string; q: string }) {
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <details class="export">
+      <summary class="btn secondary">Export CSV</summary>
+      <div class="card stack">
+        <a id="export-customers" href={`${p.base}/customers/export${p.q ? `?${new URLSearchParams({ q: p.q })}` : ''}`} download>
+          Customers{p.q ? ' matching this search' : ''} (CSV)
+        </a>
+        <form id="export-ledger" action={`${p.base}/customers/export/ledger`} method="get" class="stack">
+          <label for="export-from">Ledger from</label>
+          <input id="export-from" name="from" type="date" required value={today.slice(0, 8) + '01'} />
+          <label for="export-to">to</label>
+          <input id="export-to" name="to" type="date" required value={today} />
+          <button type="submit" class="btn secondary">Download ledger (CSV)</button>
+        </form>
+      </div>
+    </details>
   );
 }
