@@ -10,6 +10,7 @@ import { adminApp, adminErrorResponse } from './admin/app.tsx';
 import { docsRoutes } from './platform/docs.ts';
 import { customerRoutes } from './customers/routes.ts';
 import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
+import { mergeEraseRoutes } from './customers/mergeEraseRoutes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
@@ -88,6 +89,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
 
   app.route('/api/v1', customerRoutes(deps));
   app.route('/api/v1', loyaltyRoutes(deps));
+  app.route('/api/v1', mergeEraseRoutes(deps));
   app.route('/api/v1', settingsRoutes(deps));
   app.route('/api/v1', locationRoutes(deps));
   app.route('/api/v1', orderRoutes(deps));

@@ -23,6 +23,11 @@ const OWNERS = ['owner'] as const;
 export const POLICY = {
   'customers.read': EVERYONE,
   'customers.enrol': EVERYONE,
+  // Merging folds one record into another for good (points, orders, the phone): owners, and
+  // integrations that de-duplicate from a CRM; not staff at the counter, who cannot undo it.
+  'customers.merge': OWNERS_AND_KEYS,
+  // Erasure destroys personal data and writes a balance off, on a person's legal request: owners only.
+  'customers.erase': OWNERS,
   'points.add': EVERYONE,
   'points.redeem': EVERYONE,
   'points.adjust': EVERYONE,
@@ -60,7 +65,7 @@ export type Operation = keyof typeof POLICY;
  * Operations on the whole group. A caller bound to one site (a till's key, a staff admin limited to a
  * location) may not perform them even where its role could: a till at one site does not reshape the group.
  */
-export const GROUP_ONLY: readonly Operation[] = ['settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
+export const GROUP_ONLY: readonly Operation[] = ['customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
 
 /**
  * Operations that happen at a location (src/locations/where.ts decides which): a bound caller performs
@@ -103,4 +108,5 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'settings.update': 'Only an owner can change settings.',
   'apiKeys.manage': 'Only an owner can manage API keys.',
   'admins.manage': 'Only an owner can limit staff to a location.',
+  'customers.erase': 'Only an owner can erase a customer.',
 };

@@ -71,10 +71,10 @@ export function CustomerPage(p: {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
   return (
-    <Layout meta={p.meta} title={c.name || c.phone} active="customers">
+    <Layout meta={p.meta} title={c.name || c.phone || 'Erased customer'} active="customers">
       <p><a href={`${base}/customers`}>← All customers</a></p>
       <section class="card summary" aria-label="Balance">
-        <div><span class="muted">Phone</span><br /><span class="mono">{c.phone}</span></div>
+        <div><span class="muted">Phone</span><br /><span class="mono">{c.phone ?? '—'}</span></div>
         <div><span class="muted">Email</span><br />{c.email ?? '—'}</div>
         <div class="big"><span class="muted">Points</span><br /><Balance customerId={c.id} points={c.pointsBalance} seq={p.meta.seq} /></div>
         <div><span class="muted">Earned</span><br /><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.meta.seq} /></div>
