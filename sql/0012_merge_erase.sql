@@ -169,3 +169,8 @@ begin
     to_jsonb(array(select unnest(v_ids) except select c.id))), p_actor);
   return customer_json(c);
 end $$;
+
+-- The admin merge flow's suggestions (src/customers/mergeErase.ts duplicateSuggestions): same email,
+-- or same name with a similar phone, looked up by index rather than a scan of the tenant's customers.
+create index customers_email_lower on customers (tenant_id, lower(email)) where email is not null;
+create index customers_name_lower on customers (tenant_id, lower(name)) where name is not null;

@@ -8,6 +8,7 @@ import { EnrolCustomer, PointsAdjustment, PointsChange, type PointsResult } from
 import { NumbersOob } from '../../views/customers/balance.tsx';
 import { CustomerPage, LedgerMore, LedgerRow, PointsForm, type PointsAction, ledgerBodyId } from '../../views/customers/detail.tsx';
 import { CustomerResults, CustomerRows, CustomersPage, EnrolForm, type CustomerPage as Page } from '../../views/customers/list.tsx';
+import { DuplicatesPanel, ErasePanel } from '../../views/customers/mergeErase.tsx';
 import type { FormState } from '../../views/shell/form.tsx';
 import { signed } from '../../views/shell/format.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
@@ -112,7 +113,13 @@ export function customerPages(deps: Deps) {
       const customer = await customerById(tx, caller, c.req.param('id'));
       return { customer, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
-    return page(c, <CustomerPage meta={meta(c, seq)} c={data.customer} ledger={data.ledger} moreHref={data.moreHref} />);
+    const cust = data.customer;
+    return page(c, (
+      <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref}>
+        <DuplicatesPanel base={base} customerId={cust.id} />
+        {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}
+      </CustomerPage>
+    ));
   });
 
   app.get('/customers/:id/ledger', async (c) => {

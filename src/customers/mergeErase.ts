@@ -39,3 +39,23 @@ export async function eraseCustomer(db: Db, caller: Caller, id: string): Promise
     return customer as Customer;
   });
 }
+
+/**
+ * Likely duplicates of a customer, for the admin merge flow: another live customer of the tenant with
+ * the same email, or the same name and a similar phone (the same last six digits, or close in trigram
+ * terms: one digit typed wrong). Served by the lower(email) and lower(name) indexes of sql/0012.
+ */
+export async function duplicateSuggestions(db: Db, caller: Caller, id: string): Promise<Customer[]> {
+  authorize(caller, 'customers.read');
+  checkId(id);
+  const [me] = await db`select 1 from customers where tenant_id = ${caller.tenantId} and id = ${id}`;
+  if (!me) throw notFound('Customer');
+  const rows = await db`select customer_json(o) as customer from customers c
+    join customers o on o.tenant_id = c.tenant_id and o.id <> c.id and o.merged_into is null and o.erased_at is null
+    where c.tenant_id = ${caller.tenantId} and c.id = ${id} and (
+      (c.email is not null and lower(o.email) = lower(c.email))
+      or (c.name is not null and lower(o.name) = lower(c.name)
+          and (right(o.phone, 6) = right(c.phone, 6) or similarity(o.phone, c.phone) >= 0.5)))
+    order by o.seq desc limit 20`;
+  return rows.map((r) => r.customer as Customer);
+}

@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
 import type { CustomerView } from './list.tsx';
 import { FieldError, type FormState } from '../shell/form.tsx';
@@ -67,6 +68,8 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 
 export function CustomerPage(p: {
   meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null;
+  /** Panels after the points forms (duplicates and erase: views/customers/mergeErase.tsx). */
+  children?: Child;
 }) {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
@@ -85,6 +88,7 @@ export function CustomerPage(p: {
         <PointsForm base={base} customerId={c.id} action="redeem" />
         <PointsForm base={base} customerId={c.id} action="adjust" />
       </div>
+      {p.children}
       <h2>Ledger</h2>
       <table class="grid">
         <caption class="sr-only">Points history, newest first</caption>

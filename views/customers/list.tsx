@@ -20,7 +20,7 @@ export function CustomerRow(p: { c: CustomerView; seq: number; base: string; fre
     <tr id={rowId(c.id)} class={p.fresh ? 'flash' : undefined} data-seq={p.fresh ? String(p.seq) : undefined}>
       <th scope="row"><a href={`${p.base}/customers/${c.id}`}>{c.name || 'Unnamed'}</a></th>
       <td class="mono">{c.phone ?? 'Erased'}</td>
-      <td class="hide-narrow">{c.email ?? ''}</td>
+      <td class="hide-narrow email">{c.email ?? ''}</td>
       <td class="right"><Balance customerId={c.id} points={c.pointsBalance} seq={p.seq} /></td>
       <td class="right hide-narrow"><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.seq} /></td>
       <td class="right hide-narrow"><Redeemed customerId={c.id} points={c.totalPointsRedeemed} seq={p.seq} /></td>
