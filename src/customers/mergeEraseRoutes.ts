@@ -19,7 +19,7 @@ const erase = createRoute({
   method: 'post', path: '/customers/{id}/erase', tags, security,
   summary: "Erase a customer's personal data (right to be forgotten); the balance is written off",
   request: { params: IdParam, headers: IdempotencyHeader },
-  responses: { 200: json(Customer, 'The erased customer: no name, phone or email'), ...problems(400, 401, 403, 404, 409) },
+  responses: { 200: json(Customer, 'The erased customer: no name, phone or email'), ...problems(400, 401, 403, 404, 409, 422) },
 });
 
 export function mergeEraseRoutes(deps: Deps) {
