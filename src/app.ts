@@ -12,6 +12,7 @@ import { customerRoutes } from './customers/routes.ts';
 import { customerVisitRoutes } from './customers/visitRoutes.ts';
 import { ledgerExportRoutes } from './customers/exportRoutes.ts';
 import { loyaltyRoutes } from './customers/loyaltyRoutes.ts';
+import { mergeEraseRoutes } from './customers/mergeEraseRoutes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
@@ -92,6 +93,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', customerVisitRoutes(deps));
   app.route('/api/v1', ledgerExportRoutes(deps));
   app.route('/api/v1', loyaltyRoutes(deps));
+  app.route('/api/v1', mergeEraseRoutes(deps));
   app.route('/api/v1', settingsRoutes(deps));
   app.route('/api/v1', locationRoutes(deps));
   app.route('/api/v1', orderRoutes(deps));

@@ -12,6 +12,7 @@ import { Directory } from './directory.ts';
 import { renderAdminFragment } from './fragments.tsx';
 import { activityPages } from './activity.tsx';
 import { customerPages } from './customers.tsx';
+import { customerMergeErasePages } from './customerMergeErase.tsx';
 import { dashboardPages } from './dashboard.tsx';
 import { giftCardPages } from './giftCards.tsx';
 import { posPages } from './pos.tsx';
@@ -98,6 +99,7 @@ export function adminApp(deps: LiveDeps) {
 
   app.route(base, dashboardPages(deps));
   app.route(base, customerPages(deps));
+  app.route(base, customerMergeErasePages(deps));
   app.route(base, posPages(deps));
   app.route(base, giftCardPages(deps));
   app.route(base, activityPages(deps));

@@ -13,6 +13,7 @@ import { csvResponse, exportCustomerLedger, exportCustomers, exportLedger } from
 import { RangeQuery } from '../reports/schemas.ts';
 import { ApiError } from '../platform/errors.ts';
 import { CustomerResults, CustomerRows, CustomersPage, EnrolForm, type CustomerPage as Page } from '../../views/customers/list.tsx';
+import { DuplicatesPanel, ErasePanel } from '../../views/customers/mergeErase.tsx';
 import type { FormState } from '../../views/shell/form.tsx';
 import { signed } from '../../views/shell/format.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
@@ -135,7 +136,13 @@ export function customerPages(deps: Deps) {
     });
     const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
       giftCards={data.giftCards.data} currency={c.get('session').currency} />;
-    return page(c, <CustomerPage meta={meta(c, seq)} c={data.customer} ledger={data.ledger} moreHref={data.moreHref} visits={visits} />);
+    const cust = data.customer;
+    return page(c, (
+      <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} visits={visits}>
+        <DuplicatesPanel base={base} customerId={cust.id} />
+        {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}
+      </CustomerPage>
+    ));
   });
 
   app.get('/customers/:id/ledger', async (c) => {

@@ -2,6 +2,7 @@ import { ActivityRow, feedId } from '../../views/activity.tsx';
 import { NumbersOob } from '../../views/customers/balance.tsx';
 import { LedgerRow, ledgerBodyId } from '../../views/customers/detail.tsx';
 import { CustomerRow } from '../../views/customers/list.tsx';
+import { ErasedOob, MergedOob } from '../../views/customers/mergeErase.tsx';
 import { CardChangeOob, RecentCardRow, recentCardsId } from '../../views/giftCards.tsx';
 import { SettingsForm, settingsValues } from '../../views/settings.tsx';
 import { describe } from '../../views/shell/describe.ts';
@@ -71,6 +72,12 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
       }
       break;
     }
+    case 'customer_merged':
+      if (d.duplicateId) specific = <MergedOob duplicateId={d.duplicateId} />;
+      break;
+    case 'customer_erased':
+      if (d.customerId) specific = <ErasedOob customerId={d.customerId} mergedIds={d.mergedIds ?? []} seq={e.id} />;
+      break;
     case 'new_order':
       if (d.orderId) specific = <OrderCardOob seq={e.id} base={base} currency={ctx.currency(e.tenantId)} order={d} />;
       break;

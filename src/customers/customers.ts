@@ -41,7 +41,7 @@ export async function searchCustomers(db: Db, caller: Caller, query: CustomerQue
   const after = decodeCursor(query.cursor);
   const needle = query.q?.trim().toLowerCase();
   const rows = await db`select customer_json(c) as customer, c.seq from customers c
-    where c.tenant_id = ${caller.tenantId}
+    where c.tenant_id = ${caller.tenantId} and c.merged_into is null
       ${needle ? db`and c.search_text like ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}` : db``}
       ${after !== null ? db`and c.seq < ${after}` : db``}
     order by c.seq desc limit ${query.limit + 1}`;
@@ -64,8 +64,11 @@ export async function customerById(db: Db, caller: Caller, id: string): Promise<
 export async function customerByPhone(db: Db, caller: Caller, rawPhone: string): Promise<{ phone: string; customer: Customer | null }> {
   authorize(caller, 'customers.read');
   const phone = normalizePhone(rawPhone, caller.defaultCountry);
+  // A merged duplicate's old number is an alias of its survivor (sql/0012_merge_erase.sql).
   const [row] = await db`select customer_json(c) as customer from customers c
-    where c.tenant_id = ${caller.tenantId} and c.phone = ${phone}`;
+    where c.tenant_id = ${caller.tenantId} and c.id = coalesce(
+      (select id from customers where tenant_id = ${caller.tenantId} and phone = ${phone}),
+      (select customer_id from customer_phone_aliases where tenant_id = ${caller.tenantId} and phone = ${phone}))`;
   return { phone, customer: row ? (row.customer as Customer) : null };
 }
 

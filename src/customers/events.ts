@@ -12,7 +12,7 @@ export const CustomerCreated = z
 export const LoyaltyUpdated = z
   .object({
     customerId: z.string(),
-    customerPhone: z.string().describe('E.164'),
+    customerPhone: z.string().nullable().describe('E.164; null once erased'),
     customerName: z.string().nullable(),
     pointsChange: z.number().int().describe('Signed: negative for redemptions'),
     newBalance: z.number().int(),
@@ -26,4 +26,24 @@ export const LoyaltyUpdated = z
   .strict()
   .describe("A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.");
 
-export const customerEventCatalogue = { customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated };
+export const CustomerMerged = z
+  .object({
+    customerId: z.string().describe('The survivor'),
+    duplicateId: z.string().describe('The customer folded into it; its old phone now finds the survivor'),
+    pointsMoved: z.number().int(),
+    customer: Customer,
+  })
+  .strict()
+  .describe('customer_merge() folded a duplicate into a survivor. Live lists drop the duplicate and refresh the survivor.');
+
+export const CustomerErased = z
+  .object({
+    customerId: z.string(),
+    mergedIds: z.array(z.string()).describe('Duplicates once merged into it, erased with it'),
+  })
+  .strict()
+  .describe("customer_erase() removed a person's data on request. Live pages blank the row.");
+
+export const customerEventCatalogue = {
+  customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated, customer_merged: CustomerMerged, customer_erased: CustomerErased,
+};

@@ -10,7 +10,7 @@ import { Limit, Cursor } from '../platform/pagination.ts';
 export const Customer = z
   .object({
     id: z.string(),
-    phone: z.string().openapi({ description: 'E.164', example: '+447306506797' }),
+    phone: z.string().nullable().openapi({ description: 'E.164; null once the customer was merged into another or erased', example: '+447306506797' }),
     name: z.string().nullable(),
     email: z.string().nullable(),
     pointsBalance: z.number().int(),
@@ -103,6 +103,13 @@ export const EnrolCustomer = z
   .strict()
   .openapi('EnrolCustomer');
 export type EnrolCustomer = z.infer<typeof EnrolCustomer>;
+
+/** Merge: the duplicate folded into the customer named in the path (src/customers/mergeErase.ts). */
+export const MergeCustomers = z
+  .object({ duplicateId: z.string({ error: 'Name the duplicate customer by id.' }).trim().min(1, 'Name the duplicate customer by id.').max(100, 'Name the duplicate customer by id.') })
+  .strict()
+  .openapi('MergeCustomers');
+export type MergeCustomers = z.infer<typeof MergeCustomers>;
 
 export const CustomerQuery = z.object({
   q: z.string().max(100, 'Search for at most 100 characters.').optional().openapi({ description: 'Matches name, phone or email' }),

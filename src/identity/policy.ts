@@ -27,6 +27,11 @@ export const POLICY = {
   // base in one download. Owners and the group's integrations (accounting) need it; the counter and a
   // single site's till serve one guest at a time and do not (GROUP_ONLY below).
   'customers.export': OWNERS_AND_KEYS,
+  // Merging folds one record into another for good (points, orders, the phone): owners, and
+  // integrations that de-duplicate from a CRM; not staff at the counter, who cannot undo it.
+  'customers.merge': OWNERS_AND_KEYS,
+  // Erasure destroys personal data and writes a balance off, on a person's legal request: owners only.
+  'customers.erase': OWNERS,
   'points.add': EVERYONE,
   'points.redeem': EVERYONE,
   'points.adjust': EVERYONE,
@@ -64,7 +69,9 @@ export type Operation = keyof typeof POLICY;
  * Operations on the whole group. A caller bound to one site (a till's key, a staff admin limited to a
  * location) may not perform them even where its role could: a till at one site does not reshape the group.
  */
-export const GROUP_ONLY: readonly Operation[] = ['customers.export', 'settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage'];
+export const GROUP_ONLY: readonly Operation[] = [
+  'customers.export', 'customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage',
+];
 
 /**
  * Operations that happen at a location (src/locations/where.ts decides which): a bound caller performs
@@ -108,4 +115,5 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'apiKeys.manage': 'Only an owner can manage API keys.',
   'admins.manage': 'Only an owner can manage admins: add them, reset passwords, change roles or access, limit staff to a location.',
   'customers.export': 'Only an owner (or an API key of the whole group) can export customers and the ledger.',
+  'customers.erase': 'Only an owner can erase a customer.',
 };

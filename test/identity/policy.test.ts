@@ -40,7 +40,7 @@ const limitedStaffA = await signIn(t.app, 'alpha', 'home-staff@alpha.test', 'sta
 
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff';
+type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff';
 
 type Fixture = {
   n: number;
@@ -50,6 +50,8 @@ type Fixture = {
   eventsBefore: number;
   /** With 100 points. */
   customer: { id: string; phone: string; name: string };
+  /** Another customer with 10 points (what a merge folds into `customer`). */
+  duplicate: { id: string };
   /** Pending. */
   order: { id: string };
   /** Active, with a balance of 50.00. */
@@ -68,6 +70,7 @@ type Fixture = {
 const PLACEHOLDERS: Fixture = {
   n: 0, newPhone: '{newPhone}', eventsBefore: 0,
   customer: { id: '{customer}', phone: '{phone}', name: '{name}' },
+  duplicate: { id: '{duplicate}' },
   order: { id: '{order}' }, card: { code: '{code}' }, itemId: '{item}', keyId: '{key}',
   location: { id: '{location}', code: '{loc}' }, staffId: '{staff}',
 };
@@ -86,6 +89,7 @@ async function fixture(needs: readonly Need[], at: At | null = null): Promise<Fi
     const c = await enrol(t.a, nextPhone(), 100, name);
     fx.customer = { id: c.id, phone: c.phone, name };
   }
+  if (needs.includes('duplicate')) fx.duplicate = { id: (await enrol(t.a, nextPhone(), 10, `${label(n)}-dup`)).id };
   if (needs.includes('order')) {
     const o = await t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [burger], ...(at ? { locationId: SITE[at] } : {}) });
     expect(o.status).toBe(201);
@@ -230,6 +234,20 @@ const PROBES: Record<Operation, Probe> = {
       api('POST', () => '/api/v1/customers', 201, 'tenant', { body: (fx) => ({ phone: fx.newPhone, name: 'Enrolled by a probe' }) }),
       admin('POST', () => '/customers', 200, 'tenant', { form: (fx) => ({ phone: fx.newPhone, name: 'Enrolled by a probe' }) }),
       admin('POST', () => '/pos/enrol', 200, 'tenant', { form: (fx) => ({ phone: fx.newPhone, name: 'Enrolled by a probe' }) }),
+    ],
+  },
+  'customers.merge': {
+    needs: ['customer', 'duplicate'],
+    calls: [
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/merge`, 200, 'resource', { body: (fx) => ({ duplicateId: fx.duplicate.id }) }),
+      admin('POST', (fx) => `/customers/${fx.customer.id}/merge`, 200, 'resource', { form: (fx) => ({ duplicateId: fx.duplicate.id }) }),
+    ],
+  },
+  'customers.erase': {
+    needs: ['customer'],
+    calls: [
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/erase`, 200, 'resource'),
+      admin('POST', (fx) => `/customers/${fx.customer.id}/erase`, 200, 'resource', { form: () => ({ confirm: 'erase' }) }),
     ],
   },
   'points.add': {

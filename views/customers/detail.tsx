@@ -68,14 +68,16 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 
 export function CustomerPage(p: {
   meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null; visits?: Child;
+  /** Panels after the points forms (duplicates and erase: views/customers/mergeErase.tsx). */
+  children?: Child;
 }) {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
   return (
-    <Layout meta={p.meta} title={c.name || c.phone} active="customers">
+    <Layout meta={p.meta} title={c.name || c.phone || 'Erased customer'} active="customers">
       <p><a href={`${base}/customers`}>← All customers</a></p>
       <section class="card summary" aria-label="Balance">
-        <div><span class="muted">Phone</span><br /><span class="mono">{c.phone}</span></div>
+        <div><span class="muted">Phone</span><br /><span class="mono">{c.phone ?? '—'}</span></div>
         <div><span class="muted">Email</span><br />{c.email ?? '—'}</div>
         <div class="big"><span class="muted">Points</span><br /><Balance customerId={c.id} points={c.pointsBalance} seq={p.meta.seq} /></div>
         <div><span class="muted">Earned</span><br /><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.meta.seq} /></div>
@@ -86,6 +88,7 @@ export function CustomerPage(p: {
         <PointsForm base={base} customerId={c.id} action="redeem" />
         <PointsForm base={base} customerId={c.id} action="adjust" />
       </div>
+      {p.children}
       <h2>Ledger</h2>
       {p.meta.role === 'owner' ? <p><a id="export-ledger" href={`${base}/customers/${c.id}/export`} download>Download the whole ledger (CSV)</a></p> : null}
       <table class="grid">

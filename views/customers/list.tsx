@@ -4,7 +4,7 @@ import { Layout, adminBase, type PageMeta } from '../shell/layout.tsx';
 
 export type CustomerView = {
   id: string;
-  phone: string;
+  phone: string | null; // null once merged into another customer or erased
   name: string | null;
   email: string | null;
   pointsBalance: number;
@@ -19,8 +19,8 @@ export function CustomerRow(p: { c: CustomerView; seq: number; base: string; fre
   return (
     <tr id={rowId(c.id)} class={p.fresh ? 'flash' : undefined} data-seq={p.fresh ? String(p.seq) : undefined}>
       <th scope="row"><a href={`${p.base}/customers/${c.id}`}>{c.name || 'Unnamed'}</a></th>
-      <td class="mono">{c.phone}</td>
-      <td class="hide-narrow">{c.email ?? ''}</td>
+      <td class="mono">{c.phone ?? 'Erased'}</td>
+      <td class="hide-narrow email">{c.email ?? ''}</td>
       <td class="right"><Balance customerId={c.id} points={c.pointsBalance} seq={p.seq} /></td>
       <td class="right hide-narrow"><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.seq} /></td>
       <td class="right hide-narrow"><Redeemed customerId={c.id} points={c.totalPointsRedeemed} seq={p.seq} /></td>

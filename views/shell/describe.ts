@@ -16,6 +16,10 @@ export function describe(e: EventLike, currency = 'GBP'): string {
       return `New customer: ${d.customer?.name || d.customer?.phone || 'unnamed'}`;
     case 'settings_updated':
       return 'Settings updated';
+    case 'customer_merged':
+      return `Customers merged: ${d.customer?.name || d.customer?.phone || 'a customer'} (${Number(d.pointsMoved) || 0} points moved)`;
+    case 'customer_erased':
+      return 'A customer was erased on request';
     case 'new_order':
       return `New ${d.source === 'online' ? 'online ' : ''}order ${orderRef(d)}${d.customerName ? ` for ${d.customerName}` : ''}`
         + (typeof d.totalCents === 'number' ? ` · ${money(d.totalCents, currency)}` : '');
