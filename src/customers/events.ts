@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { Changes } from './editSchemas.ts';
 import { Customer, LedgerRow } from './schemas.ts';
 
 // `data` of the customer events. customer_enrol() and loyalty_earn() emit customer_created;
@@ -26,4 +27,15 @@ export const LoyaltyUpdated = z
   .strict()
   .describe("A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.");
 
-export const customerEventCatalogue = { customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated };
+export const CustomerUpdated = z
+  .object({
+    customer: Customer.describe('The customer as saved, with its new version'),
+    changes: Changes,
+    actor: z.string().nullable().describe('Who edited: `admin:<id>` or `key:<id>`'),
+  })
+  .strict()
+  .describe('A customer was edited (customer_edit(), sql/0011_customer_edit.sql). Open pages show the new values; an untouched edit form refreshes.');
+
+export const customerEventCatalogue = {
+  customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated, customer_updated: CustomerUpdated,
+};

@@ -155,6 +155,7 @@ type ApiCall = {
   method: 'GET' | 'POST' | 'PATCH';
   path: (fx: Fixture) => string;
   body?: (fx: Fixture) => unknown;
+  headers?: (fx: Fixture) => Record<string, string>;
   /** The success status. */
   ok: number;
   scope: Scope;
@@ -217,6 +218,13 @@ const PROBES: Record<Operation, Probe> = {
       admin('POST', () => '/customers', 200, 'tenant', { form: (fx) => ({ phone: fx.newPhone, name: 'Enrolled by a probe' }) }),
       admin('POST', () => '/pos/enrol', 200, 'tenant', { form: (fx) => ({ phone: fx.newPhone, name: 'Enrolled by a probe' }) }),
     ],
+  },
+  'customers.edit': {
+    needs: ['customer'],
+    calls: [
+      api('PATCH', (fx) => `/api/v1/customers/${fx.customer.id}`, 200, 'resource', { body: () => ({ note: 'Edited by a probe' }), headers: () => ({ 'if-match': '*' }) }),
+    ],
+    noDoor: { admin: 'The edit form on the customer page is not built yet (issue 12 item 1, step 3).' },
   },
   'points.add': {
     needs: ['customer'],
@@ -467,7 +475,7 @@ function denial(role: Role, op: Operation, bound = false): string {
 type Answer = { status: number; headers: Headers; text: string; json: any };
 
 async function viaApi(client: Api, call: ApiCall, fx: Fixture): Promise<Answer> {
-  const r = await client.call(call.method, call.path(fx), call.method === 'GET' ? undefined : (call.body?.(fx) ?? {}));
+  const r = await client.call(call.method, call.path(fx), call.method === 'GET' ? undefined : (call.body?.(fx) ?? {}), call.headers?.(fx));
   return { status: r.status, headers: r.headers, json: r.body, text: typeof r.body === 'string' ? r.body : JSON.stringify(r.body) };
 }
 
