@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Caller } from '../identity/caller.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { Db } from '../platform/database.ts';
+import { historyOf } from './customerEdit.tsx';
 import { customerById, enrolCustomer, ledgerPage, searchCustomers } from '../customers/customers.ts';
 import { addPoints, adjustPoints, redeemPoints } from '../customers/points.ts';
 import { EnrolCustomer, PointsAdjustment, PointsChange, type PointsResult } from '../customers/schemas.ts';
@@ -110,9 +111,9 @@ export function customerPages(deps: Deps) {
     const base = adminBase(caller.tenantSlug);
     const { seq, data } = await snapshot(sql, caller.tenantId, async (tx) => {
       const customer = await customerById(tx, caller, c.req.param('id'));
-      return { customer, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
+      return { customer, history: await historyOf(tx, caller, customer.id), ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
-    return page(c, <CustomerPage meta={meta(c, seq)} c={data.customer} ledger={data.ledger} moreHref={data.moreHref} />);
+    return page(c, <CustomerPage meta={meta(c, seq)} c={data.customer} ledger={data.ledger} moreHref={data.moreHref} history={data.history} />);
   });
 
   app.get('/customers/:id/ledger', async (c) => {

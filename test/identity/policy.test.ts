@@ -223,8 +223,11 @@ const PROBES: Record<Operation, Probe> = {
     needs: ['customer'],
     calls: [
       api('PATCH', (fx) => `/api/v1/customers/${fx.customer.id}`, 200, 'resource', { body: () => ({ note: 'Edited by a probe' }), headers: () => ({ 'if-match': '*' }) }),
+      // Only the opt-in changes, so a version moved on by an earlier probe is applied on top, not a conflict.
+      admin('POST', (fx) => `/customers/${fx.customer.id}/edit`, 200, 'resource', {
+        form: (fx) => ({ version: '1', orig_phone: fx.customer.phone, phone: fx.customer.phone, orig_marketingOptIn: 'false', marketingOptIn: 'true' }),
+      }),
     ],
-    noDoor: { admin: 'The edit form on the customer page is not built yet (issue 12 item 1, step 3).' },
   },
   'points.add': {
     needs: ['customer'],

@@ -1,4 +1,5 @@
 import { Balance, Earned, Redeemed } from './balance.tsx';
+import { CustomerEditForm, HistoryTable, type HistoryView, valuesOf } from './edit.tsx';
 import type { CustomerView } from './list.tsx';
 import { FieldError, type FormState } from '../shell/form.tsx';
 import { signed, when } from '../shell/format.ts';
@@ -66,7 +67,8 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 }
 
 export function CustomerPage(p: {
-  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null;
+  meta: PageMeta; c: CustomerView & Parameters<typeof valuesOf>[0] & { version: number }; ledger: LedgerView[]; moreHref: string | null;
+  history: HistoryView[];
 }) {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
@@ -85,6 +87,7 @@ export function CustomerPage(p: {
         <PointsForm base={base} customerId={c.id} action="redeem" />
         <PointsForm base={base} customerId={c.id} action="adjust" />
       </div>
+      <CustomerEditForm base={base} customerId={c.id} version={c.version} seq={p.meta.seq} values={valuesOf(c)} orig={valuesOf(c)} />
       <h2>Ledger</h2>
       <table class="grid">
         <caption class="sr-only">Points history, newest first</caption>
@@ -97,6 +100,7 @@ export function CustomerPage(p: {
         </tbody>
         <OlderEntries href={p.moreHref} />
       </table>
+      <HistoryTable customerId={c.id} history={p.history} seq={p.meta.seq} />
     </Layout>
   );
 }
