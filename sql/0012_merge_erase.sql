@@ -103,8 +103,8 @@ end $$;
 -- 'adjust' row ("Erased on request: balance written off") rather than refusing a non-zero balance: a
 -- guest asking to be forgotten should not first have to spend points at the counter, and the ledger
 -- records exactly what was forfeited (I1 holds). Ledger rows stay; they carry no name, phone or email.
--- The customer and any duplicates merged into it lose name, email, phone (and birthday and note,
--- where those columns exist); their phone aliases go; their orders lose the name and phone they were
+-- The customer and any duplicates merged into it lose name, email, phone, birthday and note, and the
+-- values in their edit history (sql/0011); their phone aliases go; their orders lose the name and phone they were
 -- placed under; every stored event and idempotent response of the tenant that held one of those
 -- values has it replaced by null. Erasing an erased customer changes nothing and answers the same.
 create function customer_erase(p_tenant uuid, p_customer uuid, p_actor text)
@@ -113,7 +113,6 @@ declare
   c customers;
   v_ids uuid[];
   v_vals text[];
-  v_col text;
 begin
   perform 1 from orders where tenant_id = p_tenant and customer_id in
     (select id from customers where tenant_id = p_tenant and (id = p_customer or merged_into = p_customer))
@@ -138,18 +137,18 @@ begin
     select unnest(array[name, email, phone]) as v from customers where id = any(v_ids)
     union select phone from customer_phone_aliases where customer_id = any(v_ids)
     union select unnest(array[customer_name, customer_phone]) from orders where tenant_id = p_tenant and customer_id = any(v_ids)
+    union select unnest(array[birthday::text, note]) from customers where id = any(v_ids)
+    -- what the edit history says they were called, reached, or noted as before (sql/0011)
+    union select g.value #>> '{}' from customer_edits e, jsonb_each(e.changes) f, jsonb_each(f.value) g
+      where e.customer_id = any(v_ids) and jsonb_typeof(g.value) = 'string'
   ) x where v is not null and v <> '';
   v_vals := coalesce(v_vals, '{}');
 
   update customers set name = null, email = null, phone = null, erased_at = now(), updated_at = now()
     where id = any(v_ids);
-  -- Columns another change may add (item 1: birthday, note) are cleared too if they exist.
-  foreach v_col in array array['birthday', 'note'] loop
-    if exists (select 1 from information_schema.columns
-               where table_schema = current_schema() and table_name = 'customers' and column_name = v_col) then
-      execute format('update customers set %I = null where id = any($1)', v_col) using v_ids;
-    end if;
-  end loop;
+  update customers set birthday = null, note = null, marketing_opt_in = false where id = any(v_ids);
+  -- The edit history keeps who changed what and when, but not the values any more.
+  update customer_edits set changes = jsonb_scrub(changes, v_vals) where customer_id = any(v_ids);
   delete from customer_phone_aliases where customer_id = any(v_ids);
   update orders set customer_name = null, customer_phone = null where tenant_id = p_tenant and customer_id = any(v_ids);
   if cardinality(v_vals) > 0 then

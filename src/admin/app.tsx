@@ -11,6 +11,7 @@ import { csrfOk, isSafeMethod } from '../identity/csrf.ts';
 import { Directory } from './directory.ts';
 import { renderAdminFragment } from './fragments.tsx';
 import { activityPages } from './activity.tsx';
+import { customerEditPages } from './customerEdit.tsx';
 import { customerPages } from './customers.tsx';
 import { customerMergeErasePages } from './customerMergeErase.tsx';
 import { dashboardPages } from './dashboard.tsx';
@@ -100,6 +101,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, dashboardPages(deps));
   app.route(base, customerPages(deps));
   app.route(base, customerMergeErasePages(deps));
+  app.route(base, customerEditPages(deps));
   app.route(base, posPages(deps));
   app.route(base, giftCardPages(deps));
   app.route(base, activityPages(deps));

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Caller } from '../identity/caller.ts';
 import type { Deps } from '../platform/deps.ts';
 import type { Db } from '../platform/database.ts';
+import { historyOf } from './customerEdit.tsx';
 import { customerById, enrolCustomer, ledgerPage, searchCustomers } from '../customers/customers.ts';
 import { addPoints, adjustPoints, redeemPoints } from '../customers/points.ts';
 import { EnrolCustomer, PointsAdjustment, PointsChange, type PointsResult } from '../customers/schemas.ts';
@@ -132,13 +133,14 @@ export function customerPages(deps: Deps) {
       const customer = await customerById(tx, caller, c.req.param('id'));
       const orders = await customerOrders(tx, caller, customer.id, { limit: VISIT_PAGE });
       const giftCards = await customerGiftCards(tx, caller, customer.id);
-      return { customer, orders, giftCards, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
+      const history = await historyOf(tx, caller, customer.id);
+      return { customer, orders, giftCards, history, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
     const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
       giftCards={data.giftCards.data} currency={c.get('session').currency} />;
     const cust = data.customer;
     return page(c, (
-      <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} visits={visits}>
+      <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} history={data.history} visits={visits}>
         <DuplicatesPanel base={base} customerId={cust.id} />
         {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}
       </CustomerPage>

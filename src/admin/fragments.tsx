@@ -1,6 +1,7 @@
 import { ActivityRow, feedId } from '../../views/activity.tsx';
 import { NumbersOob } from '../../views/customers/balance.tsx';
 import { LedgerRow, ledgerBodyId } from '../../views/customers/detail.tsx';
+import { CustomerEditForm, HistoryRow, historyBodyId, valuesOf } from '../../views/customers/edit.tsx';
 import { CustomerRow } from '../../views/customers/list.tsx';
 import { ErasedOob, MergedOob } from '../../views/customers/mergeErase.tsx';
 import { CardChangeOob, RecentCardRow, recentCardsId } from '../../views/giftCards.tsx';
@@ -78,6 +79,21 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
     case 'customer_erased':
       if (d.customerId) specific = <ErasedOob customerId={d.customerId} mergedIds={d.mergedIds ?? []} seq={e.id} />;
       break;
+    case 'customer_updated': {
+      // An open, untouched edit form takes the new values; one being typed in keeps them (admin.js).
+      const c = d.customer;
+      if (c?.id) {
+        specific = (
+          <>
+            <CustomerEditForm oob base={base} customerId={c.id} version={c.version} seq={e.id} values={valuesOf(c)} orig={valuesOf(c)} />
+            <Prepend target={historyBodyId(c.id)}>
+              <HistoryRow fresh seq={e.id} h={{ id: `ev${e.id}`, createdAt: e.createdAt, actor, changes: d.changes ?? {} }} />
+            </Prepend>
+          </>
+        );
+      }
+      break;
+    }
     case 'new_order':
       if (d.orderId) specific = <OrderCardOob seq={e.id} base={base} currency={ctx.currency(e.tenantId)} order={d} />;
       break;

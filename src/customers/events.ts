@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { Changes } from './editSchemas.ts';
 import { Customer, LedgerRow } from './schemas.ts';
 
 // `data` of the customer events. customer_enrol() and loyalty_earn() emit customer_created;
@@ -44,6 +45,16 @@ export const CustomerErased = z
   .strict()
   .describe("customer_erase() removed a person's data on request. Live pages blank the row.");
 
+export const CustomerUpdated = z
+  .object({
+    customer: Customer.describe('The customer as saved, with its new version'),
+    changes: Changes,
+    actor: z.string().nullable().describe('Who edited: `admin:<id>` or `key:<id>`'),
+  })
+  .strict()
+  .describe('A customer was edited (customer_edit(), sql/0011_customer_edit.sql). Open pages show the new values; an untouched edit form refreshes.');
+
 export const customerEventCatalogue = {
-  customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated, customer_merged: CustomerMerged, customer_erased: CustomerErased,
+  customer_created: CustomerCreated, loyalty_updated: LoyaltyUpdated, customer_updated: CustomerUpdated,
+  customer_merged: CustomerMerged, customer_erased: CustomerErased,
 };

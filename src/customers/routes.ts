@@ -7,6 +7,8 @@ import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from
 import { customerById, customerByPhone, enrolCustomer, ledgerPage, ledgerRowOf, searchCustomers } from './customers.ts';
 import { csvResponse, exportCustomerLedger, exportCustomers } from './export.ts';
 import { ExportFormat, jsonOrCsv, wantsCsv } from './exportRoutes.ts';
+import { customerHistory, editCustomer, etagOf } from './edit.ts';
+import { CustomerHistoryPage, EditCustomer, HistoryQuery, IfMatchHeader } from './editSchemas.ts';
 import { Customer, CustomerPage, CustomerQuery, EnrolCustomer, LedgerPage, LedgerQuery, PhoneQuery } from './schemas.ts';
 
 const tags = ['Customers'];
@@ -32,7 +34,20 @@ const lookup = createRoute({
 const get = createRoute({
   method: 'get', path: '/customers/{id}', tags, security, summary: 'Get a customer',
   request: { params: IdParam },
-  responses: { 200: json(Customer, 'The customer'), ...problems(400, 401, 403, 404) },
+  responses: { 200: { ...json(Customer, 'The customer'), headers: { ETag: { schema: { type: 'string' }, description: 'The version; send it as If-Match to edit' } } }, ...problems(400, 401, 403, 404) },
+});
+
+const edit = createRoute({
+  method: 'patch', path: '/customers/{id}', tags, security, summary: 'Edit a customer (If-Match required)',
+  description: 'Send only the fields to change; null clears one. A phone is normalised as at enrolment.',
+  request: { params: IdParam, headers: IfMatchHeader, body: jsonBody(EditCustomer) },
+  responses: { 200: json(Customer, 'The customer as saved (its ETag in the header)'), ...problems(400, 401, 403, 404, 409, 412, 413, 415, 428) },
+});
+
+const history = createRoute({
+  method: 'get', path: '/customers/{id}/history', tags, security, summary: "Who changed a customer's details, and when; newest first",
+  request: { params: IdParam, query: HistoryQuery },
+  responses: { 200: json(CustomerHistoryPage, 'A page of edits'), ...problems(400, 401, 403, 404) },
 });
 
 const transactions = createRoute({
@@ -58,7 +73,17 @@ export function customerRoutes(deps: Deps) {
       if (!customer) throw notFound('Customer');
       return c.json(customer, 200);
     })
-    .openapi(get, async (c) => c.json(await customerById(sql, c.get('caller'), c.req.valid('param').id), 200))
+    .openapi(get, async (c) => {
+      const customer = await customerById(sql, c.get('caller'), c.req.valid('param').id);
+      c.header('ETag', etagOf(customer));
+      return c.json(customer, 200);
+    })
+    .openapi(edit, async (c) => {
+      const customer = await editCustomer(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('header')['if-match'], c.req.valid('json'));
+      c.header('ETag', etagOf(customer));
+      return c.json(customer, 200);
+    })
+    .openapi(history, async (c) => c.json(await customerHistory(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query')), 200))
     .openapi(transactions, async (c) => {
       const query = c.req.valid('query');
       if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, { body: c.req.method !== 'HEAD' })) as never;

@@ -32,6 +32,8 @@ export const POLICY = {
   'customers.merge': OWNERS_AND_KEYS,
   // Erasure destroys personal data and writes a balance off, on a person's legal request: owners only.
   'customers.erase': OWNERS,
+  // Fixing a typo or a new number is counter work; If-Match keeps two editors from clobbering each other.
+  'customers.edit': EVERYONE,
   'points.add': EVERYONE,
   'points.redeem': EVERYONE,
   'points.adjust': EVERYONE,

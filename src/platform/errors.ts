@@ -18,6 +18,8 @@ export const PROBLEM_CODES = [
   'admin_exists', 'last_owner',
   // idempotency
   'idempotency_key_reused', 'idempotency_key_in_use',
+  // optimistic concurrency: an edit without If-Match (428), or based on a version since replaced (412)
+  'precondition_required', 'precondition_failed',
   // throttles and limits
   'too_many_streams', 'too_many_gift_card_misses',
   'limit_exceeded', // a balance or total would pass its documented bound (README, "Bounds")
@@ -55,7 +57,7 @@ export type Problem = {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required',
   429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 

@@ -43,9 +43,11 @@ const PROBLEM_TEXT: Record<number, string> = {
   403: 'This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`)',
   404: 'Not found, or belongs to another tenant (`not_found`)',
   409: 'Refused by a business rule or a concurrent duplicate',
+  412: 'If-Match names a version since replaced (`precondition_failed`); `current` holds the customer as it is now',
   413: 'Body too large (`payload_too_large`)',
   415: 'The body is not application/json (`unsupported_media_type`)',
   422: 'Idempotency-Key reused with a different body (`idempotency_key_reused`)',
+  428: 'If-Match is required (`precondition_required`)',
   429: 'Too many requests',
   503: 'Temporarily unavailable; retry shortly',
 };

@@ -76,6 +76,20 @@ describe('erasing a customer', () => {
     for (const needle of [...needles, 'Zelda at the counter']) expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
   });
 
+  test('what the edit history says they were called, reached or noted as, and their birthday, go too', async () => {
+    const c = await enrol(t.a, '+447306700021', 5, 'Firstname Beforeedit');
+    const edited = await t.a.call('PATCH', `/api/v1/customers/${c.id}`, {
+      name: 'Firstname Afteredit', email: 'once.edited@example.com', phone: '+447306700022', birthday: '1990-04-01', note: 'prefers the window seat',
+    }, { 'if-match': '*' });
+    expect(edited.status).toBe(200);
+    expect((await owner.post(`/api/v1/customers/${c.id}/erase`)).status).toBe(200);
+    expect(await personalDataLeft(t.sql, ['Beforeedit', 'Afteredit', 'once.edited@example.com', '7306700021', '7306700022', '1990-04-01', 'window seat'])).toEqual([]);
+    // The history still says who changed which fields, and when.
+    const [{ n }] = await t.sql`select count(*)::int as n from customer_edits where customer_id = ${c.id}`;
+    expect(n).toBe(1);
+    await expectInvariants(t.sql);
+  });
+
   test('the same phone can enrol again as a new customer, and erasing twice changes nothing more', async () => {
     const first = await enrol(t.a, '+447306700011', 20, 'Once Known');
     expect((await owner.post(`/api/v1/customers/${first.id}/erase`)).status).toBe(200);

@@ -159,6 +159,7 @@ type ApiCall = {
   method: 'GET' | 'POST' | 'PATCH';
   path: (fx: Fixture) => string;
   body?: (fx: Fixture) => unknown;
+  headers?: (fx: Fixture) => Record<string, string>;
   /** The success status. */
   ok: number;
   scope: Scope;
@@ -248,6 +249,16 @@ const PROBES: Record<Operation, Probe> = {
     calls: [
       api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/erase`, 200, 'resource'),
       admin('POST', (fx) => `/customers/${fx.customer.id}/erase`, 200, 'resource', { form: () => ({ confirm: 'erase' }) }),
+    ],
+  },
+  'customers.edit': {
+    needs: ['customer'],
+    calls: [
+      api('PATCH', (fx) => `/api/v1/customers/${fx.customer.id}`, 200, 'resource', { body: () => ({ note: 'Edited by a probe' }), headers: () => ({ 'if-match': '*' }) }),
+      // Only the opt-in changes, so a version moved on by an earlier probe is applied on top, not a conflict.
+      admin('POST', (fx) => `/customers/${fx.customer.id}/edit`, 200, 'resource', {
+        form: (fx) => ({ version: '1', orig_phone: fx.customer.phone, phone: fx.customer.phone, orig_marketingOptIn: 'false', marketingOptIn: 'true' }),
+      }),
     ],
   },
   'points.add': {
@@ -504,7 +515,7 @@ function denial(role: Role, op: Operation, bound = false): string {
 type Answer = { status: number; headers: Headers; text: string; json: any };
 
 async function viaApi(client: Api, call: ApiCall, fx: Fixture): Promise<Answer> {
-  const r = await client.call(call.method, call.path(fx), call.method === 'GET' ? undefined : (call.body?.(fx) ?? {}));
+  const r = await client.call(call.method, call.path(fx), call.method === 'GET' ? undefined : (call.body?.(fx) ?? {}), call.headers?.(fx));
   return { status: r.status, headers: r.headers, json: r.body, text: typeof r.body === 'string' ? r.body : JSON.stringify(r.body) };
 }
 

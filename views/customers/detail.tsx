@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
+import { CustomerEditForm, HistoryTable, type HistoryView, valuesOf } from './edit.tsx';
 import type { CustomerView } from './list.tsx';
 import { FieldError, type FormState } from '../shell/form.tsx';
 import { signed, when } from '../shell/format.ts';
@@ -67,7 +68,8 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 }
 
 export function CustomerPage(p: {
-  meta: PageMeta; c: CustomerView; ledger: LedgerView[]; moreHref: string | null; visits?: Child;
+  meta: PageMeta; c: CustomerView & Parameters<typeof valuesOf>[0] & { version: number }; ledger: LedgerView[]; moreHref: string | null;
+  history: HistoryView[]; visits?: Child;
   /** Panels after the points forms (duplicates and erase: views/customers/mergeErase.tsx). */
   children?: Child;
 }) {
@@ -88,6 +90,7 @@ export function CustomerPage(p: {
         <PointsForm base={base} customerId={c.id} action="redeem" />
         <PointsForm base={base} customerId={c.id} action="adjust" />
       </div>
+      <CustomerEditForm base={base} customerId={c.id} version={c.version} seq={p.meta.seq} values={valuesOf(c)} orig={valuesOf(c)} />
       {p.children}
       <h2>Ledger</h2>
       {p.meta.role === 'owner' ? <p><a id="export-ledger" href={`${base}/customers/${c.id}/export`} download>Download the whole ledger (CSV)</a></p> : null}
@@ -103,6 +106,7 @@ export function CustomerPage(p: {
         <OlderEntries href={p.moreHref} />
       </table>
       {p.visits ?? null}
+      <HistoryTable customerId={c.id} history={p.history} seq={p.meta.seq} />
     </Layout>
   );
 }

@@ -14,6 +14,10 @@ export function describe(e: EventLike, currency = 'GBP'): string {
       return `Points updated: ${who(d)} ${signed(Number(d.pointsChange) || 0)}`;
     case 'customer_created':
       return `New customer: ${d.customer?.name || d.customer?.phone || 'unnamed'}`;
+    case 'customer_updated': {
+      const fields = Object.keys(d.changes ?? {}).map((f) => (f === 'marketingOptIn' ? 'marketing opt-in' : f));
+      return `Customer edited: ${d.customer?.name || d.customer?.phone || 'unnamed'}${fields.length ? ` (${fields.join(', ')})` : ''}`;
+    }
     case 'settings_updated':
       return 'Settings updated';
     case 'customer_merged':
