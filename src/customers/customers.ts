@@ -7,6 +7,7 @@ import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import { decodeCursor, keysetPage } from '../platform/pagination.ts';
 import { normalizePhone } from './phone.ts';
+import { likeEscape, type Needle, searchNeedle } from './searchNeedle.ts';
 import type { Customer, CustomerPage, CustomerQuery, EnrolCustomer, LedgerQuery, LedgerRow } from './schemas.ts';
 
 // Customers: enrol, find, search, and read the ledger. Both doors call these: the API routes
@@ -32,20 +33,30 @@ export async function enrolCustomer(db: Db, caller: Caller, input: EnrolCustomer
 }
 
 /**
- * A page of customers, newest first, optionally matching name, phone or email. Search is a substring
- * LIKE on search_text, which the pg_trgm index serves; pages are keyset by seq so page 2,000 costs
- * what page 1 does.
+ * A page of customers, newest first, optionally matching a search box's text: a phone in any spelling
+ * (./searchNeedle.ts), or words that must each appear in the accent- and case-folded name or email.
+ * Both are LIKEs that the pg_trgm indexes of sql/0013 serve; pages are keyset by seq so page 2,000
+ * costs what page 1 does.
  */
 export async function searchCustomers(db: Db, caller: Caller, query: CustomerQuery): Promise<CustomerPage> {
   authorize(caller, 'customers.read');
   const after = decodeCursor(query.cursor);
-  const needle = query.q?.trim().toLowerCase();
+  const needle = searchNeedle(query.q ?? '', caller.defaultCountry);
   const rows = await db`select customer_json(c) as customer, c.seq from customers c
     where c.tenant_id = ${caller.tenantId} and c.merged_into is null
-      ${needle ? db`and c.search_text like ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}` : db``}
+      ${needle ? matching(db, needle) : db``}
       ${after !== null ? db`and c.seq < ${after}` : db``}
     order by c.seq desc limit ${query.limit + 1}`;
   return keysetPage(rows, query.limit, (r) => r.customer as Customer);
+}
+
+function matching(db: Db, needle: Needle) {
+  if (needle.kind === 'phone') {
+    const contains = db`c.phone like ${'%' + needle.contains + '%'}`;
+    return needle.prefix ? db`and (${contains} or c.phone like ${needle.prefix + '%'})` : db`and ${contains}`;
+  }
+  // search_fold is the fold search_text was built with, so "ZOË" finds "Zoe" and "zoe" finds "Zoë".
+  return needle.words.reduce((all, w) => db`${all} and c.search_text like ${'%'} || search_fold(${likeEscape(w)}) || ${'%'}`, db``);
 }
 
 export async function customerById(db: Db, caller: Caller, id: string): Promise<Customer> {
