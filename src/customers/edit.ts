@@ -40,12 +40,11 @@ export async function editCustomer(db: Db, caller: Caller, id: string, ifMatch: 
   authorize(caller, 'customers.edit');
   if (!Id.safeParse(id).success) throw notFound('Customer');
   const version = versionFromIfMatch(ifMatch);
-  const fields: Record<string, unknown> = { ...patch };
-  if (patch.phone !== undefined) fields.phone = normalizePhone(patch.phone, caller.defaultCountry);
+  const fields: EditCustomer = patch.phone !== undefined ? { ...patch, phone: normalizePhone(patch.phone, caller.defaultCountry) } : patch;
   // A version no ETag of ours could name still locks and compares, so the 412 carries the current customer.
   const expected = version === 'none' ? -1 : version;
   return atLocation(db, caller, undefined, async (tx) => {
-    const [{ customer }] = await tx`select customer_edit(${caller.tenantId}, ${id}, ${expected}, ${tx.json(fields as never)}, ${caller.actor}) as customer`;
+    const [{ customer }] = await tx`select customer_edit(${caller.tenantId}, ${id}, ${expected}, ${tx.json(fields)}, ${caller.actor}) as customer`;
     return customer as Customer;
   });
 }

@@ -44,5 +44,5 @@ const ledger = createRoute({
 
 export function ledgerExportRoutes(deps: Deps) {
   const { sql } = deps;
-  return newRouter().openapi(ledger, async (c) => csvResponse(await exportLedger(sql, c.get('caller'), c.req.valid('query'), { body: c.req.method !== 'HEAD' })) as never);
+  return newRouter().openapi(ledger, async (c) => csvResponse(await exportLedger(sql, c.get('caller'), c.req.valid('query'), { body: c.req.method !== 'HEAD' })));
 }

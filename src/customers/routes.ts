@@ -65,7 +65,7 @@ export function customerRoutes(deps: Deps) {
     })
     .openapi(list, async (c) => {
       const query = c.req.valid('query');
-      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query, { body: c.req.method !== 'HEAD' })) as never;
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query, { body: c.req.method !== 'HEAD' }));
       return c.json(await searchCustomers(sql, c.get('caller'), query), 200);
     })
     .openapi(lookup, async (c) => {
@@ -86,7 +86,7 @@ export function customerRoutes(deps: Deps) {
     .openapi(history, async (c) => c.json(await customerHistory(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query')), 200))
     .openapi(transactions, async (c) => {
       const query = c.req.valid('query');
-      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, { body: c.req.method !== 'HEAD' })) as never;
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, { body: c.req.method !== 'HEAD' }));
       const { data, nextCursor } = await ledgerPage(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query'));
       return c.json({ data: data.map(ledgerRowOf), nextCursor }, 200);
     });

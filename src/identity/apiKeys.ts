@@ -26,8 +26,8 @@ export async function createApiKey(sql: Db, tenantId: string, name = 'default', 
   return { apiKey: key, id: row.id as string, name: row.name as string, prefix, locationId };
 }
 
-export async function listApiKeys(sql: Db, tenantId: string) {
-  return sql`select k.id, k.name, k.prefix, iso(k.created_at) as "createdAt", iso(k.last_used_at) as "lastUsedAt",
+export async function listApiKeys(sql: Db, tenantId: string): Promise<ApiKeyView[]> {
+  return sql<ApiKeyView[]>`select k.id, k.name, k.prefix, iso(k.created_at) as "createdAt", iso(k.last_used_at) as "lastUsedAt",
       iso(k.revoked_at) as "revokedAt", k.location_id as "locationId", l.code as "locationCode", l.name as "locationName"
     from api_keys k left join locations l on l.id = k.location_id
     where k.tenant_id = ${tenantId} order by k.created_at, k.id`;
@@ -81,7 +81,7 @@ export type ApiKeyView = {
 
 export async function listKeys(db: Db, caller: Caller): Promise<ApiKeyView[]> {
   authorize(caller, 'apiKeys.manage');
-  return (await listApiKeys(db, caller.tenantId)) as unknown as ApiKeyView[];
+  return listApiKeys(db, caller.tenantId);
 }
 
 /**

@@ -16,9 +16,9 @@ export type SiteOption = { id: string; name: string; code: string; timeZone: str
  */
 export async function siteOptions(db: Db, caller: Caller): Promise<SiteOption[]> {
   authorize(caller, 'locations.read');
-  return (await db`select id, name, code, time_zone as "timeZone", archived_at is not null as archived from locations
+  return db<SiteOption[]>`select id, name, code, time_zone as "timeZone", archived_at is not null as archived from locations
     where tenant_id = ${caller.tenantId} and (archived_at is null or id = ${caller.locationId ?? null}::uuid)
-    order by name, seq`) as unknown as SiteOption[];
+    order by name, seq`;
 }
 
 /**

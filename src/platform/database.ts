@@ -33,7 +33,7 @@ export function connect(url: string, max = 10, timeouts?: Timeouts): Sql {
     // including the lock waits inside them: no request waits on Postgres for longer than this.
     connection: { TimeZone: 'UTC', ...(timeouts ? { statement_timeout: timeouts.statementMs } : {}) },
     transform: { undefined: null },
-  }) as unknown as Sql;
+  });
 }
 
 /**

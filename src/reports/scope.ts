@@ -35,8 +35,8 @@ export async function reportScope(db: Db, caller: Caller, requested: string | un
     throw new ApiError(403, 'location_mismatch', 'This key (or admin) is bound to a location and can only see its own reports.',
       { boundLocationId: bound });
   }
-  const sites = (await db`select id, name, time_zone as "timeZone", archived_at is not null as archived
-    from locations where tenant_id = ${caller.tenantId}`) as unknown as Site[];
+  const sites = await db<Site[]>`select id, name, time_zone as "timeZone", archived_at is not null as archived
+    from locations where tenant_id = ${caller.tenantId}`;
   const id = bound ?? requested ?? null;
   if (id) {
     const site = sites.find((s) => s.id === id);
