@@ -14,6 +14,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import { connect } from '../../src/platform/database.ts';
+import { lines, xacts } from './processes.ts';
 import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
@@ -49,10 +50,6 @@ function rssKB(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return m ? Number(m[1]) : NaN;
 }
-async function xacts(): Promise<number> {
-  const [r] = await sql`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`;
-  return Number(r.n);
-}
 
 /** Start a server on a free port (port 0: fixed ports collide with the clients' ephemeral ports). */
 async function startServer(kind: string): Promise<{ proc: Subprocess; port: number }> {
@@ -72,20 +69,6 @@ async function startServer(kind: string): Promise<{ proc: Subprocess; port: numb
   }
 }
 
-async function lines(proc: Subprocess<'ignore', 'pipe', 'inherit'>) {
-  const reader = proc.stdout.getReader();
-  const dec = new TextDecoder();
-  let buf = '';
-  return async function next(): Promise<string> {
-    for (;;) {
-      const i = buf.indexOf('\n');
-      if (i >= 0) { const line = buf.slice(0, i); buf = buf.slice(i + 1); return line; }
-      const { value, done } = await reader.read();
-      if (done) throw new Error('client process ended early');
-      buf += dec.decode(value, { stream: true });
-    }
-  };
-}
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 
@@ -145,10 +128,10 @@ async function run(kind: string, n: number): Promise<Row[]> {
   await Bun.sleep(1500); // let connection setup settle before measuring memory
   const rss1 = rssKB(server.pid);
   await Bun.sleep(SETTLE_MS);
-  const x0 = await xacts();
+  const x0 = await xacts(sql);
   const t0 = now();
   await Bun.sleep(IDLE_MS);
-  const x1 = await xacts();
+  const x1 = await xacts(sql);
   const idleQps = Math.max(0, x1 - x0 - 1) / ((now() - t0) / 1000);
 
   const committed = new Map<string, number>();

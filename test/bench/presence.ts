@@ -12,6 +12,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import { connect } from '../../src/platform/database.ts';
+import { lines, xacts } from './processes.ts';
 import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
@@ -42,25 +43,7 @@ const keyFile = join(mkdtempSync(join(tmpdir(), 'bench-presence-keys-')), 'keys.
 writeFileSync(keyFile, keys.join('\n'), { mode: 0o600 });
 const children = new Set<Subprocess>();
 
-async function xacts(): Promise<number> {
-  const [r] = await sql`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`;
-  return Number(r.n);
-}
 
-async function lines(proc: Subprocess<'ignore', 'pipe', 'inherit'>) {
-  const reader = proc.stdout.getReader();
-  const dec = new TextDecoder();
-  let buf = '';
-  return async function next(): Promise<string> {
-    for (;;) {
-      const i = buf.indexOf('\n');
-      if (i >= 0) { const line = buf.slice(0, i); buf = buf.slice(i + 1); return line; }
-      const { value, done } = await reader.read();
-      if (done) throw new Error('process ended early');
-      buf += dec.decode(value, { stream: true });
-    }
-  };
-}
 
 type Row = { mode: string; intervalMs: number; connected: number; streams: number; idleQps: number; presenceWrites: number };
 
@@ -86,10 +69,10 @@ async function run(mode: 'off' | 'on'): Promise<Row> {
   await Bun.sleep(SETTLE_MS);
 
   const [{ n: w0 }] = await sql`select coalesce(sum(n_tup_upd + n_tup_ins), 0)::int8 as n from pg_stat_user_tables where relname = 'terminal_presence'`;
-  const x0 = await xacts();
+  const x0 = await xacts(sql);
   const t0 = performance.now();
   await Bun.sleep(IDLE_MS);
-  const x1 = await xacts();
+  const x1 = await xacts(sql);
   const seconds = (performance.now() - t0) / 1000;
   const [{ n: w1 }] = await sql`select coalesce(sum(n_tup_upd + n_tup_ins), 0)::int8 as n from pg_stat_user_tables where relname = 'terminal_presence'`;
   // What the Terminals list says, over the API (one read, after the window).
