@@ -8,6 +8,7 @@ import type { Db, Sql, Tx } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import { decodeCursor, keysetPage } from '../platform/pagination.ts';
+import { orderMatches, orderRange } from './historyFilter.ts';
 import type { Order, OrderHistory, OrderListQuery, OrderPage, OrderRequest, OrderStatus, OrderStatusRequest } from './schemas.ts';
 
 // The orders domain, both doors: checkout, status changes and the reads. order_create() and
@@ -57,18 +58,23 @@ export async function setOrderStatus(db: Db, caller: Caller, id: string, input: 
   });
 }
 
-/** Orders newest first, keyset by the tenant's order sequence; a bound caller's list holds its own site's only. */
+/**
+ * Orders newest first, keyset by the tenant's order sequence; a bound caller's list holds its own site's
+ * only. The history's search and date range are ./historyFilter.ts.
+ */
 export async function listOrders(db: Db, caller: Caller, query: OrderListQuery): Promise<OrderPage> {
   authorize(caller, 'orders.read');
   const { status, since, limit } = query;
   const after = decodeCursor(query.cursor);
   const site = readScope(caller, 'orders.read');
+  const range = await orderRange(db, caller, query.from, query.to);
   const rows = await db`
     select order_json(o) as order, o.seq from orders o
     where o.tenant_id = ${caller.tenantId}
       ${site ? db`and o.location_id = ${site}` : db``}
       ${status ? db`and o.status = ${status}` : db``}
       ${since ? db`and o.created_at >= ${since}` : db``}
+      ${query.q ? orderMatches(db, caller, query.q) : db``} ${range.where}
       ${after !== null ? db`and o.seq < ${after}` : db``}
     order by o.seq desc limit ${limit + 1}`;
   return keysetPage(rows, limit, (r) => r.order as Order);

@@ -4,7 +4,8 @@ import { IdParam } from '../platform/fields.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
 import { createOrder, getOrder, listOrders, orderHistory, setOrderStatus } from './orders.ts';
-import { Order, OrderHistory, OrderListQuery, OrderPage, OrderRequest, OrderStatusRequest } from './schemas.ts';
+import { orderDetail } from './orderDetail.ts';
+import { Order, OrderDetail, OrderHistory, OrderListQuery, OrderPage, OrderRequest, OrderStatusRequest } from './schemas.ts';
 
 const tags = ['Orders'];
 
@@ -32,6 +33,12 @@ const history = createRoute({
   request: { params: IdParam },
   responses: { 200: json(OrderHistory, 'Status changes'), ...problems(400, 401, 403, 404) },
 });
+const detail = createRoute({
+  method: 'get', path: '/orders/{id}/detail', tags, security,
+  summary: 'An order with its status changes (and who made each), its points ledger rows and its gift card movements',
+  request: { params: IdParam },
+  responses: { 200: json(OrderDetail, 'The order and everything it moved'), ...problems(400, 401, 403, 404) },
+});
 const setStatus = createRoute({
   method: 'post', path: '/orders/{id}/status', tags, security,
   summary: 'Move an order on: pending → preparing → ready → completed; pending|preparing → cancelled (reverses the checkout)',
@@ -53,6 +60,7 @@ export function orderRoutes(deps: Deps) {
     .openapi(list, async (c) => c.json(await listOrders(sql, c.get('caller'), c.req.valid('query')), 200))
     .openapi(get, async (c) => c.json(await getOrder(sql, c.get('caller'), c.req.valid('param').id), 200))
     .openapi(history, async (c) => c.json(await orderHistory(sql, c.get('caller'), c.req.valid('param').id), 200))
+    .openapi(detail, async (c) => c.json(await orderDetail(sql, c.get('caller'), c.req.valid('param').id), 200))
     .openapi(setStatus, async (c) => {
       const body = c.req.valid('json');
       const { id } = c.req.valid('param');

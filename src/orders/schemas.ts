@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { LocationField } from '../locations/schemas.ts';
-import { GiftCardCodeInput } from '../giftCards/schemas.ts';
-import { instant } from '../platform/dates.ts';
+import { GiftCardActivity, GiftCardCodeInput } from '../giftCards/schemas.ts';
+import { LedgerRow } from '../customers/schemas.ts';
+import { instant, isCalendarDay, isSaneInstant, MAX_YEAR, MIN_YEAR } from '../platform/dates.ts';
 import { Email, Name, Phone } from '../platform/fields.ts';
 import { Cursor, Limit, page } from '../platform/pagination.ts';
 import { OrderItem } from './events.ts';
@@ -72,9 +73,28 @@ export type Order = z.infer<typeof Order>;
 export const OrderPage = page(Order, 'OrderPage');
 export type OrderPage = z.infer<typeof OrderPage>;
 
+const DAY_OR_INSTANT = `A day as YYYY-MM-DD or a date and time with its offset (2027-01-31T23:59:59Z): years ${MIN_YEAR} to ${MAX_YEAR}, offsets within ±14:00.`;
+const ISO_INSTANT = z.string().datetime({ offset: true });
+/** One end of the history's date range (src/orders/historyFilter.ts resolves it). */
+const DayOrInstant = z.string({ error: DAY_OR_INSTANT }).max(40, DAY_OR_INSTANT)
+  .refine((s) => isCalendarDay(s) || (ISO_INSTANT.safeParse(s).success && isSaneInstant(s)), DAY_OR_INSTANT);
+
 export const OrderListQuery = z.object({
   status: OrderStatus.optional(),
   since: instant().optional().openapi({ description: 'Only orders created at or after this instant' }),
+  q: z.string().max(100).optional().openapi({
+    description: 'Order number (ORD-1001, 1001), customer name (accents and case ignored) or phone in any spelling',
+    example: '07306 506797',
+  }),
+  from: DayOrInstant.optional().openapi({
+    description: 'Created on or after: a day (YYYY-MM-DD, from its start, in the zone of your reach: your location\'s, ' +
+      'else the one your locations share, else UTC) or an instant with its offset',
+    example: '2027-01-01',
+  }),
+  to: DayOrInstant.optional().openapi({
+    description: 'Created on or before: a day (to its end, same zone as `from`) or an instant (inclusive). Before `from` is 400',
+    example: '2027-01-31',
+  }),
   limit: Limit,
   cursor: Cursor,
 });
@@ -94,3 +114,13 @@ export const OrderStatusChange = z
 
 export const OrderHistory = z.object({ data: z.array(OrderStatusChange) }).openapi('OrderHistory');
 export type OrderHistory = z.infer<typeof OrderHistory>;
+
+export const OrderDetail = z
+  .object({
+    order: Order,
+    statusHistory: z.array(OrderStatusChange).openapi({ description: 'Every status change, oldest first, with who made it' }),
+    ledger: z.array(LedgerRow).openapi({ description: "The points ledger rows this order wrote (earned, redeemed, reversed), oldest first" }),
+    giftCardActivity: z.array(GiftCardActivity).openapi({ description: 'The gift card movements this order made (spend, refund), oldest first' }),
+  })
+  .openapi('OrderDetail');
+export type OrderDetail = z.infer<typeof OrderDetail>;
