@@ -1,5 +1,6 @@
 import { money, when } from './shell/format.ts';
 import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
+import { ORDERS_CSS, OrdersTabs } from './orderHistory.tsx';
 
 export type OrderItem = { name: string; quantity: number; unitPriceCents?: number };
 export type OrderView = {
@@ -33,7 +34,7 @@ export function OrderCard(p: { o: OrderView; base: string; currency: string; fre
     <article id={`order-${o.id}`} class={`order-card s-${o.status}${p.fresh ? ' flash new-order' : ''}`}
       data-beep={p.fresh ? '1' : undefined} aria-label={`Order ${o.orderNumber}`}>
       <header>
-        <strong class="big">{o.orderNumber}</strong>
+        <strong class="big"><a href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></strong>
         <span class={`tag src-${o.source}`}>{o.source}</span>
         <span class="tag">{o.orderType.replace('_', ' ')}</span>
         <time class="muted" datetime={o.createdAt}>{when(o.createdAt)}</time>
@@ -103,6 +104,8 @@ export function OrdersPage(p: { meta: PageMeta; orders: OrderView[]; currency: s
   const base = adminBase(p.meta.tenantSlug);
   return (
     <Layout meta={p.meta} title="Orders" active="orders">
+      <link rel="stylesheet" href={ORDERS_CSS} />
+      <OrdersTabs base={base} active="board" />
       <p class="muted">New orders appear here at once with a sound. <button type="button" class="btn link" data-sound-test>Test sound</button></p>
       <Board orders={p.orders} base={base} currency={p.currency} seq={p.meta.seq} />
     </Layout>

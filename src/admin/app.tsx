@@ -25,6 +25,7 @@ import { teamPages } from './team.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
+import { orderHistoryPages } from './orderHistory.tsx';
 import { sitePickerPages, withSites } from './sitePicker.tsx';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from '../identity/sessions.ts';
 import { eventStream } from '../events/stream.ts';
@@ -112,6 +113,8 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, teamPages(deps));
   app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));
+  // After the board's routes: /orders/board and /orders/{id}/status are matched before /orders/{id}.
+  app.route(base, orderHistoryPages(deps));
 
   app.all(`${base}/*`, () => { throw new ApiError(404, 'not_found', 'Page not found.'); });
 

@@ -12,6 +12,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'hx-sse.js': { path: resolve('htmx.org/dist/ext/hx-sse.min.js'), type: 'text/javascript; charset=utf-8' },
   'admin.js': { path: join(import.meta.dir, 'assets', 'admin.js'), type: 'text/javascript; charset=utf-8' },
   'admin.css': { path: join(import.meta.dir, 'assets', 'admin.css'), type: 'text/css; charset=utf-8' },
+  'orders.css': { path: join(import.meta.dir, 'assets', 'orders.css'), type: 'text/css; charset=utf-8' },
 };
 
 export function assetRoutes() {

@@ -8,7 +8,7 @@ import type { OrderDetail } from './schemas.ts';
 /**
  * Everything about one order, for the API's GET /orders/{id}/detail and the admin's order page: the
  * order, its status changes with who made each (order_status_history, written by order_create and
- * order_set_status), and the points ledger rows and gift card movements it wrote (both name the order by
+ * order_set_status; the admin's email or the key's name resolved for people to read), and the points ledger rows and gift card movements it wrote (both name the order by
  * its id). One statement, so the parts agree with each other.
  *
  * Like the lists, a caller bound to one site sees only its own site's orders: another site's is 404, as
@@ -21,6 +21,9 @@ export async function orderDetail(db: Db, caller: Caller, id: string): Promise<O
   const [row] = await db`
     select order_json(o) as order,
       coalesce((select jsonb_agg(jsonb_build_object('fromStatus', h.from_status, 'toStatus', h.to_status, 'actor', h.actor,
+          'actorName', coalesce(
+            (select a.email from admins a where a.tenant_id = o.tenant_id and 'admin:' || a.id = h.actor),
+            (select 'API key ' || k.name from api_keys k where k.tenant_id = o.tenant_id and 'key:' || k.id = h.actor)),
           'createdAt', iso(h.created_at)) order by h.id)
         from order_status_history h where h.order_id = o.id), '[]') as status_history,
       coalesce((select jsonb_agg(ledger_json(l) order by l.seq)

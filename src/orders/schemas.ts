@@ -118,7 +118,9 @@ export type OrderHistory = z.infer<typeof OrderHistory>;
 export const OrderDetail = z
   .object({
     order: Order,
-    statusHistory: z.array(OrderStatusChange).openapi({ description: 'Every status change, oldest first, with who made it' }),
+    statusHistory: z.array(OrderStatusChange.extend({
+      actorName: z.string().nullable().openapi({ description: "The admin's email or the API key's name, when it still exists" }),
+    })).openapi({ description: 'Every status change, oldest first, with who made it' }),
     ledger: z.array(LedgerRow).openapi({ description: "The points ledger rows this order wrote (earned, redeemed, reversed), oldest first" }),
     giftCardActivity: z.array(GiftCardActivity).openapi({ description: 'The gift card movements this order made (spend, refund), oldest first' }),
   })

@@ -218,6 +218,7 @@
     if (!el) return;
     if (el.closest('[data-refresh]')) refresh();
     if (el.closest('[data-sound-test]')) { unlock(); beep(); }
+    if (el.closest('[data-print]')) window.print();
   });
   document.addEventListener('change', (e) => {
     const el = e.target;
