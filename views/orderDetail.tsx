@@ -38,8 +38,10 @@ export function OrderDetailPage(p: { meta: PageMeta; detail: OrderDetail; curren
         <span class="tag">{orderTypeLabel(o.orderType)}</span>
         <time datetime={o.createdAt}>{when(o.createdAt)}</time>
         <span class="grow"></span>
-        <a class="btn secondary no-print" href={`${base}/orders/${o.id}/receipt?view=kitchen`}>Kitchen ticket</a>
-        <a class="btn secondary no-print" href={`${base}/orders/${o.id}/receipt?view=customer`}>Customer receipt</a>
+        <span class="actions no-print">
+          <a class="btn secondary" href={`${base}/orders/${o.id}/receipt?view=kitchen`}>Kitchen ticket</a>
+          <a class="btn secondary" href={`${base}/orders/${o.id}/receipt?view=customer`}>Customer receipt</a>
+        </span>
       </div>
       <div class="order-detail">
         <section class="card" aria-labelledby="h-items">

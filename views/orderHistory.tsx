@@ -28,8 +28,8 @@ function HistoryRow(p: { o: Order; base: string; currency: string }) {
   const { o } = p;
   return (
     <tr id={`hist-${o.id}`}>
-      <th scope="row"><a href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></th>
-      <td><time datetime={o.createdAt}>{when(o.createdAt)}</time></td>
+      <th scope="row" data-placed={when(o.createdAt)}><a href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></th>
+      <td class="placed"><time datetime={o.createdAt}>{when(o.createdAt)}</time></td>
       <td class="wrap">{o.customerName ?? (o.customerPhone ? '' : 'Walk-in')}</td>
       <td class="mono hide-narrow">{o.customerPhone ?? ''}</td>
       <td><span class={`tag st-${o.status}`}>{o.status}</span></td>
@@ -61,7 +61,7 @@ export function HistoryResults(p: { page: HistoryPage; base: string; currency: s
         <caption class="sr-only">{p.searched ? 'Orders matching the search' : 'Orders, newest first'}</caption>
         <thead>
           <tr>
-            <th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Customer</th>
+            <th scope="col">Order</th><th scope="col" class="placed">Placed</th><th scope="col">Customer</th>
             <th scope="col" class="hide-narrow">Phone</th><th scope="col">Status</th><th scope="col" class="right">Subtotal</th>
           </tr>
         </thead>
@@ -75,7 +75,12 @@ export function HistoryResults(p: { page: HistoryPage; base: string; currency: s
 /** The search form: a plain GET form (works without script), whose changes swap only the results. */
 function HistoryForm(p: { base: string; filters: HistoryFilters; state: FormState }) {
   const f = p.filters;
-  const live = { 'hx-get': `${p.base}/orders/history/results`, 'hx-target': '#order-results', 'hx-swap': 'outerHTML', 'hx-include': 'closest form' };
+  // One queue for the whole form, the newest change replacing any search still in flight: an older
+  // answer arriving late must not overwrite a newer one.
+  const live = {
+    'hx-get': `${p.base}/orders/history/results`, 'hx-target': '#order-results', 'hx-swap': 'outerHTML', 'hx-include': 'closest form',
+    'hx-sync': 'closest form:replace',
+  };
   return (
     <form id="history-form" class="history-form card" role="search" action={`${p.base}/orders/history`} method="get">
       <div class="field grow">

@@ -23,6 +23,8 @@ export function ReceiptPage(p: { detail: OrderDetail; kind: ReceiptKind; tenantS
         <title>{title} · tillstream</title>
         <link rel="stylesheet" href={`${ASSETS}/admin.css`} />
         <link rel="stylesheet" href={ORDERS_CSS} />
+        {/* admin.js (its Print button) expects htmx beside it. */}
+        <script src={`${ASSETS}/htmx.js`}></script>
         <script src={`${ASSETS}/admin.js`} defer></script>
       </head>
       <body class="receipt-page">
