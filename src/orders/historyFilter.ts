@@ -20,7 +20,8 @@ export function orderMatches(db: Db, caller: Caller, q: string) {
   if (!needle) return db``;
   const number = db`lower(o.order_number) like ${'%' + likeEscape(q.trim().toLowerCase()) + '%'}`;
   if (needle.kind === 'phone') {
-    const digits = db`o.order_number like ${'%' + needle.contains + '%'}`;
+    // lower() as in the number's trigram index (sql/0017), so this branch is served by it too.
+    const digits = db`lower(o.order_number) like ${'%' + needle.contains + '%'}`;
     const phone = db`o.customer_phone like ${'%' + needle.contains + '%'}`;
     const prefix = needle.prefix ? db`or o.customer_phone like ${needle.prefix + '%'}` : db``;
     return db`and (${number} or ${digits} or ${phone} ${prefix})`;

@@ -125,4 +125,20 @@ describe('the admin order page and receipts read the same detail', () => {
     expect(receipt).toContain('Gift card');
     expect(receipt).toContain('CANCELLED');
   });
+
+  test('the History view finds orders by the same rules, and names a bad date or a backwards range under its field with a 400', async () => {
+    const found = await admin.get(`/orders/history?q=${encodeURIComponent('dana')}`);
+    expect(found.status).toBe(200);
+    const html = await found.text();
+    expect(html).toContain(`href="/alpha/admin/orders/${order.id}"`);
+    expect(html.match(/<th scope="row"/g)).toHaveLength(1);
+    const backwards = await admin.get('/orders/history?from=2026-07-02&to=2026-07-01');
+    expect(backwards.status).toBe(400);
+    expect(await backwards.text()).toContain('to must not be before from');
+    const badDay = await admin.get('/orders/history?from=2026-13-01');
+    expect(badDay.status).toBe(400);
+    expect(await badDay.text()).toMatch(/id="history-from-error"[^>]*>A day as YYYY-MM-DD/);
+    const badCursor = await admin.get('/orders/history/rows?cursor=nonsense');
+    expect(badCursor.status).toBe(400);
+  });
 });
