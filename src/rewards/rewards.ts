@@ -4,7 +4,7 @@ import type { Db } from '../platform/database.ts';
 import { notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import { atLocation } from '../locations/where.ts';
-import type { Reward, RewardCreate, RewardPatch, RewardRedeemRequest, RewardRedemption } from './schemas.ts';
+import type { CustomerRewards, Reward, RewardCreate, RewardPatch, RewardRedeemRequest, RewardRedemption } from './schemas.ts';
 
 // The rewards domain, both doors: the menu (owners manage it), redeeming a reward for a customer, and
 // the reads the POS and customer pages show. Money rules live in sql/0015_rewards.sql: reward_redeem()
@@ -28,6 +28,14 @@ export async function listRewards(db: Db, caller: Caller, activeOnly = false): P
 export async function rewardsForEditing(db: Db, caller: Caller): Promise<Reward[]> {
   authorize(caller, 'rewards.manage');
   return listRewards(db, caller);
+}
+
+/** One reward, for the admin card that edits it: owners only; another tenant's is 404. */
+export async function rewardForEditing(db: Db, caller: Caller, id: string): Promise<Reward> {
+  authorize(caller, 'rewards.manage');
+  const [row] = await db`select reward_json(r) as r from rewards r where tenant_id = ${caller.tenantId} and id = ${checkId(id, 'Reward')}`;
+  if (!row) throw notFound('Reward');
+  return row.r as Reward;
 }
 
 export async function createReward(db: Db, caller: Caller, input: RewardCreate): Promise<Reward> {
@@ -54,19 +62,17 @@ export async function redeemReward(db: Db, caller: Caller, customerId: string, r
   });
 }
 
-export type RewardProgress = {
-  /** Active rewards the balance covers, cheapest first (the POS buttons). */
-  affordable: Reward[];
-  /** The cheapest active reward the balance does not cover yet, and how many points are missing. */
-  next: { reward: Reward; pointsToGo: number } | null;
-};
-
-/** What a balance can buy now and what it is saving towards, from the active menu. */
-export async function rewardProgress(db: Db, caller: Caller, balance: number): Promise<RewardProgress> {
+/** A customer's balance against the active menu: what it buys now (the POS buttons), what it saves towards. */
+export async function customerRewards(db: Db, caller: Caller, customerId: string): Promise<CustomerRewards> {
+  authorize(caller, 'rewards.read');
+  const [c] = await db`select points_balance from customers where tenant_id = ${caller.tenantId} and id = ${checkId(customerId, 'Customer')}`;
+  if (!c) throw notFound('Customer');
+  const balance = c.points_balance as number;
   const menu = await listRewards(db, caller, true);
-  const nextReward = menu.find((r) => r.pointsCost > balance);
+  const next = menu.find((r) => r.pointsCost > balance);
   return {
+    pointsBalance: balance,
     affordable: menu.filter((r) => r.pointsCost <= balance),
-    next: nextReward ? { reward: nextReward, pointsToGo: nextReward.pointsCost - balance } : null,
+    next: next ? { reward: next, pointsToGo: next.pointsCost - balance } : null,
   };
 }

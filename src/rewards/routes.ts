@@ -3,8 +3,8 @@ import type { Deps } from '../platform/deps.ts';
 import { IdParam } from '../platform/fields.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
-import { createReward, listRewards, redeemReward, updateReward } from './rewards.ts';
-import { Reward, RewardCreate, RewardList, RewardPatch, RewardPathParams, RewardRedeemRequest, RewardRedemption } from './schemas.ts';
+import { createReward, customerRewards, listRewards, redeemReward, updateReward } from './rewards.ts';
+import { CustomerRewards, Reward, RewardCreate, RewardList, RewardPatch, RewardPathParams, RewardRedeemRequest, RewardRedemption } from './schemas.ts';
 
 const tags = ['Rewards'];
 
@@ -31,10 +31,17 @@ const redeem = createRoute({
     ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
 });
 
+const forCustomer = createRoute({
+  method: 'get', path: '/customers/{id}/rewards', tags, security, summary: "What a customer's balance buys now, and the next reward it saves towards",
+  request: { params: IdParam },
+  responses: { 200: json(CustomerRewards, 'Affordable rewards and progress to the next'), ...problems(400, 401, 403, 404) },
+});
+
 export function rewardRoutes(deps: Deps) {
   const { sql } = deps;
   return newRouter()
     .openapi(list, async (c) => c.json({ data: await listRewards(sql, c.get('caller')) }, 200))
+    .openapi(forCustomer, async (c) => c.json(await customerRewards(sql, c.get('caller'), c.req.valid('param').id), 200))
     .openapi(create, async (c) => {
       const body = c.req.valid('json');
       return idempotent(c, deps, body, async (tx) => ({ status: 201, body: await createReward(tx, c.get('caller'), body) }));

@@ -68,3 +68,13 @@ export const RewardPathParams = z.object({
   id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' }, description: 'The customer' }),
   rewardId: z.string().uuid().openapi({ param: { name: 'rewardId', in: 'path' }, description: 'The reward' }),
 });
+
+export const CustomerRewards = z
+  .object({
+    pointsBalance: z.number().int(),
+    affordable: z.array(Reward).openapi({ description: 'Active rewards the balance covers, cheapest first' }),
+    next: z.object({ reward: Reward, pointsToGo: z.number().int() }).nullable()
+      .openapi({ description: 'The cheapest active reward not yet covered, and the points still needed' }),
+  })
+  .openapi('CustomerRewards');
+export type CustomerRewards = z.infer<typeof CustomerRewards>;

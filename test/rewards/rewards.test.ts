@@ -22,7 +22,7 @@ const ledgerOf = (customerId: string) => t.sql`select type, points, reward_id, r
 async function reward(body: Record<string, unknown>, api = ownerA) {
   const res = await api.post('/api/v1/rewards', body);
   expect(res.status).toBe(201);
-  return res.body as { id: string; name: string; pointsCost: number };
+  return res.body as Record<string, unknown> & { id: string; name: string; pointsCost: number };
 }
 
 describe('the rewards menu', () => {
@@ -49,7 +49,7 @@ describe('the rewards menu', () => {
     const [row] = await t.sql`select name, points_cost, discount_cents, free_item, active from rewards where id = ${r.id}`;
     expect(row).toEqual({ name: 'Cake off', points_cost: 320, discount_cents: 400, free_item: null, active: false });
     const events = await eventsAfter(t.sql, t.tenantA.id, before);
-    expect(events.map((e: { type: string }) => e.type)).toEqual(['reward_updated']);
+    expect(events.map((e) => e.type)).toEqual(['reward_updated']);
   });
 
   test('POST /rewards is idempotent under the same Idempotency-Key', async () => {
