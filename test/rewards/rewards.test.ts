@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
 import { createAdmin, signIn } from '../support/admin.ts';
+import { eventCatalogue } from '../../src/events/catalogue.ts';
 import { CLEAN, burger, enrol, eventsAfter, invariants, lastEventId } from '../support/fixtures.ts';
 
 // The rewards menu and redeeming a reward (issue 13, item 1; sql/0015_rewards.sql), over HTTP against
@@ -217,5 +218,22 @@ describe('checkout with a reward', () => {
     const [{ n: after }] = await t.sql`select count(*)::int as n from orders`;
     expect(after).toBe(before);
     expect(await ledgerOf(c.id)).toHaveLength(1);
+  });
+});
+
+describe('reward events', () => {
+  test('reward_created, reward_updated and a loyalty_updated naming a reward match their catalogue schemas exactly', async () => {
+    const before = await lastEventId(t.sql, t.tenantA.id);
+    const r = await reward({ name: 'Catalogued', pointsCost: 20, discountCents: 200 });
+    expect((await ownerA.patch(`/api/v1/rewards/${r.id}`, { freeItem: 'Scone' })).status).toBe(200);
+    const c = await enrol(t.a, phone(), 20);
+    expect((await t.a.post(`/api/v1/customers/${c.id}/rewards/${r.id}/redeem`, {})).status).toBe(200);
+    const events = await eventsAfter(t.sql, t.tenantA.id, before);
+    expect(events.map((e) => e.type)).toEqual(['reward_created', 'reward_updated', 'customer_created', 'loyalty_updated', 'loyalty_updated']);
+    for (const e of events) {
+      const parsed = eventCatalogue[e.type].safeParse(e.data);
+      if (!parsed.success) throw new Error(`${e.type}: ${JSON.stringify(parsed.error.issues)}`);
+    }
+    expect(events[1].data.reward).toEqual({ ...r, freeItem: 'Scone', discountCents: undefined });
   });
 });
