@@ -78,7 +78,8 @@ export function RewardCard(p: { base: string; r: RewardView; currency: string; s
         <div class="row wrap">
           <button type="submit" class="btn secondary">Save</button>
           <button type="button" class={r.active ? 'btn link danger' : 'btn secondary'}
-            hx-post={`${p.base}/rewards/${r.id}/${r.active ? 'deactivate' : 'activate'}`} hx-target="closest article" hx-swap="outerHTML">
+            hx-post={`${p.base}/rewards/${r.id}/active`} hx-vals={JSON.stringify({ active: String(!r.active) })}
+            hx-target="closest article" hx-swap="outerHTML">
             {r.active ? 'Deactivate' : 'Activate'}
           </button>
         </div>

@@ -6,7 +6,7 @@ import { PosCard } from '../../views/pos.tsx';
 import { PosRewards } from '../../views/rewards.tsx';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminEnv, change, fragment, snapshot } from './context.ts';
-import { refusal } from './forms.ts';
+import { formFields, refusal } from './forms.ts';
 
 // The POS reward buttons: the card loads them (one big button per reward the balance covers) and a tap
 // redeems through the same redeemReward as POST /api/v1/customers/{id}/rewards/{rewardId}/redeem.
@@ -26,6 +26,7 @@ export function posRewardPages(deps: Deps) {
     const caller = c.get('caller');
     const base = adminBase(caller.tenantSlug);
     const id = c.req.param('id');
+    await formFields(c); // a form or nothing: any other body is refused (415), as for every admin POST
     try {
       const { seq, data } = await change(sql, caller.tenantId, (tx) => redeemReward(tx, caller, id, c.req.param('rewardId'), {}));
       const left = data.customer.pointsBalance;

@@ -72,13 +72,21 @@ export function rewardPages(deps: Deps) {
     }
   });
 
-  app.post('/rewards/:id/:action{activate|deactivate}', async (c) => {
+  // The card's Activate/Deactivate button sends `active` (hx-vals); the form's other fields, which htmx
+  // sends along, are not saved with it.
+  app.post('/rewards/:id/active', async (c) => {
     const caller = c.get('caller');
-    const active = c.req.param('action') === 'activate';
-    const saved = await updateReward(sql, caller, c.req.param('id'), { active });
+    const base = adminBase(caller.tenantSlug);
+    const currency = c.get('session').currency;
+    const f = await formFields(c);
+    const r = await rewardForEditing(sql, caller, c.req.param('id'));
+    if (f.active !== 'true' && f.active !== 'false') {
+      return fragment(c, <RewardCard base={base} r={r} currency={currency} state={{ values: rewardValues(r), errors: { form: 'Choose to activate or deactivate.' } }} />, 422);
+    }
+    const active = f.active === 'true';
+    const saved = await updateReward(sql, caller, r.id, { active });
     const message = active ? 'Active: the POS offers it.' : 'Inactive: kept, but no longer offered or redeemable.';
-    return fragment(c, <RewardCard base={adminBase(caller.tenantSlug)} r={saved} currency={c.get('session').currency}
-      state={{ values: rewardValues(saved), message }} />);
+    return fragment(c, <RewardCard base={base} r={saved} currency={currency} state={{ values: rewardValues(saved), message }} />);
   });
 
   return app;

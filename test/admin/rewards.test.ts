@@ -59,9 +59,9 @@ describe('the Rewards page (owners)', () => {
     expect(html.startsWith(`<article id="reward-${r.id}"`)).toBe(true);
     expect(html).toContain('Saved.');
     expect(await rewardNamed('Big cookie')).toMatchObject({ id: r.id, points_cost: 45 });
-    expect(await (await owner.post(`/rewards/${r.id}/deactivate`, {})).text()).toContain('data-active="0"');
+    expect(await (await owner.post(`/rewards/${r.id}/active`, { active: 'false' })).text()).toContain('data-active="0"');
     expect((await rewardNamed('Big cookie')).active).toBe(false);
-    expect(await (await owner.post(`/rewards/${r.id}/activate`, {})).text()).toContain('data-active="1"');
+    expect(await (await owner.post(`/rewards/${r.id}/active`, { active: 'true' })).text()).toContain('data-active="1"');
     expect((await rewardNamed('Big cookie')).active).toBe(true);
   });
 
@@ -70,7 +70,7 @@ describe('the Rewards page (owners)', () => {
     const r = await rewardNamed('Staff proof');
     expect((await staff.get('/rewards')).status).toBe(403);
     expect((await staff.post('/rewards', { name: 'Sneaky', pointsCost: '1', discount: '', freeItem: 'Tea' })).status).toBe(403);
-    expect((await staff.post(`/rewards/${r.id}/deactivate`, {})).status).toBe(403);
+    expect((await staff.post(`/rewards/${r.id}/active`, { active: 'false' })).status).toBe(403);
     expect(await (await staff.get('/pos')).text()).not.toContain('href="/alpha/admin/rewards"');
     expect(await rewardNamed('Sneaky')).toBeUndefined();
     expect((await rewardNamed('Staff proof')).active).toBe(true);
@@ -82,7 +82,7 @@ describe('rewards at the counter', () => {
     await owner.post('/rewards', { name: 'Tea on us', pointsCost: '30', discount: '', freeItem: 'Tea' });
     await owner.post('/rewards', { name: 'Too dear', pointsCost: '900', discount: '', freeItem: 'Cake' });
     await owner.post('/rewards', { name: 'Retired tea', pointsCost: '1', discount: '', freeItem: 'Tea' });
-    await owner.post(`/rewards/${(await rewardNamed('Retired tea')).id}/deactivate`, {});
+    await owner.post(`/rewards/${(await rewardNamed('Retired tea')).id}/active`, { active: 'false' });
     const c = await enrol(t.a, '+447307100001', 70, 'Pat');
     const card = await (await staff.get(`/pos/lookup?phone=${encodeURIComponent(c.phone)}`, { 'hx-request': 'true' })).text();
     expect(card).toContain(`hx-get="/alpha/admin/pos/${c.id}/rewards"`);

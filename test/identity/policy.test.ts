@@ -445,7 +445,7 @@ const PROBES: Record<Operation, Probe> = {
       admin('GET', () => '/rewards', 200, 'tenant', { shows: (fx) => fx.reward.id }),
       admin('POST', () => '/rewards', 200, 'tenant', { form: (fx) => ({ name: `Made by probe ${fx.n}`, pointsCost: '10', freeItem: 'Tea' }) }),
       admin('POST', (fx) => `/rewards/${fx.reward.id}`, 200, 'resource', { form: (fx) => ({ name: `Renamed ${fx.n}`, pointsCost: '6' }) }),
-      admin('POST', (fx) => `/rewards/${fx.reward.id}/deactivate`, 200, 'resource'),
+      admin('POST', (fx) => `/rewards/${fx.reward.id}/active`, 200, 'resource', { form: () => ({ active: 'false' }) }),
     ],
   },
   'apiKeys.manage': {
