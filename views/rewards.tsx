@@ -111,9 +111,10 @@ export function RewardsPage(p: { meta: PageMeta; rewards: RewardView[]; currency
 
 /** The POS: one big button per reward the loaded customer can afford; a tap redeems it. */
 export function PosRewards(p: { base: string; customerId: string; rewards: RewardView[]; currency: string }) {
-  if (!p.rewards.length) return null;
+  // Rendered (hidden) even when empty, so the card says it has looked.
+  if (!p.rewards.length) return <section class="pos-rewards" data-count="0" hidden></section>;
   return (
-    <section class="pos-rewards" aria-label="Rewards this customer can afford">
+    <section class="pos-rewards" data-count={String(p.rewards.length)} aria-label="Rewards this customer can afford">
       <h3>Rewards</h3>
       <div class="quick">
         {p.rewards.map((r) => (
