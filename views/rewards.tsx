@@ -5,7 +5,7 @@ import { Layout, adminBase, type PageMeta } from './shell/layout.tsx';
 
 // The rewards menu (owners), the POS reward buttons, and a customer's progress to the next reward.
 
-export type RewardView = { id: string; name: string; pointsCost: number; discountCents?: number; freeItem?: string; active: boolean };
+type RewardView = { id: string; name: string; pointsCost: number; discountCents?: number; freeItem?: string; active: boolean };
 
 /** What a reward gives, in words: "£5.00 off" or "Free Coffee". */
 export const gives = (r: RewardView, currency: string) =>

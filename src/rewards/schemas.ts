@@ -8,14 +8,14 @@ import { LocationField } from '../locations/schemas.ts';
 const NAME = 'A name of 1 to 100 characters, such as Free coffee.';
 const ITEM = 'The free item: 1 to 100 characters, such as Coffee.';
 
-export const MAX_REWARD_POINTS = 1_000_000;
-export const MAX_REWARD_DISCOUNT_CENTS = 100_000_000;
+const MAX_REWARD_POINTS = 1_000_000;
+const MAX_REWARD_DISCOUNT_CENTS = 100_000_000;
 
-export const RewardName = z.string({ error: NAME }).trim().min(1, NAME).max(100, NAME);
-export const FreeItem = z.string({ error: ITEM }).trim().min(1, ITEM).max(100, ITEM);
-export const PointsCost = z.number().int().min(1).max(MAX_REWARD_POINTS)
+const RewardName = z.string({ error: NAME }).trim().min(1, NAME).max(100, NAME);
+const FreeItem = z.string({ error: ITEM }).trim().min(1, ITEM).max(100, ITEM);
+const PointsCost = z.number().int().min(1).max(MAX_REWARD_POINTS)
   .openapi({ description: 'Points the reward costs', example: 100 });
-export const DiscountCents = z.number().int().min(1).max(MAX_REWARD_DISCOUNT_CENTS)
+const DiscountCents = z.number().int().min(1).max(MAX_REWARD_DISCOUNT_CENTS)
   .openapi({ description: 'A fixed amount off the order, in minor units', example: 500 });
 
 export const Reward = z
