@@ -13,9 +13,11 @@ const MAX_REWARD_DISCOUNT_CENTS = 100_000_000;
 
 const RewardName = z.string({ error: NAME }).trim().min(1, NAME).max(100, NAME);
 const FreeItem = z.string({ error: ITEM }).trim().min(1, ITEM).max(100, ITEM);
-const PointsCost = z.number().int().min(1).max(MAX_REWARD_POINTS)
+const COST = 'A whole number of points from 1 to 1,000,000.';
+const DISCOUNT = 'A discount from 0.01 to 1,000,000.00 (1 to 100,000,000 minor units).';
+const PointsCost = z.number({ error: COST }).int(COST).min(1, COST).max(MAX_REWARD_POINTS, COST)
   .openapi({ description: 'Points the reward costs', example: 100 });
-const DiscountCents = z.number().int().min(1).max(MAX_REWARD_DISCOUNT_CENTS)
+const DiscountCents = z.number({ error: DISCOUNT }).int(DISCOUNT).min(1, DISCOUNT).max(MAX_REWARD_DISCOUNT_CENTS, DISCOUNT)
   .openapi({ description: 'A fixed amount off the order, in minor units', example: 500 });
 
 export const Reward = z

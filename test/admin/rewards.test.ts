@@ -44,7 +44,7 @@ describe('the Rewards page (owners)', () => {
     expect(cost.status).toBe(422);
     const html = await cost.text();
     expect(html).toContain('id="new-reward-name-error" class="field-error" role="alert">A name of 1 to 100 characters');
-    expect(html).toContain('id="new-reward-pointsCost-error" class="field-error" role="alert">');
+    expect(html).toContain('id="new-reward-pointsCost-error" class="field-error" role="alert">A whole number of points from 1 to 1,000,000.');
     expect(html).toContain('value="lots"');
     const [{ n: after }] = await t.sql`select count(*)::int as n from rewards`;
     expect(after).toBe(before);

@@ -43,6 +43,7 @@ describe('rewards at the counter in a browser', () => {
       await form.getByRole('button', { name: 'Add reward' }).click();
       await shows(page, '#reward-form .ok', `Free coffee ${n} added.`);
       expect(await overflow(page)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: `${ui.shots}/rewards-page-${width}.png`, fullPage: true });
 
       const c = await enrol(t.a, `+44730720000${n}`, 140, `Robin ${n}`);
       await page.goto(`${origin}/alpha/admin/pos`);

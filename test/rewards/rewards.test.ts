@@ -221,6 +221,27 @@ describe('checkout with a reward', () => {
   });
 });
 
+describe('rewards racing', () => {
+  test('checkouts with a reward and direct reward redemptions racing on one balance never overspend it', async () => {
+    const r = await reward({ name: 'Raced at the till', pointsCost: 100, discountCents: 100 });
+    const c = await enrol(t.a, phone(), 350);
+    const checkout = () => t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [burger], customer: { phone: c.phone }, rewardId: r.id });
+    const direct = () => t.a.post(`/api/v1/customers/${c.id}/rewards/${r.id}/redeem`, {});
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? checkout() : direct())));
+    const won = results.filter((x) => x.status === 200 || x.status === 201).length;
+    expect(results.every((x) => [200, 201].includes(x.status) || x.body.code === 'insufficient_points')).toBe(true);
+    // Checkouts earn as they go (on 1700 − 100 cents), so later ones may find points the earlier ones earned.
+    const rows = await t.sql`select type, points, reward_id from ledger where customer_id = ${c.id} order by seq`;
+    expect(rows.filter((l) => l.reward_id === r.id)).toHaveLength(won);
+    expect(rows.every((l) => l.type !== 'redeem' || l.reward_id === r.id)).toBe(true);
+    const [row] = await t.sql`select points_balance from customers where id = ${c.id}`;
+    expect(row.points_balance).toBe(rows.reduce((sum, l) => sum + l.points, 0));
+    expect(row.points_balance).toBeGreaterThanOrEqual(0);
+    expect(won).toBeGreaterThanOrEqual(3);
+    expect(await invariants(t.sql)).toEqual(CLEAN);
+  });
+});
+
 describe('reward events', () => {
   test('reward_created, reward_updated and a loyalty_updated naming a reward match their catalogue schemas exactly', async () => {
     const before = await lastEventId(t.sql, t.tenantA.id);
