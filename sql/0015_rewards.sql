@@ -111,6 +111,9 @@ end $$;
 -- order_create as in 0006, taking `rewardId` as well as raw `redeemPoints` (never both): the reward's
 -- cost is the points redeemed; a discount reward takes its discountCents off (not cost × point value);
 -- a free-item reward takes nothing off (the item is rung up at 0). The redeem row names the reward.
+-- The only changes from 0006, for anyone merging another redefinition of order_create: the `r rewards`
+-- variable; the `rewardId` block after `select * into t`; v_discount's `case`; the `(reward,)` in the
+-- lock-order comment; and the `if r.id is not null … elsif v_redeem > 0` around the redeem apply_points.
 create or replace function order_create(p_tenant uuid, p_req jsonb, p_phone text, p_gift_code text, p_actor text)
 returns jsonb language plpgsql as $$
 declare
