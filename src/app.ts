@@ -22,6 +22,7 @@ import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
 import { terminalRoutes } from './terminals/routes.ts';
+import { rewardRoutes } from './rewards/routes.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -102,6 +103,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', reconciliationRoutes(deps));
   app.route('/api/v1', eventRoutes(deps));
   app.route('/api/v1', terminalRoutes(deps));
+  app.route('/api/v1', rewardRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

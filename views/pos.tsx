@@ -68,6 +68,8 @@ export function PosCard(p: {
       </div>
       {p.state?.message ? <p class="ok big-text" role="status">{p.state.message}</p> : null}
       {p.state?.errors?.form ? <p class="field-error big-text" role="alert">{p.state.errors.form}</p> : null}
+      {/* Rewards the balance covers (src/admin/posRewards.tsx), fetched as the card appears. */}
+      <div hx-get={`${p.base}/pos/${c.id}/rewards`} hx-trigger="load" hx-swap="outerHTML"></div>
       <div class="pos-actions">
         <PosAction base={p.base} c={c} action="add" state={p.action === 'add' ? p.state ?? empty : empty} />
         <PosAction base={p.base} c={c} action="redeem" state={p.action === 'redeem' ? p.state ?? empty : empty} />

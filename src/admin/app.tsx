@@ -21,6 +21,8 @@ import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
 import { terminalPages } from './terminals.tsx';
 import { locationPages } from './locations.tsx';
+import { rewardPages } from './rewards.tsx';
+import { posRewardPages } from './posRewards.tsx';
 import { teamPages } from './team.tsx';
 import { settingsPages } from './settings.tsx';
 import { signInPages } from './signIn.tsx';
@@ -110,6 +112,8 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, terminalPages(deps));
   app.route(base, keyPages(deps));
   app.route(base, locationPages(deps));
+  app.route(base, rewardPages(deps));
+  app.route(base, posRewardPages(deps));
   app.route(base, teamPages(deps));
   app.route(base, settingsPages(deps));
   app.route(base, orderPages(deps));

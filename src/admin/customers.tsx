@@ -1,3 +1,5 @@
+import { customerRewards } from '../rewards/rewards.ts';
+import { RewardProgress } from '../../views/rewards.tsx';
 import { Hono } from 'hono';
 import type { Caller } from '../identity/caller.ts';
 import type { Deps } from '../platform/deps.ts';
@@ -134,13 +136,15 @@ export function customerPages(deps: Deps) {
       const orders = await customerOrders(tx, caller, customer.id, { limit: VISIT_PAGE });
       const giftCards = await customerGiftCards(tx, caller, customer.id);
       const history = await historyOf(tx, caller, customer.id);
-      return { customer, orders, giftCards, history, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
+      const rewards = await customerRewards(tx, caller, customer.id);
+      return { customer, orders, giftCards, history, rewards, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
     const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
       giftCards={data.giftCards.data} currency={c.get('session').currency} />;
     const cust = data.customer;
     return page(c, (
       <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} history={data.history} visits={visits}>
+        <RewardProgress balance={cust.pointsBalance} next={data.rewards.next} affordable={data.rewards.affordable.length} />
         <DuplicatesPanel base={base} customerId={cust.id} />
         {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}
       </CustomerPage>

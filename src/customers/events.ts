@@ -23,6 +23,8 @@ export const LoyaltyUpdated = z
     reason: z.string().nullable(),
     orderId: z.string().nullable(),
     transactionId: z.string().describe('The ledger row id'),
+    rewardId: z.string().optional().describe('On the redemption of a reward (sql/0015_rewards.sql): which one'),
+    rewardName: z.string().optional().describe("The reward's name when it was redeemed"),
   })
   .strict()
   .describe("A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.");

@@ -51,6 +51,10 @@ export const POLICY = {
   'events.read': EVERYONE,
   'settings.read': EVERYONE,
   'locations.read': EVERYONE,
+  // The rewards menu: the counter reads it to offer rewards (redeeming one is points.redeem); what a
+  // reward costs and gives is the owner's pricing decision, like the earn rule: owners only.
+  'rewards.read': EVERYONE,
+  'rewards.manage': OWNERS,
   // A group's sites are its shape: created, renamed and archived by an owner (or an integration).
   'locations.manage': OWNERS_AND_KEYS,
   // Which tills are connected and keeping up. Staff too: the person at the counter is the one who
@@ -72,7 +76,7 @@ export type Operation = keyof typeof POLICY;
  * location) may not perform them even where its role could: a till at one site does not reshape the group.
  */
 export const GROUP_ONLY: readonly Operation[] = [
-  'customers.export', 'customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage',
+  'customers.export', 'customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'rewards.manage', 'apiKeys.manage', 'admins.manage',
 ];
 
 /**
@@ -118,4 +122,5 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'admins.manage': 'Only an owner can manage admins: add them, reset passwords, change roles or access, limit staff to a location.',
   'customers.export': 'Only an owner (or an API key of the whole group) can export customers and the ledger.',
   'customers.erase': 'Only an owner can erase a customer.',
+  'rewards.manage': 'Only an owner can change the rewards menu.',
 };

@@ -35,12 +35,16 @@ export const OrderRequest = z
     specialInstructions: z.string().max(1000).optional(),
     redeemPoints: z.number().int().min(0).max(1_000_000).optional()
       .openapi({ description: "Points to spend as a discount at the tenant's point value; needs a customer; the discount may not exceed the subtotal" }),
+    rewardId: z.string().uuid().optional()
+      .openapi({ description: "Redeem a reward from the menu instead of raw points: its cost is redeemed; a discount reward takes its discountCents off, a free-item reward nothing (ring the item at 0); needs a customer; not with redeemPoints" }),
     giftCard: z.object({ code: GiftCardCodeInput, amountCents: z.number().int().min(1).max(100_000_000) }).strict().optional()
       .openapi({ description: 'Pay part of the order with a gift card; may not exceed what is left after the points discount' }),
     locationId: LocationField,
   })
   .strict()
   .refine((b) => !b.redeemPoints || b.customer, { path: ['redeemPoints'], message: 'redeeming points needs a customer' })
+  .refine((b) => !b.rewardId || b.customer, { path: ['rewardId'], message: 'redeeming a reward needs a customer' })
+  .refine((b) => !b.rewardId || !b.redeemPoints, { path: ['rewardId'], message: 'send a reward or redeemPoints, not both' })
   .refine((b) => lineTotal(b.items) <= MAX_ORDER_CENTS, { path: ['items'], message: `the order subtotal may not exceed ${MAX_ORDER_CENTS} minor units` })
   .openapi('OrderRequest');
 export type OrderRequest = z.infer<typeof OrderRequest>;

@@ -27,6 +27,7 @@ export const PROBLEM_CODES = [
   'customer_exists', 'insufficient_points', 'no_customer', 'redemption_exceeds_subtotal', 'gift_card_exceeds_total',
   'insufficient_funds', 'gift_card_void', 'gift_card_expired', 'invalid_transition', 'already_resolved', 'conflict',
   'already_merged', 'customer_erased', // customer merge and erase (sql/0012_merge_erase.sql)
+  'reward_inactive', // a deactivated reward cannot be redeemed (sql/0015_rewards.sql)
   // our side
   'events_unavailable', 'internal_error',
   'database_unavailable',

@@ -25,9 +25,11 @@ export async function seedTenant(sql: Sql, api: Api, tenantId: string, phones: [
   expect((await api.post(`/api/v1/orders/${spent.body.id}/status`, { status: 'cancelled' })).status).toBe(200);
   const [item] = await sql`select id from reconciliation_queue where order_id = ${spent.body.id}`;
   const key = await createApiKey(sql, tenantId, 'fuzz spare');
+  // Rewards are managed by owners only (a key is refused), so the seed writes one directly.
+  const [reward] = await sql`insert into rewards (tenant_id, name, points_cost, free_item) values (${tenantId}, 'Fuzz coffee', 100, 'Coffee') returning id`;
 
   return {
     customers: customer.id, pos: customer.id, orders: order.body.id, 'gift-cards': card.code,
-    reconciliation: item.id, keys: key.id,
+    reconciliation: item.id, keys: key.id, rewards: reward.id,
   };
 }

@@ -40,7 +40,7 @@ const limitedStaffA = await signIn(t.app, 'alpha', 'home-staff@alpha.test', 'sta
 
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff';
+type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff' | 'reward';
 
 type Fixture = {
   n: number;
@@ -64,6 +64,8 @@ type Fixture = {
   location: { id: string; code: string };
   /** A staff admin of tenant A that nothing else uses (not signed in). */
   staffId: string;
+  /** An active reward of tenant A costing 5 points (its name is unique to the fixture). */
+  reward: { id: string; name: string };
 };
 
 /** What a probe's paths look like in a test name. */
@@ -72,7 +74,7 @@ const PLACEHOLDERS: Fixture = {
   customer: { id: '{customer}', phone: '{phone}', name: '{name}' },
   duplicate: { id: '{duplicate}' },
   order: { id: '{order}' }, card: { code: '{code}' }, itemId: '{item}', keyId: '{key}',
-  location: { id: '{location}', code: '{loc}' }, staffId: '{staff}',
+  location: { id: '{location}', code: '{loc}' }, staffId: '{staff}', reward: { id: '{reward}', name: '{rewardName}' },
 };
 
 let made = 0;
@@ -113,6 +115,11 @@ async function fixture(needs: readonly Need[], at: At | null = null): Promise<Fi
       values (${t.tenantA.id}, ${`Site ${label(n)}`}, ${code}, 'Europe/London') returning id`;
     fx.location = { id: row.id, code };
   }
+  if (needs.includes('reward')) {
+    const name = `Reward ${label(n)}`;
+    const [row] = await t.sql`insert into rewards (tenant_id, name, points_cost, free_item) values (${t.tenantA.id}, ${name}, 5, 'Tea') returning id`;
+    fx.reward = { id: row.id, name };
+  }
   return fx;
 }
 
@@ -133,6 +140,7 @@ async function tenantState(sql: Sql, tenantId: string) {
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.name, x.revoked_at), '|' order by x.id), '')) from api_keys x
       where x.tenant_id = ${tenantId}) as api_keys,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from locations x where x.tenant_id = ${tenantId}) as locations,
+    (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from rewards x where x.tenant_id = ${tenantId}) as rewards,
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.email, x.role, x.location_id, x.deactivated_at, x.password_hash), '|' order by x.id), '')) from admins x
       where x.tenant_id = ${tenantId}) as admins,
     (select count(*)::int from events x where x.tenant_id = ${tenantId}) as events`;
@@ -270,11 +278,13 @@ const PROBES: Record<Operation, Probe> = {
     ],
   },
   'points.redeem': {
-    needs: ['customer'],
+    needs: ['customer', 'reward'],
     calls: [
       api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/points/redeem`, 200, 'resource', { body: () => ({ points: 5 }), site: 'body' }),
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/rewards/${fx.reward.id}/redeem`, 200, 'resource', { body: () => ({}), site: 'body' }),
       admin('POST', (fx) => `/customers/${fx.customer.id}/points/redeem`, 200, 'resource', { form: () => ({ points: '5' }) }),
       admin('POST', (fx) => `/pos/${fx.customer.id}/redeem`, 200, 'resource', { form: () => ({ points: '5' }) }),
+      admin('POST', (fx) => `/pos/${fx.customer.id}/rewards/${fx.reward.id}`, 200, 'resource'),
     ],
   },
   'points.adjust': {
@@ -417,6 +427,25 @@ const PROBES: Record<Operation, Probe> = {
       admin('POST', (fx) => `/locations/${fx.location.id}`, 200, 'resource',
         { form: (fx) => ({ name: `Renamed ${fx.n}`, code: fx.location.code, timeZone: 'Europe/London' }) }),
       admin('POST', (fx) => `/locations/${fx.location.id}/archive`, 200, 'resource'),
+    ],
+  },
+  'rewards.read': {
+    needs: ['customer', 'reward'],
+    calls: [
+      api('GET', () => '/api/v1/rewards', 200, 'tenant', { shows: (fx) => fx.reward.id }),
+      api('GET', (fx) => `/api/v1/customers/${fx.customer.id}/rewards`, 200, 'resource', { shows: (fx) => fx.reward.id }),
+      admin('GET', (fx) => `/pos/${fx.customer.id}/rewards`, 200, 'resource', { htmx: true, shows: (fx) => fx.reward.name }),
+    ],
+  },
+  'rewards.manage': {
+    needs: ['reward'],
+    calls: [
+      api('POST', () => '/api/v1/rewards', 201, 'tenant', { body: (fx) => ({ name: `Made by probe ${fx.n}`, pointsCost: 10, freeItem: 'Tea' }) }),
+      api('PATCH', (fx) => `/api/v1/rewards/${fx.reward.id}`, 200, 'resource', { body: (fx) => ({ name: `Renamed ${fx.n}` }) }),
+      admin('GET', () => '/rewards', 200, 'tenant', { shows: (fx) => fx.reward.id }),
+      admin('POST', () => '/rewards', 200, 'tenant', { form: (fx) => ({ name: `Made by probe ${fx.n}`, pointsCost: '10', freeItem: 'Tea' }) }),
+      admin('POST', (fx) => `/rewards/${fx.reward.id}`, 200, 'resource', { form: (fx) => ({ name: `Renamed ${fx.n}`, pointsCost: '6' }) }),
+      admin('POST', (fx) => `/rewards/${fx.reward.id}/active`, 200, 'resource', { form: () => ({ active: 'false' }) }),
     ],
   },
   'apiKeys.manage': {

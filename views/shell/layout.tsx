@@ -33,6 +33,7 @@ const NAV: NavItem[] = [
   { href: 'reconciliation', label: 'Reconciliation' },
   { href: 'terminals', label: 'Terminals' },
   { href: 'locations', label: 'Locations', ownerOnly: true },
+  { href: 'rewards', label: 'Rewards', ownerOnly: true },
   { href: 'team', label: 'Team', ownerOnly: true },
   { href: 'keys', label: 'API keys', ownerOnly: true },
   { href: 'settings', label: 'Settings', ownerOnly: true },
