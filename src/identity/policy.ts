@@ -45,6 +45,9 @@ export const POLICY = {
   'giftCards.issue': EVERYONE,
   'giftCards.redeem': EVERYONE,
   'giftCards.void': EVERYONE,
+  // What the group owes on its gift cards (and their breakage) is a balance-sheet figure for owners and
+  // accounting integrations, and the group's alone (GROUP_ONLY): no site owns a share of it.
+  'giftCards.liability': OWNERS_AND_KEYS,
   'reconciliation.read': EVERYONE,
   'reconciliation.resolve': EVERYONE,
   'reports.read': EVERYONE,
@@ -73,6 +76,7 @@ export type Operation = keyof typeof POLICY;
  */
 export const GROUP_ONLY: readonly Operation[] = [
   'customers.export', 'customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'apiKeys.manage', 'admins.manage',
+  'giftCards.liability',
 ];
 
 /**
@@ -118,4 +122,5 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'admins.manage': 'Only an owner can manage admins: add them, reset passwords, change roles or access, limit staff to a location.',
   'customers.export': 'Only an owner (or an API key of the whole group) can export customers and the ledger.',
   'customers.erase': 'Only an owner can erase a customer.',
+  'giftCards.liability': 'Only an owner (or an API key of the whole group) can see what the gift cards owe.',
 };
