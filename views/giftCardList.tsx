@@ -22,7 +22,8 @@ function CardRow(p: { g: GiftCardListItem; currency: string }) {
   const { g } = p;
   return (
     <tr id={`gcl-${g.id}`}>
-      <th scope="row" class="mono">{g.maskedCode}</th>
+      {/* A phone shows the visible tail alone: the masked groups say nothing and would wrap the row five times. */}
+      <th scope="row" class="mono" title={g.maskedCode}><span class="hide-narrow">{g.maskedCode.slice(0, -4)}</span>{g.maskedCode.slice(-4)}</th>
       <td>{g.purchasedBy}{g.recipientName ? <span class="muted"> for {g.recipientName}</span> : null}</td>
       <td class="right">{money(g.balanceCents, p.currency)}<span class="muted hide-narrow"> of {money(g.initialCents, p.currency)}</span></td>
       <td><span class={`tag gc-${g.status}`}>{g.status === 'active' && g.balanceCents === 0 ? 'spent' : g.status}</span></td>
@@ -71,11 +72,15 @@ export function LiabilityPanel(p: { base: string; currency: string; report?: Gif
   return (
     <section id="gc-liability" class="card stack" aria-labelledby="gc-liability-title">
       <h2 id="gc-liability-title">Liability</h2>
-      <form class="row wrap" hx-get={`${p.base}/gift-cards/liability`} hx-target="#gc-liability" hx-swap="outerHTML">
-        <label for="gcl-from">From</label>
-        <input id="gcl-from" name="from" type="date" required value={r?.from ?? p.from ?? ''} />
-        <label for="gcl-to">to</label>
-        <input id="gcl-to" name="to" type="date" required value={r?.to ?? p.to ?? ''} />
+      <form class="toolbar" hx-get={`${p.base}/gift-cards/liability`} hx-target="#gc-liability" hx-swap="outerHTML">
+        <div class="stack">
+          <label for="gcl-from">From</label>
+          <input id="gcl-from" name="from" type="date" required value={r?.from ?? p.from ?? ''} />
+        </div>
+        <div class="stack">
+          <label for="gcl-to">To (owed as of its end)</label>
+          <input id="gcl-to" name="to" type="date" required value={r?.to ?? p.to ?? ''} />
+        </div>
         <button type="submit" class="btn secondary">Show</button>
       </form>
       {p.error ? <p class="field-error" role="alert">{p.error}</p> : null}
@@ -106,7 +111,7 @@ export function GiftCardListPage(p: {
       {p.liability ? <LiabilityPanel base={base} currency={p.currency} report={p.liability} /> : null}
       <form class="toolbar" role="search" action={`${base}/gift-cards/list`} method="get"
         hx-get={`${base}/gift-cards/list/results`} hx-target="#gc-results" hx-swap="outerHTML"
-        hx-trigger="input changed delay:200ms from:find input, change from:find select, submit">
+        hx-trigger="input delay:200ms, change, submit">
         <div class="grow stack">
           <label for="gcl-q">Search by purchaser, recipient or the code's last four</label>
           <input id="gcl-q" name="q" type="search" value={p.filter.q} autocomplete="off" placeholder="e.g. Robin or W4BN" />
