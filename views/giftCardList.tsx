@@ -109,6 +109,7 @@ export function GiftCardListPage(p: {
     <Layout meta={p.meta} title="All gift cards" active="gift-cards">
       <p><a href={`${base}/gift-cards`}>← Check, redeem or issue a card</a></p>
       {p.liability ? <LiabilityPanel base={base} currency={p.currency} report={p.liability} /> : null}
+      <h2>Cards</h2>
       <form class="toolbar" role="search" action={`${base}/gift-cards/list`} method="get"
         hx-get={`${base}/gift-cards/list/results`} hx-target="#gc-results" hx-swap="outerHTML"
         hx-trigger="input delay:200ms, change, submit">

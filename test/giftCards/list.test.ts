@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { createApiKey } from '../../src/identity/apiKeys.ts';
 import { codeTail } from '../../src/giftCards/list.ts';
+import { encodeCursor } from '../../src/platform/pagination.ts';
 import { client, testApp } from '../support/app.ts';
 import { createAdmin, signIn } from '../support/admin.ts';
 import { footprint, issueCard } from '../support/fixtures.ts';
@@ -130,6 +131,17 @@ describe('the admin list', () => {
     const spentOnly = await (await owner.get('/gift-cards/list/results?status=spent', { 'hx-request': 'true' })).text();
     expect(spentOnly).toContain(masked(spent.code));
     expect(spentOnly).not.toContain(masked(robin.code));
+  });
+
+  test('"Load more" fetches the next rows of the same search, and the rows carry the next link while there is more', async () => {
+    const [{ seq }] = await t.sql`select seq from gift_cards where id = ${spent.id}`;
+    const rows = await (await owner.get(`/gift-cards/list/rows?status=active&cursor=${encodeCursor(Number(seq))}`, { 'hx-request': 'true' })).text();
+    expect(rows).toContain(masked(zoe.code));
+    expect(rows).toContain(masked(robin.code));
+    expect(rows).not.toContain(masked(expired.code));
+    expect(rows).not.toContain('Load more');
+    const bad = await owner.get('/gift-cards/list/rows?cursor=nonsense', { 'hx-request': 'true' });
+    expect(bad.status).toBe(400);
   });
 
   test('staff see the list but not the liability (owners and group keys only)', async () => {
