@@ -17,7 +17,9 @@ import { settingsRoutes } from './settings/routes.ts';
 import { locationRoutes } from './locations/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { giftCardRoutes } from './giftCards/routes.ts';
+import { giftCardListRoutes } from './giftCards/listRoutes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { liabilityRoutes } from './reports/liabilityRoutes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
@@ -100,6 +102,8 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', orderRoutes(deps));
   app.route('/api/v1', giftCardRoutes(deps));
   app.route('/api/v1', reportRoutes(deps));
+  app.route('/api/v1', giftCardListRoutes(deps));
+  app.route('/api/v1', liabilityRoutes(deps));
   app.route('/api/v1', reconciliationRoutes(deps));
   app.route('/api/v1', eventRoutes(deps));
   app.route('/api/v1', terminalRoutes(deps));

@@ -157,7 +157,7 @@ export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: Rec
             </div>
           </form>
           <CardPanel base={base} currency={p.currency} card={null} />
-          <h2>Recently issued</h2>
+          <h2>Recently issued <a class="small" href={`${base}/gift-cards/list`}>All gift cards{p.meta.role === 'owner' ? ' and liability' : ''} →</a></h2>
           <table class="grid">
             <caption class="sr-only">Recently issued gift cards (codes masked)</caption>
             <thead><tr><th scope="col">Code</th><th scope="col">Bought by</th><th scope="col" class="right">Issued</th>

@@ -16,6 +16,7 @@ import { customerPages } from './customers.tsx';
 import { customerMergeErasePages } from './customerMergeErase.tsx';
 import { dashboardPages } from './dashboard.tsx';
 import { giftCardPages } from './giftCards.tsx';
+import { giftCardListPages } from './giftCardList.tsx';
 import { posPages } from './pos.tsx';
 import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
@@ -107,6 +108,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, customerEditPages(deps));
   app.route(base, posPages(deps));
   app.route(base, giftCardPages(deps));
+  app.route(base, giftCardListPages(deps));
   app.route(base, activityPages(deps));
   app.route(base, reconciliationPages(deps));
   app.route(base, terminalPages(deps));

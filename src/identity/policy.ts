@@ -45,6 +45,9 @@ export const POLICY = {
   'giftCards.issue': EVERYONE,
   'giftCards.redeem': EVERYONE,
   'giftCards.void': EVERYONE,
+  // What the group owes on its gift cards (and their breakage) is a balance-sheet figure for owners and
+  // accounting integrations, and the group's alone (GROUP_ONLY): no site owns a share of it.
+  'giftCards.liability': OWNERS_AND_KEYS,
   'reconciliation.read': EVERYONE,
   'reconciliation.resolve': EVERYONE,
   'reports.read': EVERYONE,
@@ -77,6 +80,7 @@ export type Operation = keyof typeof POLICY;
  */
 export const GROUP_ONLY: readonly Operation[] = [
   'customers.export', 'customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'rewards.manage', 'apiKeys.manage', 'admins.manage',
+  'giftCards.liability',
 ];
 
 /**
@@ -123,4 +127,5 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'customers.export': 'Only an owner (or an API key of the whole group) can export customers and the ledger.',
   'customers.erase': 'Only an owner can erase a customer.',
   'rewards.manage': 'Only an owner can change the rewards menu.',
+  'giftCards.liability': 'Only an owner (or an API key of the whole group) can see what the gift cards owe.',
 };

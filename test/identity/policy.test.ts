@@ -333,6 +333,16 @@ const PROBES: Record<Operation, Probe> = {
       admin('GET', (fx) => `/gift-cards/lookup?code=${encodeURIComponent(fx.card.code)}`, 200, 'resource',
         { htmx: true, shows: (fx) => fx.card.code, inlineMiss: unknownCard }),
       admin('GET', () => '/gift-cards', 200, 'tenant'),
+      api('GET', () => '/api/v1/gift-cards?limit=200', 200, 'tenant', { shows: (fx) => `GC-****-****-****-${fx.card.code.slice(-4)}` }),
+      admin('GET', () => '/gift-cards/list', 200, 'tenant', { shows: (fx) => `GC-****-****-****-${fx.card.code.slice(-4)}` }),
+      admin('GET', () => '/gift-cards/list/results', 200, 'tenant', { htmx: true, shows: (fx) => `GC-****-****-****-${fx.card.code.slice(-4)}` }),
+    ],
+  },
+  'giftCards.liability': {
+    needs: ['card'],
+    calls: [
+      api('GET', () => `/api/v1/reports/gift-cards?from=${aroundToday(-1)}&to=${aroundToday(1)}`, 200, 'tenant'),
+      admin('GET', () => `/gift-cards/liability?from=${aroundToday(-1)}&to=${aroundToday(1)}`, 200, 'tenant', { htmx: true }),
     ],
   },
   'giftCards.issue': {
