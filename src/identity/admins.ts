@@ -153,6 +153,8 @@ export async function addAdmin(sql: Sql, caller: Caller, input: z.infer<typeof A
  */
 export async function resetPassword(sql: Sql, caller: Caller, adminId: string): Promise<WithPassword> {
   authorize(caller, 'admins.manage');
+  // Before the (deliberately slow) hash: a malformed id costs nothing.
+  if (!Id.safeParse(adminId).success) throw notFound('Admin');
   const password = newPassword();
   const hash = await Bun.password.hash(password);
   return sql.begin(async (tx) => {
