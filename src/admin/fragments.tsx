@@ -1,7 +1,7 @@
 import { ActivityRow, feedId } from '../../views/activity.tsx';
 import { NumbersOob } from '../../views/customers/balance.tsx';
 import { LedgerRow, ledgerBodyId } from '../../views/customers/detail.tsx';
-import { IdentityOob, erasedIdentity } from '../../views/customers/heading.tsx';
+import { IdentityOob, RowIdentityOob, erasedIdentity } from '../../views/customers/heading.tsx';
 import { CustomerEditForm, HistoryRow, historyBodyId, valuesOf } from '../../views/customers/edit.tsx';
 import { CustomerRow } from '../../views/customers/list.tsx';
 import { ErasedOob, MergedOob } from '../../views/customers/mergeErase.tsx';
@@ -93,6 +93,7 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
         specific = (
           <>
             <IdentityOob c={c} seq={e.id} />
+            <RowIdentityOob c={c} />
             <CustomerEditForm oob base={base} customerId={c.id} version={c.version} seq={e.id} values={valuesOf(c)} orig={valuesOf(c)} />
             <Prepend target={historyBodyId(c.id)}>
               <HistoryRow fresh seq={e.id} h={{ id: `ev${e.id}`, createdAt: e.createdAt, actor, changes: d.changes ?? {} }} />

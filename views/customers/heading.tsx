@@ -1,3 +1,5 @@
+import { rowId } from './list.tsx';
+
 // The customer page's identity: its heading (and the tab's title) and the summary's phone and email.
 // Each is one element with a stable id and the data-seq of the event it reflects, so a customer_updated,
 // customer_merged or customer_erased event (src/admin/fragments.tsx) refreshes them in place like the
@@ -13,7 +15,7 @@ export const customerTitle = (c: { name: string | null; phone: string | null }) 
 type Identity = { id: string; name: string | null; phone: string | null; email: string | null };
 type Live = { seq: number; oob?: boolean; flash?: boolean };
 
-const cls = (base: string, flash?: boolean) => (flash ? `${base} flash` : base) || undefined;
+const cls = (base: string, flash?: boolean) => [base, flash ? 'flash' : ''].filter(Boolean).join(' ') || undefined;
 
 /** The heading's text; data-doc-title makes the page script copy it into the tab's title after a swap. */
 export function CustomerTitle(p: { c: Identity } & Live) {
@@ -38,6 +40,18 @@ export function IdentityOob(p: { c: Identity; seq: number }) {
       <CustomerTitle c={p.c} seq={p.seq} oob flash />
       <CustomerPhone c={p.c} seq={p.seq} oob flash />
       <CustomerEmail c={p.c} seq={p.seq} oob flash />
+    </>
+  );
+}
+
+/** The customer's row in every open list (name, phone, email cells), as customer_erased blanks it. */
+export function RowIdentityOob(p: { c: Identity }) {
+  const row = `#${rowId(p.c.id)}`;
+  return (
+    <>
+      <hx-partial hx-target={`${row} th a`} hx-swap="innerHTML">{p.c.name || 'Unnamed'}</hx-partial>
+      <hx-partial hx-target={`${row} td.mono`} hx-swap="innerHTML">{p.c.phone ?? 'Erased'}</hx-partial>
+      <hx-partial hx-target={`${row} td.email`} hx-swap="innerHTML">{p.c.email ?? ''}</hx-partial>
     </>
   );
 }
