@@ -8,7 +8,7 @@ export type TeamMember = { id: string; email: string; role: 'owner' | 'staff'; l
 export function OneTimePassword(p: { id: string; email: string; password: string }) {
   return (
     <div class="card notice stack" role="status">
-      <p><strong>Password for {p.email}.</strong> Give it to them now: it will not be shown again.</p>
+      <p><strong>Password for {p.email}.</strong> Give it to them now: it will not be shown again. At sign-in they must choose their own.</p>
       <label for={p.id}>One-time password</label>
       <input id={p.id} class="mono" readonly value={p.password} data-select-on-focus />
     </div>

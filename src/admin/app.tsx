@@ -32,6 +32,8 @@ import { orderHistoryPages } from './orderHistory.tsx';
 import { sitePickerPages, withSites } from './sitePicker.tsx';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from '../identity/sessions.ts';
 import { eventStream } from '../events/stream.ts';
+import { passwordChangeRequired } from '../identity/apiCaller.ts';
+import { ONE_TIME_PASSWORD_PATHS, passwordPages } from './password.tsx';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
@@ -80,6 +82,17 @@ export function adminApp(deps: LiveDeps) {
     c.set('session', session);
     c.set('caller', callerFromSession(session));
     c.header('Cache-Control', 'no-store');
+    // A one-time password: the change-password page (and sign-out) only. Pages go there; htmx requests
+    // are sent there too; anything else (a form post, the stream) is 403 password_change_required.
+    if (session.passwordMustChange && !ONE_TIME_PASSWORD_PATHS.has(path)) {
+      const to = `/${slug}/admin/password`;
+      if (c.req.header('hx-request')) {
+        c.header('HX-Redirect', to);
+        return c.body(null, 403);
+      }
+      if (isSafeMethod(c.req.method) && path !== '/stream') return c.redirect(to, 303);
+      throw passwordChangeRequired(slug);
+    }
     await next();
   });
 
@@ -102,6 +115,7 @@ export function adminApp(deps: LiveDeps) {
     });
   });
 
+  app.route(base, passwordPages(deps));
   app.route(base, dashboardPages(deps));
   app.route(base, customerPages(deps));
   app.route(base, customerMergeErasePages(deps));

@@ -1,6 +1,7 @@
 import { ActivityRow, feedId } from '../../views/activity.tsx';
 import { NumbersOob } from '../../views/customers/balance.tsx';
 import { LedgerRow, ledgerBodyId } from '../../views/customers/detail.tsx';
+import { IdentityOob, RowIdentityOob, erasedIdentity } from '../../views/customers/heading.tsx';
 import { CustomerEditForm, HistoryRow, historyBodyId, valuesOf } from '../../views/customers/edit.tsx';
 import { CustomerRow } from '../../views/customers/list.tsx';
 import { ErasedOob, MergedOob } from '../../views/customers/mergeErase.tsx';
@@ -74,10 +75,16 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
       break;
     }
     case 'customer_merged':
-      if (d.duplicateId) specific = <MergedOob duplicateId={d.duplicateId} />;
+      // The survivor's page shows what it gained (an email, a phone kept from the duplicate).
+      if (d.duplicateId) specific = <><MergedOob duplicateId={d.duplicateId} />{d.customer?.id ? <IdentityOob c={d.customer} seq={e.id} /> : null}</>;
       break;
     case 'customer_erased':
-      if (d.customerId) specific = <ErasedOob customerId={d.customerId} mergedIds={d.mergedIds ?? []} seq={e.id} />;
+      if (d.customerId) {
+        specific = <>
+          <ErasedOob customerId={d.customerId} mergedIds={d.mergedIds ?? []} seq={e.id} />
+          {[d.customerId, ...(d.mergedIds ?? [])].map((id: string) => <IdentityOob c={erasedIdentity(id)} seq={e.id} />)}
+        </>;
+      }
       break;
     case 'customer_updated': {
       // An open, untouched edit form takes the new values; one being typed in keeps them (admin.js).
@@ -85,6 +92,8 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
       if (c?.id) {
         specific = (
           <>
+            <IdentityOob c={c} seq={e.id} />
+            <RowIdentityOob c={c} />
             <CustomerEditForm oob base={base} customerId={c.id} version={c.version} seq={e.id} values={valuesOf(c)} orig={valuesOf(c)} />
             <Prepend target={historyBodyId(c.id)}>
               <HistoryRow fresh seq={e.id} h={{ id: `ev${e.id}`, createdAt: e.createdAt, actor, changes: d.changes ?? {} }} />

@@ -2,7 +2,7 @@ import type { Caller } from '../identity/caller.ts';
 import { actorLabelSql } from '../identity/actors.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
-import { reachSql } from '../realtime/reach.ts';
+import { hiddenFrom, reachSql } from '../realtime/reach.ts';
 import { streamSites } from './sites.ts';
 
 // The activity feed: the outbox read as history, newest first, with who did each change. The admin
@@ -28,7 +28,7 @@ export async function activityFeed(db: Db, caller: Caller, query: ActivityQuery)
   const rows = await db`select e.id, e.type, e.data, iso(e.created_at) as "createdAt", ${actorLabelSql(db, 'e.actor')} as actor
     from events e where e.tenant_id = ${caller.tenantId}
       ${type ? db`and e.type = ${type}` : db``} ${before !== null ? db`and e.id < ${before}` : db``}
-      ${reachSql(db, { types: null, sites })}
+      ${reachSql(db, { types: null, sites, hidden: hiddenFrom(caller) })}
     order by e.id desc limit ${FEED_PAGE + 1}`;
   const entries = rows.slice(0, FEED_PAGE).map((r) => ({
     id: r.id as number, type: r.type as string, data: r.data as unknown, actor: r.actor as string, createdAt: r.createdAt as string,

@@ -5,6 +5,7 @@ import { orderEventCatalogue } from '../orders/events.ts';
 import { giftCardEventCatalogue } from '../giftCards/events.ts';
 import { reconciliationEventCatalogue } from '../reconciliation/events.ts';
 import { rewardEventCatalogue } from '../rewards/events.ts';
+import { teamEventCatalogue } from '../identity/teamEvents.ts';
 
 // The event catalogue: one zod schema per event type for the envelope's `data`. The SQL functions
 // that emit events must produce exactly these shapes (test/realtime/stream.test.ts "event payloads" and
@@ -20,4 +21,5 @@ export const eventCatalogue: Record<string, z.ZodType> = {
   ...giftCardEventCatalogue,
   ...reconciliationEventCatalogue,
   ...rewardEventCatalogue,
+  ...teamEventCatalogue,
 };

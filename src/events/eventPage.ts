@@ -3,7 +3,7 @@ import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { Envelope, outboxEvent, toEnvelope, type OutboxRow } from '../realtime/envelope.ts';
-import { reachSql } from '../realtime/reach.ts';
+import { hiddenFrom, reachSql } from '../realtime/reach.ts';
 import { streamSites } from './sites.ts';
 
 // The events domain's read: the outbox as JSON pages, for catch-up and as the stream's polling fallback.
@@ -36,7 +36,7 @@ export async function readEventPage(db: Db, caller: Caller, q: EventPageQuery): 
   authorize(caller, 'events.read');
   const sites = await streamSites(db, caller, q.locations ?? null);
   // The stream's rule (src/realtime/reach.ts), so a client polling this page sees what the stream would send.
-  const reach = reachSql(db, { types: q.types, sites });
+  const reach = reachSql(db, { types: q.types, sites, hidden: hiddenFrom(caller) });
   // One statement, one snapshot: the counter and the rows agree, so nextAfter never skips a row.
   // A tenant with no events in range still yields its counter row (the rows' columns are null).
   const rows = await db<PageRow[]>`

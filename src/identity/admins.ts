@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
+import { emitTeamEvent } from './teamEvents.ts';
 
 export type AdminAccess = { id: string; email: string; role: 'owner' | 'staff'; deactivatedAt: string | null };
 
@@ -44,14 +45,19 @@ export async function limitAdmin(sql: Sql, tenantId: string, email: string, loca
   return limit(sql, tenantId, sql`email = ${email.trim().toLowerCase()}`, locationId);
 }
 
-function limit(sql: Sql, tenantId: string, which: ReturnType<Sql>, locationId: string | null): Promise<AdminReach | 'owner' | null> {
+function limit(
+  sql: Sql, tenantId: string, which: ReturnType<Sql>, locationId: string | null,
+  /** In the same transaction, after a change (the Team page's event). */
+  then?: (tx: Db, row: Record<string, any>, signedOut: boolean) => Promise<void>,
+): Promise<AdminReach | 'owner' | null> {
   return sql.begin(async (tx) => {
-    const [admin] = await tx`select id, email, role, location_id from admins where tenant_id = ${tenantId} and ${which} for update`;
+    const [admin] = await tx`select id, email, role, location_id, deactivated_at from admins where tenant_id = ${tenantId} and ${which} for update`;
     if (!admin) return null;
     if (admin.role === 'owner' && locationId) return 'owner' as const;
     await tx`update admins set location_id = ${locationId} where id = ${admin.id}`;
     const narrows = locationId !== null && locationId !== admin.location_id;
     if (narrows) await tx`delete from admin_sessions where admin_id = ${admin.id}`;
+    if (then && locationId !== admin.location_id) await then(tx, { ...admin, location_id: locationId }, narrows);
     return { id: admin.id, email: admin.email, role: admin.role, locationId, signedOut: narrows };
   }) as Promise<AdminReach | 'owner' | null>;
 }
@@ -80,7 +86,8 @@ export async function limitStaff(sql: Sql, caller: Caller, adminId: string, loca
     if (!site) throw notFound('Location');
     if (site.archived_at) throw new ApiError(409, 'location_archived', 'This location is archived: nobody can be limited to it.', { locationId });
   }
-  const reach = await limit(sql, caller.tenantId, sql`id = ${adminId} and role = 'staff'`, locationId);
+  const reach = await limit(sql, caller.tenantId, sql`id = ${adminId} and role = 'staff'`, locationId,
+    (tx, row, signedOut) => emitTeamEvent(tx, caller, 'admin_updated', row, { change: 'location', signedOut }));
   if (!reach || reach === 'owner') throw notFound('Staff admin');
   return reach;
 }
@@ -129,12 +136,15 @@ export async function addAdmin(sql: Sql, caller: Caller, input: z.infer<typeof A
   authorize(caller, 'admins.manage');
   const password = newPassword();
   const hash = await Bun.password.hash(password);
-  const [row] = await sql`insert into admins (tenant_id, email, password_hash, role)
-    values (${caller.tenantId}, ${input.email}, ${hash}, ${input.role})
-    on conflict (tenant_id, email) do nothing
-    returning id, email, role, location_id, deactivated_at`;
-  if (!row) throw new ApiError(409, 'admin_exists', `${input.email} is already on the team.`, { email: input.email });
-  return { admin: member(row, caller), endedSessions: [], password };
+  return sql.begin(async (tx) => {
+    const [row] = await tx`insert into admins (tenant_id, email, password_hash, role, password_must_change)
+      values (${caller.tenantId}, ${input.email}, ${hash}, ${input.role}, true)
+      on conflict (tenant_id, email) do nothing
+      returning id, email, role, location_id, deactivated_at`;
+    if (!row) throw new ApiError(409, 'admin_exists', `${input.email} is already on the team.`, { email: input.email });
+    await emitTeamEvent(tx, caller, 'admin_created', row, { oneTimePassword: true });
+    return { admin: member(row, caller), endedSessions: [], password };
+  }) as Promise<WithPassword>;
 }
 
 /**
@@ -143,13 +153,17 @@ export async function addAdmin(sql: Sql, caller: Caller, input: z.infer<typeof A
  */
 export async function resetPassword(sql: Sql, caller: Caller, adminId: string): Promise<WithPassword> {
   authorize(caller, 'admins.manage');
+  // Before the (deliberately slow) hash: a malformed id costs nothing.
+  if (!Id.safeParse(adminId).success) throw notFound('Admin');
   const password = newPassword();
   const hash = await Bun.password.hash(password);
   return sql.begin(async (tx) => {
     const target = await lockMember(tx, caller, adminId);
     if (target.role !== 'staff') throw notFound('Staff admin');
-    await tx`update admins set password_hash = ${hash} where id = ${target.id}`;
-    return { admin: member(target, caller), endedSessions: await endSessions(tx, target.id), password };
+    await tx`update admins set password_hash = ${hash}, password_must_change = true where id = ${target.id}`;
+    const endedSessions = await endSessions(tx, target.id);
+    await emitTeamEvent(tx, caller, 'admin_updated', target, { change: 'password_reset', signedOut: true });
+    return { admin: member(target, caller), endedSessions, password };
   }) as Promise<WithPassword>;
 }
 
@@ -162,7 +176,11 @@ export async function setMemberActive(sql: Sql, caller: Caller, adminId: string,
     if (!active) keepAnOwner(caller, owners, target, 'deactivate');
     const [row] = await tx`update admins set deactivated_at = ${active ? null : tx`coalesce(deactivated_at, now())`}
       where id = ${target.id} returning id, email, role, location_id, deactivated_at`;
-    return { admin: member(row, caller), endedSessions: active ? [] : await endSessions(tx, target.id) };
+    const endedSessions = active ? [] : await endSessions(tx, target.id);
+    // Only a change is an event: deactivating someone already deactivated changes nothing.
+    if (!active && target.deactivated_at === null) await emitTeamEvent(tx, caller, 'admin_deactivated', row, { signedOut: true });
+    if (active && target.deactivated_at !== null) await emitTeamEvent(tx, caller, 'admin_updated', row, { change: 'reactivated', signedOut: false });
+    return { admin: member(row, caller), endedSessions };
   }) as Promise<TeamChange>;
 }
 
@@ -179,7 +197,9 @@ export async function setMemberRole(sql: Sql, caller: Caller, adminId: string, r
     if (role === 'staff') keepAnOwner(caller, owners, target, 'make staff');
     const [row] = await tx`update admins set role = ${role}, location_id = ${role === 'owner' ? null : target.location_id}
       where id = ${target.id} returning id, email, role, location_id, deactivated_at`;
-    return { admin: member(row, caller), endedSessions: role === 'staff' ? await endSessions(tx, target.id) : [] };
+    const endedSessions = role === 'staff' ? await endSessions(tx, target.id) : [];
+    await emitTeamEvent(tx, caller, 'admin_updated', row, { change: 'role', signedOut: role === 'staff' });
+    return { admin: member(row, caller), endedSessions };
   }) as Promise<TeamChange>;
 }
 

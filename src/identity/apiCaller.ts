@@ -16,6 +16,13 @@ import { SESSION_COOKIE, callerFromSession, sessionFromToken } from './sessions.
  *   cookie is sent by the browser on its own, so every state-changing call must also carry the session's
  *   CSRF token (X-CSRF-Token) and not be cross-site.
  */
+/** 403 for a session whose admin signed in with a one-time password; says where to set their own. */
+export function passwordChangeRequired(tenantSlug: string) {
+  const where = `/${tenantSlug}/admin/password`;
+  return new ApiError(403, 'password_change_required',
+    `This admin signed in with a one-time password and must choose their own first, at ${where}.`, { location: where });
+}
+
 export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const authorization = c.req.header('authorization');
@@ -26,6 +33,8 @@ export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
       if (!isSafeMethod(c.req.method) && !(await csrfOk(c, session.csrf))) {
         throw new ApiError(403, 'csrf_failed', 'A cookie-authenticated request must carry the X-CSRF-Token header of its session.');
       }
+      // A one-time password opens nothing but the page that replaces it (src/admin/password.tsx).
+      if (session.passwordMustChange) throw passwordChangeRequired(session.tenantSlug);
       c.set('caller', callerFromSession(session));
       return next();
     }

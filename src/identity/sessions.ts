@@ -19,6 +19,8 @@ export type Session = {
   boundLocationId: string | null;
   /** The site picked in the page header, or null. */
   chosenLocationId: string | null;
+  /** Signed in with a one-time password: nothing but setting their own (src/admin/password.tsx) until done. */
+  passwordMustChange: boolean;
 };
 
 export const SESSION_COOKIE = 'ts_session';
@@ -70,7 +72,7 @@ export async function createSession(sql: Sql, adminId: string, tenantId: string)
 export async function sessionFromToken(sql: Sql, t: string | undefined): Promise<Session | null> {
   if (!t || t.length > 100) return null;
   const [row] = await sql`
-    select s.token_hash, s.csrf_token, s.last_seen_at, a.id, a.email, a.role, a.location_id, a.chosen_location_id,
+    select s.token_hash, s.csrf_token, s.last_seen_at, a.id, a.email, a.role, a.location_id, a.chosen_location_id, a.password_must_change,
            t.id as tenant_id, t.slug, t.name, t.default_country, t.currency
     from admin_sessions s join admins a on a.id = s.admin_id join tenants t on t.id = s.tenant_id
     where s.token_hash = ${hash(t)} and s.expires_at > now() and a.deactivated_at is null`;
@@ -82,7 +84,7 @@ export async function sessionFromToken(sql: Sql, t: string | undefined): Promise
   return {
     id: row.token_hash, adminId: row.id, email: row.email, role: row.role, tenantId: row.tenant_id, tenantSlug: row.slug,
     tenantName: row.name, defaultCountry: row.default_country, currency: row.currency, csrf: row.csrf_token,
-    boundLocationId: row.location_id, chosenLocationId: row.chosen_location_id,
+    boundLocationId: row.location_id, chosenLocationId: row.chosen_location_id, passwordMustChange: row.password_must_change,
   };
 }
 

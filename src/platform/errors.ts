@@ -12,6 +12,7 @@ export const PROBLEM_CODES = [
   'validation_failed', 'unsupported_media_type', 'payload_too_large', 'not_found', 'http_error',
   // who is calling
   'unauthorized', 'forbidden', 'csrf_failed',
+  'password_change_required', // an admin session signed in with a one-time password (src/identity/ownPassword.ts)
   // where it happened: a caller bound to one site naming another; a site that takes no new writes
   'location_mismatch', 'location_archived', 'location_code_taken',
   // the team: an email already an admin of the tenant; the last active owner kept (admins.ts)

@@ -11,6 +11,7 @@ import { startKeySweep, sweepRevokedKeys } from './keySweep.ts';
 import { Presence, presenceRows } from './presence.ts';
 import { Registry, apiKeyIdOf, streamKeyOf } from './registry.ts';
 import { replayThenLive } from './replay.ts';
+import { hiddenFrom } from './reach.ts';
 import { newSubscriber, type CloseReason, type HubEvent, type Sink, type Subscriber } from './subscriber.ts';
 import { TenantFeeds, type TenantFeed } from './tenantFeed.ts';
 import { dbFailure } from '../platform/dbFailure.ts';
@@ -117,6 +118,7 @@ export class Hub {
     if (!admission.ok) return { ok: false, reason: 'too_many_streams', limit: admission.limit };
     const sub = newSubscriber({
       tenantId: opts.caller.tenantId, streamKey, sessionId: opts.caller.sessionId ?? null, types: opts.types, sites: opts.sites, format: opts.format, sink: opts.sink,
+      hidden: hiddenFrom(opts.caller),
       slice: this.heartbeat.nextSlice(),
     });
     this.streams.add(sub);

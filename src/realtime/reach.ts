@@ -1,3 +1,6 @@
+import type { Caller } from '../identity/caller.ts';
+import { allows } from '../identity/policy.ts';
+import { TEAM_EVENT_TYPES } from '../identity/teamEvents.ts';
 import type { Db } from '../platform/database.ts';
 
 // Which events a stream (or a catch-up page) receives: its types, and the sites it follows. The rule
@@ -23,11 +26,23 @@ export type Reach = {
    * site, so it reaches only streams that follow every site.
    */
   readonly sites: ReadonlySet<string> | null;
+  /** Types this caller may never receive, whatever it asks for (hiddenFrom); null or absent: none. */
+  readonly hidden?: ReadonlySet<string> | null;
 };
+
+/**
+ * The team's events (admin_created, admin_updated, admin_deactivated) are the owners' business, as the
+ * Team page is (admins.manage): a staff admin's or an API key's streams, event pages and activity feed
+ * leave them out, live and on replay alike, even when it names them in `types`.
+ */
+export function hiddenFrom(caller: Caller): ReadonlySet<string> | null {
+  return allows(caller.role, 'admins.manage', Boolean(caller.boundLocationId)) ? null : TEAM_EVENT_TYPES;
+}
 
 /** Does a stream with this reach get this event? */
 export function receives(reach: Reach, e: { type: string; locationId?: string | null }): boolean {
   if (reach.types && !reach.types.has(e.type)) return false;
+  if (reach.hidden?.has(e.type)) return false;
   if (reach.sites && SITE_EVENT_TYPES.has(e.type)) return e.locationId != null && reach.sites.has(e.locationId);
   return true;
 }
@@ -38,5 +53,6 @@ export function reachSql(sql: Db, reach: Reach) {
   const sites = reach.sites
     ? sql`and (type <> all(${[...SITE_EVENT_TYPES]}) or location_id = any(${[...reach.sites]}::uuid[]))`
     : sql``;
-  return sql`${types} ${sites}`;
+  const hidden = reach.hidden ? sql`and type <> all(${[...reach.hidden]})` : sql``;
+  return sql`${types} ${sites} ${hidden}`;
 }

@@ -18,6 +18,8 @@ export type Subscriber = {
   readonly types: Set<string> | null;
   /** Only these sites' per-site events (see reach.ts); null: every site. */
   readonly sites: ReadonlySet<string> | null;
+  /** Types the caller may not receive (see reach.ts hiddenFrom); null: none. */
+  readonly hidden: ReadonlySet<string> | null;
   readonly format: string;
   readonly sink: Sink;
   /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
@@ -37,10 +39,12 @@ export type Subscriber = {
 };
 
 export function newSubscriber(
-  fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & { sessionId?: string | null; sites?: ReadonlySet<string> | null },
+  fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & {
+    sessionId?: string | null; sites?: ReadonlySet<string> | null; hidden?: ReadonlySet<string> | null;
+  },
 ): Subscriber {
   return {
-    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

@@ -34,8 +34,14 @@ export async function signIn(app: Requester, slug: string, email: string, passwo
   const session = cookieOf(res, 'ts_session');
   if (!session) throw new Error(`sign-in failed: ${res.status}`);
   const cookie = `ts_session=${session.value}`;
-  const page = await (await app.request(`/${slug}/admin/customers`, { headers: { cookie } })).text();
-  const csrf = JSON.parse(/hx-headers:inherited="([^"]+)"/.exec(page)![1].replace(/&quot;/g, '"'))['X-CSRF-Token'] as string;
+  let first = await app.request(`/${slug}/admin/customers`, { headers: { cookie } });
+  // An admin with a one-time password is sent to the change-password page: its form carries the token.
+  if (first.status === 303) first = await app.request(first.headers.get('location')!, { headers: { cookie } });
+  const page = await first.text();
+  const inherited = /hx-headers:inherited="([^"]+)"/.exec(page);
+  const csrf = inherited
+    ? JSON.parse(inherited[1].replace(/&quot;/g, '"'))['X-CSRF-Token'] as string
+    : /name="_csrf" value="([^"]+)"/.exec(page)![1];
   return new AdminClient(app, slug, cookie, csrf);
 }
 

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
 import { CustomerEditForm, HistoryTable, type HistoryView, valuesOf } from './edit.tsx';
+import { CustomerEmail, CustomerPhone, CustomerTitle, customerTitle } from './heading.tsx';
 import type { CustomerView } from './list.tsx';
 import { FieldError, type FormState } from '../shell/form.tsx';
 import { signed, when } from '../shell/format.ts';
@@ -76,11 +77,11 @@ export function CustomerPage(p: {
   const { c } = p;
   const base = adminBase(p.meta.tenantSlug);
   return (
-    <Layout meta={p.meta} title={c.name || c.phone || 'Erased customer'} active="customers">
+    <Layout meta={p.meta} title={customerTitle(c)} heading={<CustomerTitle c={c} seq={p.meta.seq} />} active="customers">
       <p><a href={`${base}/customers`}>← All customers</a></p>
       <section class="card summary" aria-label="Balance">
-        <div><span class="muted">Phone</span><br /><span class="mono">{c.phone ?? '—'}</span></div>
-        <div><span class="muted">Email</span><br />{c.email ?? '—'}</div>
+        <div><span class="muted">Phone</span><br /><CustomerPhone c={c} seq={p.meta.seq} /></div>
+        <div><span class="muted">Email</span><br /><CustomerEmail c={c} seq={p.meta.seq} /></div>
         <div class="big"><span class="muted">Points</span><br /><Balance customerId={c.id} points={c.pointsBalance} seq={p.meta.seq} /></div>
         <div><span class="muted">Earned</span><br /><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.meta.seq} /></div>
         <div><span class="muted">Redeemed</span><br /><Redeemed customerId={c.id} points={c.totalPointsRedeemed} seq={p.meta.seq} /></div>

@@ -44,7 +44,19 @@ export function describe(e: EventLike, currency = 'GBP'): string {
     }
     case 'reconciliation_resolved':
       return `Reconciliation resolved: ${String(d.kind ?? '').replace(/_/g, ' ')}`;
+    // The team's events reach owners only (src/realtime/reach.ts hiddenFrom).
+    case 'admin_created':
+      return `Admin added: ${d.admin?.email ?? 'someone'} (${d.admin?.role ?? 'staff'})`;
+    case 'admin_deactivated':
+      return `Admin deactivated: ${d.admin?.email ?? 'someone'}`;
+    case 'admin_updated':
+      return `Admin ${d.admin?.email ?? 'someone'}: ${TEAM_CHANGE[d.change as string] ?? 'changed'}`;
     default:
       return e.type.replace(/_/g, ' ');
   }
 }
+
+const TEAM_CHANGE: Record<string, string> = {
+  role: 'role changed', password_reset: 'password reset', password_changed: 'password changed',
+  reactivated: 'reactivated', location: 'site limit changed',
+};

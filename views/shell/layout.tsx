@@ -60,7 +60,11 @@ function Head({ title }: { title: string }) {
 }
 
 /** The page shell: nav, live indicator with its one stream, refresh, toasts. */
-export function Layout(props: { meta: PageMeta; title: string; active: string; children: Child }) {
+export function Layout(props: {
+  meta: PageMeta; title: string; active: string; children: Child;
+  /** The h1's content when it must be live (the customer page's name); the title text otherwise. */
+  heading?: Child;
+}) {
   const { meta } = props;
   const base = adminBase(meta.tenantSlug);
   return (
@@ -100,7 +104,7 @@ export function Layout(props: { meta: PageMeta; title: string; active: string; c
           </div>
         </header>
         <main id="main" tabindex={-1} data-seq={String(meta.seq)}>
-          <h1>{props.title}</h1>
+          <h1>{props.heading ?? props.title}</h1>
           {props.children}
         </main>
         <div id="toasts" class="toasts" aria-live="polite" data-seq={String(meta.seq)}></div>

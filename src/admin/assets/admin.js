@@ -139,6 +139,9 @@
 
   // ---- After any swap: toasts, new-order cue ------------------------------------------------------
   document.addEventListener('htmx:after:swap', () => {
+    // A live heading (the customer page's name) names the tab too, as it did when the page was served.
+    const heading = document.querySelector('[data-doc-title]');
+    if (heading && heading.textContent) document.title = `${heading.textContent} · tillstream`;
     // Toasts announce remote changes: this admin's own actions already show their result in place.
     const me = document.body.dataset.actor;
     if (me) document.querySelectorAll('#toasts .toast').forEach((t) => { if (t.dataset.actor === me) t.remove(); });
