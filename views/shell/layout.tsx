@@ -22,8 +22,9 @@ export type PageMeta = {
 
 export const ASSETS = '/admin-assets';
 
-type NavItem = { href: string; label: string; ownerOnly?: boolean };
-const NAV: NavItem[] = [
+export type NavItem = { href: string; label: string; ownerOnly?: boolean };
+/** Every section of the back office (test/admin/fit.test.ts visits each at phone and tablet width). */
+export const NAV: NavItem[] = [
   { href: 'dashboard', label: 'Dashboard' },
   { href: 'customers', label: 'Customers' },
   { href: 'pos', label: 'POS' },
