@@ -70,7 +70,7 @@ async function signedIn(browser: Browser, viewport: { width: number; height: num
 }
 
 /** What is wrong with the page as shown: sideways scroll, a tall header, small tap targets. */
-async function misfits(page: Page, name: string, phone: boolean): Promise<string[]> {
+async function misfits(page: Page, name: string, phone: boolean, shot?: string): Promise<string[]> {
   const found: string[] = [];
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   if (sideways > 0) found.push(`${name}: scrolls sideways by ${sideways}px`);
@@ -80,6 +80,7 @@ async function misfits(page: Page, name: string, phone: boolean): Promise<string
   const menu = page.locator('header.top details.menu > summary');
   if (await menu.isVisible()) {
     await menu.click();
+    if (shot) await page.screenshot({ path: shot });
     const opened = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (opened > 0) found.push(`${name}: scrolls sideways by ${opened}px with the menu open`);
   }
@@ -133,7 +134,7 @@ describe('every admin page fits a phone and a counter tablet', () => {
         expect(res?.status()).toBe(200);
         await after?.();
         await page.screenshot({ path: `${ui.shots}/${name}-${viewport.width}.png`, fullPage: true });
-        problems.push(...await misfits(page, path, phone));
+        problems.push(...await misfits(page, path, phone, `${ui.shots}/${name}-${viewport.width}-menu.png`));
       };
 
       const sections = NAV.map((n) => `/alpha/admin/${n.href}`);
