@@ -76,8 +76,13 @@ async function misfits(page: Page, name: string, phone: boolean, shot?: string):
   if (sideways > 0) found.push(`${name}: scrolls sideways by ${sideways}px`);
   const header = (await page.locator('header.top').count()) ? await page.locator('header.top').boundingBox() : null;
   if (phone && header && header.height >= PHONE_HEADER_MAX) found.push(`${name}: header is ${header.height}px tall`);
-  // Open the collapsed menu so its links are measured too.
+  // Open the collapsed menu so its links are measured too; from tablet width every section shows without it.
   const menu = page.locator('header.top details.menu > summary');
+  if (!phone && header) {
+    if (await menu.isVisible()) found.push(`${name}: the Menu button shows at tablet width`);
+    const hidden = await page.locator('header.top nav a').evaluateAll((as) => as.filter((a) => !a.checkVisibility()).length);
+    if (hidden) found.push(`${name}: ${hidden} section links are hidden at tablet width`);
+  }
   if (await menu.isVisible()) {
     await menu.click();
     if (shot) await page.screenshot({ path: shot });
