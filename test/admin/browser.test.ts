@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, openMenu } from '../support/browser.ts';
 import { client, testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { listen } from '../support/stream.ts';
@@ -295,6 +295,7 @@ describe('admin pages in a browser', () => {
 
     for (const width of [390, 1280]) {
       const page = await signedIn('owner@alpha.test', 'correct horse', 'alpha', { width, height: 800 });
+      await openMenu(page);
       await page.getByRole('link', { name: 'Terminals' }).click();
       await page.waitForURL(`${origin}/alpha/admin/terminals`);
       await page.locator(`#terminal-${kitchen.id}[data-state="live"]`).waitFor({ timeout: 10_000 });
@@ -348,6 +349,7 @@ describe('the location switcher in a browser', () => {
       await t.sql`update admins set chosen_location_id = null where email = 'owner@bravo.test'`;
       const page = await signedIn('owner@bravo.test', 'bravo password', 'bravo', viewport);
       await live(page);
+      await openMenu(page); // on a phone the picker is in the header's menu
       const picker = page.getByLabel('Location', { exact: true });
       expect(await picker.isVisible()).toBe(true);
       // The header fits the phone: nothing pushes the page sideways.
@@ -359,6 +361,7 @@ describe('the location switcher in a browser', () => {
       expect(await chosen()).toBe(brooklyn);
       expect(await page.locator('.scope').innerText()).toContain('Brooklyn');
       expect(await page.locator('.scope').innerText()).toContain('America/New_York');
+      expect(await page.locator('header.top .here').textContent()).toBe('Brooklyn'); // the folded phone header says where
       await live(page);
       await page.screenshot({ path: `${SHOTS}/switcher-site-${viewport.width}.png`, fullPage: true });
 
@@ -367,6 +370,7 @@ describe('the location switcher in a browser', () => {
       expect(await page.locator('#site-picker').inputValue()).toBe(brooklyn);
       await page.goto(`${origin}/bravo/admin/dashboard`);
 
+      await openMenu(page);
       await page.getByLabel('Location', { exact: true }).selectOption({ label: 'All locations' });
       await page.locator('#dashboard[data-location=""]').waitFor({ timeout: 5000 });
       expect(await chosen()).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, openMenu } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 
@@ -26,6 +26,7 @@ async function ownerAt(width: number): Promise<Page> {
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+  await openMenu(page);
   await page.getByRole('link', { name: 'Locations' }).click();
   await page.waitForURL(`${origin}/alpha/admin/locations`);
   return page;
@@ -87,6 +88,7 @@ describe('the Locations page in a browser', () => {
     await t.a.post('/api/v1/locations', { name: 'Soho', code: 'SOHO', timeZone: 'Europe/London' });
     const soho = await siteByCode('SOHO');
     const page = await ownerAt(390);
+    await openMenu(page);
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Name (where it is used').fill('Soho counter');
     // Archived sites are not offered.

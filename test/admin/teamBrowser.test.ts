@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, openMenu } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 
@@ -24,6 +24,7 @@ async function ownerOnTeam(width: number): Promise<Page> {
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+  await openMenu(page);
   await page.getByRole('link', { name: 'Team' }).click();
   await page.waitForURL(`${origin}/alpha/admin/team`);
   return page;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'bun:test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Real Chromium for the page tests: Debian's (apt-get install chromium; CI installs it), never a
 // browser a test tool downloads. The flags keep it off this machine's closed network.
@@ -31,4 +31,13 @@ export function browserOn(app: { fetch: (req: Request, server?: any) => Response
     server.stop(true);
   });
   return session;
+}
+
+/**
+ * On a phone the header's sections, location picker, Refresh and Sign out fold into a Menu (a <details>):
+ * open it before using them. Where the header shows in full (tablet width and up) this does nothing.
+ */
+export async function openMenu(page: Page) {
+  const button = page.locator('header.top details.menu:not([open]) > summary');
+  if (await button.isVisible()) await button.click();
 }

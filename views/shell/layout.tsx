@@ -22,8 +22,9 @@ export type PageMeta = {
 
 export const ASSETS = '/admin-assets';
 
-type NavItem = { href: string; label: string; ownerOnly?: boolean };
-const NAV: NavItem[] = [
+export type NavItem = { href: string; label: string; ownerOnly?: boolean };
+/** Every section of the back office (test/admin/fit.test.ts visits each at phone and tablet width). */
+export const NAV: NavItem[] = [
   { href: 'dashboard', label: 'Dashboard' },
   { href: 'customers', label: 'Customers' },
   { href: 'pos', label: 'POS' },
@@ -72,36 +73,46 @@ export function Layout(props: {
       <Head title={props.title} />
       <body hx-headers:inherited={JSON.stringify({ 'X-CSRF-Token': meta.csrf })} data-base={base} data-actor={meta.actor}>
         <a class="skip" href="#main">Skip to content</a>
+        {/* On a phone the header is one row (name, live state, Menu) and the rest folds into a <details>,
+            so it works without script; from tablet width up the menu is always shown and Menu hidden
+            (admin.css). The live indicator stays outside the menu: staff must see when it is offline. */}
         <header class="top">
           <div class="brand">
             <strong>{meta.tenantName}</strong>
             <span class="who">{meta.email} · {meta.role}</span>
+            {meta.sites?.length ? <span class="here">{siteName(meta)}</span> : null}
           </div>
-          <SitePicker base={base} csrf={meta.csrf} path={meta.path} sites={meta.sites ?? []} siteId={meta.siteId ?? null}
-            locked={meta.siteLocked ?? false} />
-          <nav aria-label="Sections">
-            <ul>
-              {NAV.filter((n) => !n.ownerOnly || meta.role === 'owner').map((n) => (
-                <li>
-                  <a href={`${base}/${n.href}`} aria-current={props.active === n.href ? 'page' : undefined}>{n.label}</a>
-                </li>
-              ))}
-            </ul>
-          </nav>
-          <div class="live-bar">
-            {/* One stream per page, multiplexing every event type. Unnamed messages carry HTML that
-                swaps into place by id (hx-swap-oob); lastEventId makes the first connect resume
-                exactly after what this page shows, and later reconnects send Last-Event-ID. */}
-            <span id="live" class="live" data-state="connecting" role="status" aria-live="polite"
-              hx-sse:connect={`${base}/stream?lastEventId=${meta.seq}`} hx-swap="none">
-              <span class="dot" aria-hidden="true">○</span> <span class="live-label">Connecting…</span>
-            </span>
-            <button type="button" id="refresh" class="btn secondary" data-refresh>Refresh</button>
-            <form method="post" action={`${base}/logout`} class="inline">
-              <input type="hidden" name="_csrf" value={meta.csrf} />
-              <button type="submit" class="btn link">Sign out</button>
-            </form>
-          </div>
+          {/* One stream per page, multiplexing every event type. Unnamed messages carry HTML that
+              swaps into place by id (hx-swap-oob); lastEventId makes the first connect resume
+              exactly after what this page shows, and later reconnects send Last-Event-ID. */}
+          <span id="live" class="live" data-state="connecting" role="status" aria-live="polite"
+            hx-sse:connect={`${base}/stream?lastEventId=${meta.seq}`} hx-swap="none">
+            <span class="dot" aria-hidden="true">○</span> <span class="live-label">Connecting…</span>
+          </span>
+          <details class="menu">
+            <summary class="btn secondary menu-button">Menu</summary>
+            <div class="menu-body">
+              <SitePicker base={base} csrf={meta.csrf} path={meta.path} sites={meta.sites ?? []} siteId={meta.siteId ?? null}
+                locked={meta.siteLocked ?? false} />
+              <nav aria-label="Sections">
+                <ul>
+                  {NAV.filter((n) => !n.ownerOnly || meta.role === 'owner').map((n) => (
+                    <li>
+                      <a href={`${base}/${n.href}`} aria-current={props.active === n.href ? 'page' : undefined}>{n.label}</a>
+                    </li>
+                  ))}
+                </ul>
+              </nav>
+              <div class="live-bar">
+                <span class="who">{meta.email} · {meta.role}</span>
+                <button type="button" id="refresh" class="btn secondary" data-refresh>Refresh</button>
+                <form method="post" action={`${base}/logout`} class="inline">
+                  <input type="hidden" name="_csrf" value={meta.csrf} />
+                  <button type="submit" class="btn link">Sign out</button>
+                </form>
+              </div>
+            </div>
+          </details>
         </header>
         <main id="main" tabindex={-1} data-seq={String(meta.seq)}>
           <h1>{props.heading ?? props.title}</h1>
@@ -111,6 +122,11 @@ export function Layout(props: {
       </body>
     </html>
   );
+}
+
+/** The site the page is scoped to, for the collapsed phone header (the picker itself is in the menu). */
+function siteName(meta: PageMeta): string {
+  return meta.sites?.find((s) => s.id === meta.siteId)?.name ?? 'All locations';
 }
 
 /** Pages outside a session (sign-in, not found). */

@@ -222,7 +222,23 @@
     if (el.closest('[data-refresh]')) refresh();
     if (el.closest('[data-sound-test]')) { unlock(); beep(); }
     if (el.closest('[data-print]')) window.print();
+    // The phone header's menu drops over the page: a tap elsewhere folds it away again.
+    const menu = document.querySelector('header.top details.menu[open]');
+    if (menu && !menu.contains(el) && !wide.matches) menu.open = false;
   });
+  document.addEventListener('keydown', (e) => {
+    const menu = document.querySelector('header.top details.menu[open]');
+    if (e.key === 'Escape' && menu && !wide.matches) { menu.open = false; menu.querySelector('summary').focus(); }
+  });
+
+  // From tablet width the header menu is always shown (admin.css, ::details-content); a browser without
+  // that pseudo-element can only show a <details>' content by opening it.
+  const wide = window.matchMedia('(min-width: 901px)');
+  if (!CSS.supports('selector(::details-content)')) {
+    const sync = () => document.querySelectorAll('header.top details.menu').forEach((m) => { m.open = wide.matches; });
+    document.addEventListener('DOMContentLoaded', sync);
+    wide.addEventListener('change', sync);
+  }
   document.addEventListener('change', (e) => {
     const el = e.target;
     if (el instanceof HTMLSelectElement && el.hasAttribute('data-autosubmit')) el.form && el.form.submit();
