@@ -82,7 +82,9 @@ begin
                           expires_at, purchaser_customer_id)
   values (p_tenant, p_code, p_amount, 0, p_purchased_by, p_recipient_name, p_recipient_email, p_expires_at, c.id)
   returning * into g;
-  a := gift_card_apply(g.id, 'issue', p_amount, null, 'Issued to ' || p_purchased_by, p_actor);
+  -- 'Issued', no longer 'Issued to <buyer>': the card row names its buyer, and append-only history
+  -- should not hold a copy of a name that an erasure has to reach.
+  a := gift_card_apply(g.id, 'issue', p_amount, null, 'Issued', p_actor);
   select * into g from gift_cards where id = g.id;
   perform emit_event(p_tenant, 'gift_card_purchased', jsonb_build_object(
     'giftCardId', g.id, 'maskedCode', gift_card_masked(g), 'initialCents', g.initial_cents,
@@ -91,6 +93,23 @@ begin
     'activityId', a.id), p_actor);
   return gift_card_json(g);
 end $$;
+
+-- I3 for gift cards, with the one exception erasure needs: cards issued before this release have
+-- activity rows whose reason says 'Issued to <buyer>'. customer_erase (below), and nothing else, sets
+-- tillstream.erasing for its transaction and may then blank a row's reason; every other column (the
+-- money, the card, when, who) must stay exactly as it was. A trigger guards against mistakes in the
+-- app, not against a database owner, who could drop it anyway.
+create function gift_card_activity_guard() returns trigger language plpgsql as $$
+begin
+  if tg_op = 'UPDATE' and current_setting('tillstream.erasing', true) = 'on'
+     and (to_jsonb(new) - 'reason') = (to_jsonb(old) - 'reason') then
+    return new;
+  end if;
+  raise exception 'ledger rows are append-only: write a correcting row instead' using errcode = '42501';
+end $$;
+drop trigger gift_card_activity_no_update on gift_card_activity;
+create trigger gift_card_activity_no_update before update or delete on gift_card_activity
+  for each row execute function gift_card_activity_guard();
 
 -- Merge and erase, again, now that cards know their buyer: a merge re-points the duplicate's cards to
 -- the survivor; an erase scrubs buyer and recipient from the customer's cards (and the events and
@@ -203,8 +222,10 @@ begin
   -- said 'Issued to <buyer>', and any reason that is exactly one of the values goes too.
   update gift_cards set purchased_by = null, recipient_name = null, recipient_email = null, updated_at = now()
     where id = any(v_cards);
-  update gift_card_activity set reason = 'Issued' where gift_card_id = any(v_cards) and type = 'issue';
+  perform set_config('tillstream.erasing', 'on', true);
+  update gift_card_activity set reason = 'Issued' where gift_card_id = any(v_cards) and type = 'issue' and reason <> 'Issued';
   update gift_card_activity set reason = null where gift_card_id = any(v_cards) and reason = any(v_vals);
+  perform set_config('tillstream.erasing', 'off', true);
   -- The cards' purchase events lose the names by field, whatever their spelling (the value scrub below
   -- also catches copies elsewhere, such as the stored POST /gift-cards response).
   update events set data = data || '{"purchasedBy": null, "recipientName": null, "recipientEmail": null}'::jsonb
