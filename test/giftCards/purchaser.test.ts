@@ -122,3 +122,39 @@ describe("the erasure exception to gift card history (I3)", () => {
     expect(rows.map((r) => ({ ...r }))).toEqual([{ amount_cents: 1000, reason: 'Issued' }]);
   });
 });
+
+describe('the purchaser migration on a database with cards', () => {
+  test('links an old card where its buyer text is the phone, email or name of exactly one customer, and guesses no further', async () => {
+    const { connect } = await import('../../src/platform/database.ts');
+    const { migrate } = await import('../../src/platform/migrations.ts');
+    const { withDatabase } = await import('../support/setup.ts');
+    const cluster = await ((globalThis as any).__tillstreamCluster as Promise<{ adminUrl: string; admin: import('postgres').Sql }>);
+    const name = `gift_${Date.now().toString(36)}`;
+    await cluster.admin.unsafe(`create database ${name}`);
+    const sql = connect(withDatabase(cluster.adminUrl, name), 2);
+    try {
+      await migrate(sql, () => {}, { through: '0013' });
+      const [tenant] = await sql`insert into tenants (slug, name) values ('old-diner', 'Old Diner') returning id`;
+      const enrolOld = async (phone: string, who: string, email: string | null) =>
+        (await sql`select customer_enrol(${tenant.id}, ${phone}, ${who}, ${email}, 'cli') as c`)[0].c.id as string;
+      const ann = await enrolOld('+447306529001', 'Ann Only', 'ann@example.com');
+      await enrolOld('+447306529002', 'Bob Twin', null);
+      await enrolOld('+447306529003', 'Bob Twin', null);
+      const issueOld = async (code: string, buyer: string) =>
+        (await sql`select gift_card_issue(${tenant.id}, ${code}, 1000, ${buyer}, null, null, null, 'cli') as g`)[0].g.id as string;
+      const byPhone = await issueOld('GC-0000-0000-0000-0001', '+447306529001');
+      const byEmail = await issueOld('GC-0000-0000-0000-0002', ' ANN@example.com ');
+      const byName = await issueOld('GC-0000-0000-0000-0003', 'ann only');
+      const shared = await issueOld('GC-0000-0000-0000-0004', 'Bob Twin');
+      const stranger = await issueOld('GC-0000-0000-0000-0005', 'Walk-in');
+      expect(await migrate(sql)).toEqual(expect.arrayContaining(['0014_gift_card_purchaser.sql']));
+      const links = Object.fromEntries((await sql`select id, purchaser_customer_id from gift_cards`).map((r) => [r.id, r.purchaser_customer_id]));
+      expect(links).toEqual({ [byPhone]: ann, [byEmail]: ann, [byName]: ann, [shared]: null, [stranger]: null });
+      const [bad] = await sql`select count(*)::int as n from gift_card_discrepancies`;
+      expect(bad.n).toBe(0);
+    } finally {
+      await sql.end();
+      await cluster.admin.unsafe(`drop database ${name} with (force)`);
+    }
+  });
+});
