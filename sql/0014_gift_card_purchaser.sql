@@ -11,8 +11,10 @@ alter table customers add constraint customers_tenant_id_id unique (tenant_id, i
 alter table gift_cards
   add column purchaser_customer_id uuid,
   add foreign key (tenant_id, purchaser_customer_id) references customers (tenant_id, id),
-  -- An erased buyer's card keeps its money but not the name it was sold under.
-  alter column purchased_by drop not null;
+  -- An erased buyer's card keeps its money but not the name it was sold under; it still names its
+  -- buyer by the link, so a card always says who bought it one way or the other.
+  alter column purchased_by drop not null,
+  add constraint gift_cards_names_buyer check (purchased_by is not null or purchaser_customer_id is not null);
 -- The customer page's read (src/customers/visits.ts customerGiftCards): newest first, by index.
 create index gift_cards_purchaser on gift_cards (tenant_id, purchaser_customer_id, seq desc)
   where purchaser_customer_id is not null;
@@ -68,9 +70,10 @@ begin
   end if;
   if p_customer is not null then
     select * into c from customers where tenant_id = p_tenant and id = p_customer for key share;
-    if c.id is not null and c.merged_into is not null then
+    -- Merges flatten chains, but the survivor may itself be merged away while this waited for it.
+    while c.id is not null and c.merged_into is not null loop
       select * into c from customers where tenant_id = p_tenant and id = c.merged_into for key share;
-    end if;
+    end loop;
     if c.id is null then
       perform raise_domain(404, 'not_found', 'Customer not found.');
     end if;
