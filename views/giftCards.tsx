@@ -8,17 +8,20 @@ export type GiftCardView = {
   status: string;
   initialCents: number;
   balanceCents: number;
-  purchasedBy: string;
+  purchasedBy: string | null;
   recipientName: string | null;
   expiresAt: string | null;
   createdAt: string;
 };
 
-export type RecentCard = { id: string; maskedCode: string; status: string; initialCents: number; balanceCents: number; purchasedBy: string; createdAt: string };
+export type RecentCard = { id: string; maskedCode: string; status: string; initialCents: number; balanceCents: number; purchasedBy: string | null; createdAt: string };
 
 // A card's balance and status appear in two places (the open card panel and the recently issued
 // list), each an element with a stable id and data-seq, so a gift card event replaces them in place
 // and the page script refuses an older value over a newer one.
+/** Who bought a card whose buyer asked to be forgotten (the name was scrubbed; sql/0014). */
+const ERASED = 'an erased customer';
+
 export const recentCardsId = 'recent-cards';
 const ids = (where: 'panel' | 'recent', giftCardId: string) => ({
   balance: `gc-${where}-bal-${giftCardId}`, status: `gc-${where}-status-${giftCardId}`, actions: `gc-${where}-actions-${giftCardId}`,
@@ -59,7 +62,7 @@ export function RecentCardRow(p: { g: RecentCard; currency: string; seq: number;
   const state = { giftCardId: g.id, balanceCents: g.balanceCents, status: g.status, seq: p.seq, currency: p.currency };
   return (
     <tr id={`gc-row-${g.id}`} class={p.fresh ? 'flash' : undefined} data-seq={String(p.seq)}>
-      <td class="mono">{g.maskedCode}</td><td>{g.purchasedBy}</td><td class="right">{money(g.initialCents, p.currency)}</td>
+      <td class="mono">{g.maskedCode}</td><td>{g.purchasedBy ?? ERASED}</td><td class="right">{money(g.initialCents, p.currency)}</td>
       <td class="right"><CardBalance {...state} id={at.balance} /></td><td><CardStatus {...state} id={at.status} /></td>
     </tr>
   );
@@ -72,7 +75,7 @@ export function IssueForm(p: { base: string; currency: string; state?: FormState
       <h2>Issue a gift card</h2>
       {p.issued ? (
         <div class="notice" role="status">
-          <p>Issued <strong>{money(p.issued.initialCents, p.currency)}</strong> to {p.issued.purchasedBy}. Code (give it to the customer now):</p>
+          <p>Issued <strong>{money(p.issued.initialCents, p.currency)}</strong> to {p.issued.purchasedBy ?? ERASED}. Code (give it to the customer now):</p>
           <p class="code big">{p.issued.code}</p>
         </div>
       ) : null}
@@ -81,6 +84,14 @@ export function IssueForm(p: { base: string; currency: string; state?: FormState
       <input id="gc-amount" name="amount" inputmode="decimal" required autocomplete="off" value={s.values?.amount ?? ''}
         aria-invalid={s.errors?.amount ? 'true' : undefined} aria-describedby="gc-amount-error" />
       <FieldError state={s} name="amount" id="gc-amount-error" />
+      {s.values?.customerId ? (
+        <p class="muted" id="gc-customer">
+          <input type="hidden" name="customerId" value={s.values.customerId} />
+          <input type="hidden" name="customerLabel" value={s.values.customerLabel ?? ''} />
+          For customer <strong>{s.values.customerLabel || s.values.customerId}</strong> (listed on their page).
+        </p>
+      ) : null}
+      <FieldError state={s} name="customerId" />
       <label for="gc-buyer">Purchased by</label>
       <input id="gc-buyer" name="purchasedBy" required autocomplete="off" value={s.values?.purchasedBy ?? ''}
         aria-invalid={s.errors?.purchasedBy ? 'true' : undefined} aria-describedby="gc-buyer-error" />
@@ -113,7 +124,7 @@ export function CardPanel(p: { base: string; currency: string; card: GiftCardVie
       <div class="pos-head">
         <div>
           <div class="code">{g.code}</div>
-          <div class="muted">Bought by {g.purchasedBy}{g.recipientName ? ` for ${g.recipientName}` : ''} · {when(g.createdAt)}</div>
+          <div class="muted">Bought by {g.purchasedBy ?? ERASED}{g.recipientName ? ` for ${g.recipientName}` : ''} · {when(g.createdAt)}</div>
         </div>
         <div class="pos-balance"><span class="muted">Balance</span><CardBalance {...state} id={at.balance} cls="pts" /></div>
       </div>
@@ -142,7 +153,8 @@ export function CardPanel(p: { base: string; currency: string; card: GiftCardVie
   );
 }
 
-export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: RecentCard[] }) {
+/** `issue` pre-fills the issue form (from a customer's page: their id, name and buyer text). */
+export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: RecentCard[]; issue?: FormState }) {
   const seq = p.meta.seq;
   const base = adminBase(p.meta.tenantSlug);
   return (
@@ -168,7 +180,7 @@ export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: Rec
           </table>
           {p.recent.length === 0 ? <p class="empty">No gift cards issued yet.</p> : null}
         </section>
-        <aside><IssueForm base={base} currency={p.currency} /></aside>
+        <aside><IssueForm base={base} currency={p.currency} state={p.issue} /></aside>
       </div>
     </Layout>
   );

@@ -140,7 +140,8 @@ export function customerPages(deps: Deps) {
       return { customer, orders, giftCards, history, rewards, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
     const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
-      giftCards={data.giftCards.data} currency={c.get('session').currency} />;
+      giftCards={data.giftCards.data} currency={c.get('session').currency}
+      issueHref={data.customer.phone !== null ? `${base}/gift-cards?customerId=${data.customer.id}` : undefined} />;
     const cust = data.customer;
     return page(c, (
       <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} history={data.history} visits={visits}>

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { toProblem } from '../platform/errors.ts';
+import { customerById } from '../customers/customers.ts';
 import { giftCardByCode, issueGiftCard, recentGiftCards, redeemGiftCard, voidGiftCard } from '../giftCards/giftCards.ts';
 import { GIFT_CARD_MAX_CENTS, GiftCardIssue, GiftCardRedeem, type GiftCard } from '../giftCards/schemas.ts';
 import { CardPanel, GiftCardsPage, IssueForm } from '../../views/giftCards.tsx';
@@ -54,10 +55,18 @@ export function giftCardPages(deps: Deps) {
     }
   };
 
+  // ?customerId= (the link on a customer's page): the issue form is linked to that customer and names
+  // them as the buyer. Unknown here, or another tenant's: 404 on the one error path.
   app.get('/gift-cards', async (c) => {
     const caller = c.get('caller');
-    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => recentGiftCards(tx, caller));
-    return page(c, <GiftCardsPage meta={meta(c, seq)} currency={view(c).currency} recent={data} />);
+    const customerId = c.req.query('customerId');
+    const { seq, data } = await snapshot(sql, caller.tenantId, async (tx) => ({
+      recent: await recentGiftCards(tx, caller),
+      buyer: customerId ? await customerById(tx, caller, customerId) : null,
+    }));
+    const label = data.buyer ? (data.buyer.name ?? data.buyer.phone ?? '') : '';
+    const issue = data.buyer ? { values: { customerId: data.buyer.id, customerLabel: label, purchasedBy: label } } : undefined;
+    return page(c, <GiftCardsPage meta={meta(c, seq)} currency={view(c).currency} recent={data.recent} issue={issue} />);
   });
 
   app.post('/gift-cards', async (c) => {
@@ -68,6 +77,7 @@ export function giftCardPages(deps: Deps) {
       amountCents: moneyField(f.amount),
       purchasedBy: f.purchasedBy,
       recipientName: optionalText(f.recipientName),
+      customerId: optionalText(f.customerId),
     }, { amountCents: `Enter an amount such as 20.00 (at most ${money(GIFT_CARD_MAX_CENTS, v.currency)}).` });
     if (parsed.errors) return fragment(c, <IssueForm {...v} state={{ values: f, errors: onForm(parsed.errors) }} />, 422);
     try {

@@ -28,9 +28,8 @@ export const GIFT_CARD_LIMIT = 100;
 
 async function ownCustomer(db: Db, caller: Caller, id: string) {
   if (!Id.safeParse(id).success) throw notFound('Customer');
-  const [row] = await db`select phone, name, email from customers where tenant_id = ${caller.tenantId} and id = ${id}`;
+  const [row] = await db`select 1 from customers where tenant_id = ${caller.tenantId} and id = ${id}`;
   if (!row) throw notFound('Customer');
-  return row as { phone: string; name: string | null; email: string | null };
 }
 
 /** The customer's orders, newest first, keyset by the tenant's order sequence. */
@@ -49,17 +48,14 @@ export async function customerOrders(db: Db, caller: Caller, id: string, query: 
 }
 
 /**
- * The gift cards the customer bought, newest first. A card records its buyer as the text typed at the
- * till (`purchasedBy`), not as a customer id, so a card is the customer's when that text is their
- * phone, email or name (case and surrounding spaces aside). Issue 12's merge work may add a customer
- * link to gift cards; this read is the one place to switch over to it.
+ * The gift cards the customer bought, newest first: those linked to them when sold (customerId, or
+ * re-pointed by a merge; sql/0014). One index lookup (gift_cards_purchaser), never a text match.
  */
 export async function customerGiftCards(db: Db, caller: Caller, id: string): Promise<CustomerGiftCards> {
   authorize(caller, 'giftCards.read');
-  const c = await ownCustomer(db, caller, id);
-  const names = [c.phone, c.email, c.name].filter((s): s is string => !!s).map((s) => s.trim().toLowerCase());
+  await ownCustomer(db, caller, id);
   const rows = await db`select gift_card_json(g) as card from gift_cards g
-    where g.tenant_id = ${caller.tenantId} and lower(btrim(g.purchased_by)) in ${db(names)}
+    where g.tenant_id = ${caller.tenantId} and g.purchaser_customer_id = ${id}
     order by g.seq desc limit ${GIFT_CARD_LIMIT}`;
   return { data: rows.map((r) => r.card as GiftCard) };
 }

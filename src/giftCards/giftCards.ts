@@ -41,13 +41,16 @@ function onCard<T, R>(sql: Sql, caller: Caller, raw: string, within: Within<T, R
 
 const onPool = <T>(sql: Sql): Within<T, T> => (work) => work(sql);
 
-/** Sell or issue a card: the only answer that carries a new card's full code. */
+/**
+ * Sell or issue a card: the only answer that carries a new card's full code. `customerId` links the
+ * buyer (sql/0014): another tenant's or an unknown id is 404, an erased customer 409 customer_erased.
+ */
 export async function issueGiftCard(db: Db, caller: Caller, input: GiftCardIssue): Promise<GiftCard> {
   authorize(caller, 'giftCards.issue');
   return atLocation(db, caller, input.locationId, async (tx) => {
     const [{ card }] = await tx`select gift_card_issue(${caller.tenantId}, ${generateGiftCardCode()}, ${input.amountCents},
       ${input.purchasedBy}, ${input.recipientName ?? null}, ${input.recipientEmail ?? null}, ${input.expiresAt ?? null},
-      ${caller.actor}) as card`;
+      ${input.customerId ?? null}, ${caller.actor}) as card`;
     return card as GiftCard;
   });
 }

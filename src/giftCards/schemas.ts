@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { LocationField } from '../locations/schemas.ts';
 import { instant } from '../platform/dates.ts';
-import { OrderRef, Reason } from '../platform/fields.ts';
+import { Id, OrderRef, Reason } from '../platform/fields.ts';
 
 // Shapes of gift cards in the v1 contract, for both doors: the API validates JSON with the request
 // schemas, the admin gift cards page maps its form fields onto the same ones and shows these messages
@@ -19,7 +19,8 @@ export const GiftCard = z
     status: Status,
     initialCents: z.number().int(),
     balanceCents: z.number().int(),
-    purchasedBy: z.string(),
+    purchasedBy: z.string().nullable().openapi({ description: 'Who bought it, as typed at the till; null once that customer was erased' }),
+    customerId: z.string().nullable().openapi({ description: 'The customer who bought it, or null (sold to someone not enrolled)' }),
     recipientName: z.string().nullable(),
     recipientEmail: z.string().nullable(),
     expiresAt: z.string().nullable(),
@@ -60,7 +61,7 @@ export const RecentGiftCard = z.object({
   status: Status,
   initialCents: z.number().int(),
   balanceCents: z.number().int(),
-  purchasedBy: z.string(),
+  purchasedBy: z.string().nullable(),
   createdAt: z.string(),
 });
 export type RecentGiftCard = z.infer<typeof RecentGiftCard>;
@@ -83,6 +84,9 @@ export const GiftCardIssue = z
     recipientEmail: z.string({ error: RECIPIENT_EMAIL }).trim().email(RECIPIENT_EMAIL).max(254, RECIPIENT_EMAIL).optional(),
     expiresAt: instant().optional()
       .openapi({ description: 'Must be in the future; omitted means never' }),
+    customerId: Id.optional().openapi({
+      description: "The enrolled customer buying it (this tenant's; unknown: 404). Their page lists the card, a merge moves it, an erase scrubs it",
+    }),
     locationId: LocationField,
   })
   .strict()

@@ -40,6 +40,16 @@ describe('erasing a customer', () => {
     const order = await t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', items: [burger],
       customer: { phone: '07306 700001', name: 'Zelda at the counter' } });
     expect(order.status).toBe(201);
+    // Gift cards she bought (sql/0014): the buyer and recipient names on them, the issue response
+    // stored for its Idempotency-Key, and the gift_card_purchased event all name people.
+    const card = await t.a.post('/api/v1/gift-cards', { amountCents: 5000, purchasedBy: 'Zelda F. at the till',
+      recipientName: 'Yuri Giftee', recipientEmail: 'yuri.giftee@example.com', customerId: id }, { 'idempotency-key': 'erase-card-1' });
+    expect(card.status).toBe(201);
+    expect((await t.a.post(`/api/v1/gift-cards/${card.body.code}/redeem`, { amountCents: 1200 })).status).toBe(200);
+    // A card sold before sql/0014, as gift_card_issue wrote it then: an issue row reading 'Issued to <buyer>'.
+    const [old] = await t.sql`insert into gift_cards (tenant_id, code, initial_cents, balance_cents, purchased_by, purchaser_customer_id)
+      values (${t.tenantA.id}, 'GC-0000-0000-0000-7777', 2000, 0, 'Zelda Oldstyle', ${id}) returning id`;
+    await t.sql`select gift_card_apply(${old.id}, 'issue', 2000, null, 'Issued to Zelda Oldstyle', 'test')`;
     // A duplicate, merged into her: erased with her.
     const dup = await enrol(t.a, '+447306700002', 5, 'Zelda Forgetme');
     expect((await t.a.post(`/api/v1/customers/${id}/merge`, { duplicateId: dup.id })).status).toBe(200);
@@ -53,7 +63,16 @@ describe('erasing a customer', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ id, phone: null, name: null, email: null, pointsBalance: 0 });
 
-    expect(await personalDataLeft(t.sql, [...needles, 'Zelda at the counter', '7306700002'])).toEqual([]);
+    const cardNeedles = ['Zelda F. at the till', 'Yuri Giftee', 'yuri.giftee@example.com', 'Oldstyle'];
+    expect(await personalDataLeft(t.sql, [...needles, 'Zelda at the counter', '7306700002', ...cardNeedles])).toEqual([]);
+    // The card keeps its money and its link; only the names are gone.
+    const [g] = await t.sql`select purchased_by, recipient_name, recipient_email, balance_cents, purchaser_customer_id
+      from gift_cards where id = ${card.body.id}`;
+    expect(g).toEqual({ purchased_by: null, recipient_name: null, recipient_email: null, balance_cents: 3800, purchaser_customer_id: id });
+    const cardActivity = await t.sql`select type, amount_cents, reason from gift_card_activity where gift_card_id = ${card.body.id} order by seq`;
+    expect(cardActivity.map((a) => [a.type, a.amount_cents])).toEqual([['issue', 5000], ['redeem', -1200]]);
+    const oldActivity = await t.sql`select type, amount_cents, reason from gift_card_activity where gift_card_id = ${old.id}`;
+    expect(oldActivity.map((a) => ({ ...a }))).toEqual([{ type: 'issue', amount_cents: 2000, reason: 'Issued' }]);
     const ledger = await t.sql`select type, points, reason from ledger where customer_id = ${id} order by seq`;
     expect(ledger.length).toBe(ledgerRows + 1);
     expect(ledger.at(-1)).toEqual({ type: 'adjust', points: -balance, reason: 'Erased on request: balance written off' });
@@ -73,7 +92,10 @@ describe('erasing a customer', () => {
     replay.abort();
     const text = replay.events().map((f) => f.data).join('\n');
     expect(text).toContain(id);
-    for (const needle of [...needles, 'Zelda at the counter']) expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
+    expect(text).toContain(card.body.id);
+    for (const needle of [...needles, 'Zelda at the counter', 'Zelda F. at the till', 'Yuri Giftee', 'yuri.giftee@example.com']) {
+      expect(text.toLowerCase()).not.toContain(needle.toLowerCase());
+    }
   });
 
   test('what the edit history says they were called, reached or noted as, and their birthday, go too', async () => {

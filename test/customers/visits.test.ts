@@ -24,9 +24,12 @@ const order = async (phone: string, locationId: string) => {
 const atHome = await order(ada.phone, home);
 const atAway = await order(ada.phone, away);
 const notHers = await order(other.phone, home);
-const byName = await issueCard(t.a, 2500, { purchasedBy: ' ada visitor ' });
-const byPhone = await issueCard(t.a, 1000, { purchasedBy: ada.phone });
-const someoneElses = await issueCard(t.a, 1500, { purchasedBy: 'Someone Else' });
+// Cards are hers by the link recorded when sold (customerId), whatever buyer text was typed.
+const byName = await issueCard(t.a, 2500, { purchasedBy: 'Ada Visitor', customerId: ada.id });
+const byPhone = await issueCard(t.a, 1000, { purchasedBy: 'her partner', customerId: ada.id });
+const someoneElses = await issueCard(t.a, 1500, { purchasedBy: 'Someone Else', customerId: other.id });
+// Her name typed at the till without the link: the text alone no longer makes a card hers.
+const textOnly = await issueCard(t.a, 1200, { purchasedBy: 'Ada Visitor' });
 
 describe("a customer's visit history", () => {
   test('the API lists her orders newest first with number, total, status and site, and no one else\'s', async () => {
@@ -49,11 +52,27 @@ describe("a customer's visit history", () => {
     expect((await r.json()).data.map((o: any) => o.id)).toEqual([atHome.id]);
   });
 
-  test('the gift cards she bought are those whose buyer is her name or phone', async () => {
+  test('the gift cards she bought are those linked to her when sold, not those whose buyer text reads like her', async () => {
     const r = await t.a.get(`/api/v1/customers/${ada.id}/gift-cards`);
     expect(r.status).toBe(200);
     expect(r.body.data.map((g: any) => g.code)).toEqual([byPhone.code, byName.code]);
+    expect(r.body.data.map((g: any) => g.customerId)).toEqual([ada.id, ada.id]);
     expect(JSON.stringify(r.body)).not.toContain(someoneElses.code);
+    expect(JSON.stringify(r.body)).not.toContain(textOnly.code);
+    const [row] = await t.sql`select purchaser_customer_id from gift_cards where id = ${textOnly.id}`;
+    expect(row.purchaser_customer_id).toBeNull();
+  });
+
+  test('the read is an index lookup by the link (gift_cards_purchaser), never a scan of the tenant\'s cards', async () => {
+    // The planner scans a table this small anyway; with scans priced out it must still have the index to use.
+    const plan = await t.sql.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`;
+      return tx`explain select gift_card_json(g) from gift_cards g
+        where g.tenant_id = ${t.tenantA.id} and g.purchaser_customer_id = ${ada.id} order by g.seq desc limit 100`;
+    });
+    const text = plan.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toContain('gift_cards_purchaser');
+    expect(text).not.toContain('Sort');
   });
 
   test("another tenant's key gets 404 for her history; an id that is no id is 400", async () => {
@@ -74,6 +93,7 @@ describe("a customer's visit history", () => {
     }
     expect(html).not.toContain(notHers.orderNumber);
     expect(html).not.toContain(someoneElses.code);
+    expect(html).not.toContain(textOnly.code);
   });
 
   test('the cookie-authenticated API answers the admin exactly what the key gets', async () => {

@@ -41,7 +41,7 @@ describe('gift card lifecycle', () => {
     expect(r.headers.get('cache-control')).toBe('no-store');
     expect(r.body).toEqual({
       id: expect.any(String), code: expect.stringMatching(/^GC-/), status: 'active', initialCents: 5000, balanceCents: 5000,
-      purchasedBy: 'Pat Buyer', recipientName: 'Robin', recipientEmail: 'robin@example.com', expiresAt, createdAt: ISO, updatedAt: ISO,
+      purchasedBy: 'Pat Buyer', customerId: null, recipientName: 'Robin', recipientEmail: 'robin@example.com', expiresAt, createdAt: ISO, updatedAt: ISO,
     });
     const activity = await t.sql`select id, type, amount_cents, balance_before, balance_after from gift_card_activity where gift_card_id = ${r.body.id}`;
     expect(activity).toEqual([{ id: expect.any(String), type: 'issue', amount_cents: 5000, balance_before: 0, balance_after: 5000 }] as never);
@@ -49,7 +49,7 @@ describe('gift card lifecycle', () => {
     expect(events.map((e) => e.type)).toEqual(['gift_card_purchased']);
     expect(events[0].data).toEqual({
       giftCardId: r.body.id, maskedCode: `GC-****-****-****-${r.body.code.slice(-4)}`, initialCents: 5000, balanceCents: 5000,
-      purchasedBy: 'Pat Buyer', recipientName: 'Robin', recipientEmail: 'robin@example.com', expiresAt, activityId: activity[0].id,
+      purchasedBy: 'Pat Buyer', customerId: null, recipientName: 'Robin', recipientEmail: 'robin@example.com', expiresAt, activityId: activity[0].id,
     });
     expect(JSON.stringify(events[0].data)).not.toContain(r.body.code);
   });

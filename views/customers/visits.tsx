@@ -5,7 +5,8 @@ import { money, when } from '../shell/format.ts';
 // A customer's visit history on their page: the orders they placed and the gift cards they bought,
 // from the same reads as GET /api/v1/customers/{id}/orders and /gift-cards.
 
-export function VisitHistory(p: { orders: CustomerOrder[]; moreOrders: boolean; giftCards: GiftCard[]; currency: string }) {
+/** `issueHref`: the gift cards page with its issue form linked to this customer (absent for an erased one). */
+export function VisitHistory(p: { orders: CustomerOrder[]; moreOrders: boolean; giftCards: GiftCard[]; currency: string; issueHref?: string }) {
   return (
     <section aria-label="Visit history" id="visit-history">
       <h2>Orders</h2>
@@ -31,6 +32,7 @@ export function VisitHistory(p: { orders: CustomerOrder[]; moreOrders: boolean; 
       )}
       {p.moreOrders ? <p class="muted">Showing the newest {p.orders.length} orders.</p> : null}
       <h2>Gift cards bought</h2>
+      {p.issueHref ? <p><a href={p.issueHref} id="issue-gift-card">Sell a gift card to this customer</a></p> : null}
       {p.giftCards.length === 0 ? <p class="muted">No gift cards bought.</p> : (
         <table class="grid" id="customer-gift-cards">
           <caption class="sr-only">Gift cards bought, newest first</caption>
