@@ -25,7 +25,7 @@ export const LoyaltyUpdated = z
     transactionId: z.string().describe('The ledger row id'),
   })
   .strict()
-  .describe("A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.");
+  .describe("A customer's points balance changed (add, redeem, adjust, earn, reversal, or expire: points past their date): one event per ledger row.");
 
 export const CustomerMerged = z
   .object({
