@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { EXPIRY_ACTOR, expirePoints } from '../../src/customers/expiry.ts';
+import { createAdmin, signIn } from '../support/admin.ts';
 import { testApp } from '../support/app.ts';
 import { burger, CLEAN, enrol, invariants } from '../support/fixtures.ts';
 
@@ -9,6 +10,10 @@ import { burger, CLEAN, enrol, invariants } from '../support/fixtures.ts';
 
 const t = await testApp();
 const A = t.tenantA.id;
+await createAdmin(t.sql, A, 'owner@alpha.test', 'owner password');
+await createAdmin(t.sql, A, 'staff@alpha.test', 'staff password', 'staff');
+const owner = await signIn(t.app, 'alpha', 'owner@alpha.test', 'owner password');
+const staff = await signIn(t.app, 'alpha', 'staff@alpha.test', 'staff password');
 let phones = 0;
 const customer = async (points = 0) => (await enrol(t.a, `+4473065${String(20000 + phones++)}`, points)).id;
 
@@ -186,5 +191,40 @@ describe('points expiry', () => {
     expect(await balance(id)).toBe(10);
     expect((await detail(id)).nextExpiry).toBeNull();
     expect(await invariants(t.sql)).toEqual(CLEAN);
+  });
+
+  test('both doors: the owner sets expiry on the Settings form, refused values read the same as the API, and the customer page shows the next expiry', async () => {
+    await setExpiry({ pointsExpireAfterDays: null });
+    const form = { pointsExpireAfterDays: '3651' };
+    const api = await t.a.patch('/api/v1/settings', { pointsExpireAfterDays: 3651 });
+    const message = api.body.errors.find((e: { path: string }) => e.path === 'pointsExpireAfterDays').message as string;
+    const refused = await owner.post('/settings', form);
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain(message);
+    const needsDays = await owner.post('/settings', { pointsExpireAfterDays: '', applyToExistingPoints: 'true' });
+    expect(needsDays.status).toBe(422);
+    expect(await needsDays.text()).toContain('Applying expiry to points already held needs a number of days.');
+    expect((await t.sql`select points_expire_after_days from tenants where id = ${A}`)[0].points_expire_after_days).toBeNull();
+
+    expect((await staff.post('/settings', { pointsExpireAfterDays: '90' })).status).toBe(403);
+    const saved = await owner.post('/settings', { pointsExpireAfterDays: '90' });
+    expect(saved.status).toBe(200);
+    expect(await saved.text()).toContain('value="90"');
+    expect((await t.sql`select points_expire_after_days from tenants where id = ${A}`)[0].points_expire_after_days).toBe(90);
+    expect((await staff.api().get('/api/v1/settings')).body.pointsExpireAfterDays).toBe(90);
+
+    const id = await customer(25);
+    const next = (await staff.api().get(`/api/v1/customers/${id}`)).body.nextExpiry;
+    expect(next.points).toBe(25);
+    expect(daysFromNow(next.expiresAt)).toBe(90);
+    const day = new Date(next.expiresAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    const pageHtml = await (await staff.get(`/customers/${id}`)).text();
+    expect(pageHtml).toContain('Next expiry');
+    expect(pageHtml).toContain(`25 points on <time datetime="${next.expiresAt}">${day}</time>`);
+
+    // An empty field switches expiry off again.
+    expect((await owner.post('/settings', { pointsExpireAfterDays: '' })).status).toBe(200);
+    expect((await t.a.get('/api/v1/settings')).body.pointsExpireAfterDays).toBeNull();
+    expect(await (await staff.get(`/customers/${id}`)).text()).toContain('<span id="next-expiry" class="muted">None</span>');
   });
 });
