@@ -137,6 +137,8 @@ create function points_next_expiry(p_tenant uuid, p_customer uuid) returns jsonb
   from (select l.remaining, l.expires_at, min(l.expires_at) over () as first
         from points_lots(p_tenant, p_customer) l where l.remaining > 0 and l.expires_at is not null) x
   where x.expires_at = x.first
+    -- With expiry off nothing expires: answer without replaying the ledger.
+    and exists (select 1 from tenants t where t.id = p_tenant and t.points_expire_after_days is not null)
   having count(*) > 0
 $$;
 
@@ -273,8 +275,10 @@ begin
       select * into c from customers where id = c.id;
       -- What of this order's earn has since expired is already gone: clawing it back again from the
       -- customer's other points would take it twice. Only the rest is owed (spent or still held).
-      select coalesce(sum(x.expired), 0)::int into v_expired
-      from points_lots(p_tenant, c.id) x where x.order_id = o.id::text and x.lot_type = 'earn';
+      if exists (select 1 from ledger l where l.customer_id = c.id and l.type = 'expire') then
+        select coalesce(sum(x.expired), 0)::int into v_expired
+        from points_lots(p_tenant, c.id) x where x.order_id = o.id::text and x.lot_type = 'earn';
+      end if;
       v_owed := o.points_earned - v_expired;
       v_take := least(v_owed, c.points_balance);
       if v_take > 0 then
