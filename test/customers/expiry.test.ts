@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { EXPIRY_ACTOR, expirePoints } from '../../src/customers/expiry.ts';
 import { createAdmin, signIn } from '../support/admin.ts';
 import { testApp } from '../support/app.ts';
+import { describe as sentence } from '../../views/shell/describe.ts';
 import { burger, CLEAN, enrol, invariants } from '../support/fixtures.ts';
 
 // Points expiry (sql/0016_points_expiry.sql). Time passes by moving the past: `elapse(days)` shifts every
@@ -226,5 +227,12 @@ describe('points expiry', () => {
     expect((await owner.post('/settings', { pointsExpireAfterDays: '' })).status).toBe(200);
     expect((await t.a.get('/api/v1/settings')).body.pointsExpireAfterDays).toBeNull();
     expect(await (await staff.get(`/customers/${id}`)).text()).toContain('<span id="next-expiry" class="muted">None</span>');
+  });
+
+  test('the toast and activity feed say points expired, not merely updated', () => {
+    expect(sentence({ type: 'loyalty_updated', data: { transactionType: 'expire', customerName: 'Ann', pointsChange: -30 } }))
+      .toBe('Points expired: Ann \u221230');
+    expect(sentence({ type: 'loyalty_updated', data: { transactionType: 'redeem', customerName: 'Ann', pointsChange: -30 } }))
+      .toBe('Points updated: Ann \u221230');
   });
 });
