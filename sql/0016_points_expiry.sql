@@ -116,6 +116,7 @@ begin
       while need > 0 and head <= n loop
         take := least(v_rem[head], need);
         v_rem[head] := v_rem[head] - take; need := need - take;
+        if r.type = 'expire' then v_xp[head] := v_xp[head] + take; end if;
         if v_rem[head] = 0 then head := head + 1; end if;
       end loop;
     end if;
@@ -168,6 +169,7 @@ returns table (tenant_id uuid, customer_id uuid, due text, seq bigint) language 
     select l.tenant_id, l.customer_id, l.expires_at as due, l.seq
     from tenants t join ledger l on l.tenant_id = t.id and l.expires_at is not null
     where t.points_expire_after_days is not null and l.expires_at <= now()
+      and l.expires_at >= t.points_expiry_swept_at -- the index range; the row comparison settles ties
       and (l.expires_at, l.seq) > (t.points_expiry_swept_at, t.points_expiry_swept_seq)
       and l.created_at >= t.points_expiry_since
       and (t.points_expiry_existing_before is null or l.created_at >= t.points_expiry_existing_before)
@@ -177,14 +179,17 @@ returns table (tenant_id uuid, customer_id uuid, due text, seq bigint) language 
     where t.points_expire_after_days is not null and t.points_expiry_existing_before is not null
       and l.points > 0 and l.created_at < t.points_expiry_existing_before
       and l.created_at <= now() - make_interval(days => t.points_expiry_existing_days)
+      and l.created_at >= t.points_expiry_swept_at - make_interval(days => t.points_expiry_existing_days)
       and (l.created_at + make_interval(days => t.points_expiry_existing_days), l.seq)
           > (t.points_expiry_swept_at, t.points_expiry_swept_seq)
   ) x order by x.due, x.seq limit p_limit
 $$;
 
-create function points_expiry_advance(p_tenant uuid, p_due timestamptz, p_seq bigint) returns void language sql as $$
-  update tenants set points_expiry_swept_at = p_due, points_expiry_swept_seq = p_seq
-  where id = p_tenant and (points_expiry_swept_at, points_expiry_swept_seq) < (p_due, p_seq)
+-- p_due is the text points_expiry_candidates gave: a timestamptz parameter would pass through a JS
+-- Date in the client and lose its microseconds, leaving the mark just before the lot it names.
+create function points_expiry_advance(p_tenant uuid, p_due text, p_seq bigint) returns void language sql as $$
+  update tenants set points_expiry_swept_at = p_due::timestamptz, points_expiry_swept_seq = p_seq
+  where id = p_tenant and (points_expiry_swept_at, points_expiry_swept_seq) < (p_due::timestamptz, p_seq)
 $$;
 
 -- The expiry part of a settings change, in the same transaction as settings_update() (which writes

@@ -45,6 +45,6 @@ export async function expirePoints(sql: Sql, limit = EXPIRY_BATCH): Promise<numb
     }
     marks.set(lot.tenant_id, { due: lot.due, seq: lot.seq }); // rows come in (due, seq) order: the last is the mark
   }
-  for (const [tenantId, m] of marks) await sql`select points_expiry_advance(${tenantId}, ${m.due}::timestamptz, ${m.seq})`;
+  for (const [tenantId, m] of marks) await sql`select points_expiry_advance(${tenantId}, ${m.due}, ${m.seq})`;
   return expired;
 }

@@ -102,6 +102,20 @@ describe('points expiry', () => {
     expect(await invariants(t.sql)).toEqual(CLEAN);
   });
 
+  test('a pass is bounded: one lot per pass expires one customer per pass, and the mark moves past what was looked at', async () => {
+    await freshExpiry(30);
+    const first = await customer(10);
+    const second = await customer(20);
+    await elapse(31);
+    expect(await expirePoints(t.sql, 1)).toBe(1);
+    expect([await balance(first), await balance(second)]).toEqual([0, 20]);
+    expect(await expirePoints(t.sql, 1)).toBe(1);
+    expect([await balance(first), await balance(second)]).toEqual([0, 0]);
+    expect(await t.sql`select * from points_expiry_candidates(10)`).toHaveLength(0);
+    expect(await expirePoints(t.sql, 1)).toBe(0);
+    expect(await invariants(t.sql)).toEqual(CLEAN);
+  });
+
   test('an expiry racing redemptions never spends the same points twice: one of the two gets them', async () => {
     await freshExpiry(30);
     const ids = await Promise.all(Array.from({ length: 8 }, () => customer(100)));
