@@ -193,8 +193,9 @@ create function points_expiry_advance(p_tenant uuid, p_due text, p_seq bigint) r
 $$;
 
 -- The expiry part of a settings change, in the same transaction as settings_update() (which writes
--- the one settings_updated event). The rules are at the top of this file. Every change sends the pass
--- back to the start, so lots whose date it moved are looked at again (the pass is idempotent).
+-- the one settings_updated event). The rules are at the top of this file. Only the opt-in moves dates
+-- into the past, so only it sends the pass back to the start (the pass is idempotent); otherwise every
+-- date a change gives is later than now, past the pass's mark, and saving the form unchanged costs nothing.
 create function points_expiry_set(p_tenant uuid, p_days integer, p_apply_existing boolean) returns void
 language plpgsql as $$
 declare
@@ -215,7 +216,8 @@ begin
     points_expiry_existing_days = case when p_days is null then null
                                        when p_apply_existing then p_days
                                        else t.points_expiry_existing_days end,
-    points_expiry_swept_at = '-infinity', points_expiry_swept_seq = 0
+    points_expiry_swept_at = case when p_apply_existing then '-infinity' else t.points_expiry_swept_at end,
+    points_expiry_swept_seq = case when p_apply_existing then 0 else t.points_expiry_swept_seq end
   where id = p_tenant;
 end $$;
 
