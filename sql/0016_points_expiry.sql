@@ -60,7 +60,7 @@ end $$;
 create trigger ledger_expiry_stamp before insert on ledger for each row execute function ledger_stamp_expiry();
 
 -- When a lot expires under the tenant's current setting (null: never). See the rules at the top.
-create function points_lot_expiry(l ledger, t tenants) returns timestamptz language sql immutable as $$
+create function points_lot_expiry(l ledger, t tenants) returns timestamptz language sql stable as $$
   select case
     when l.points <= 0 or t.points_expire_after_days is null then null
     when l.created_at < t.points_expiry_existing_before
