@@ -6,9 +6,9 @@
 -- customer's ledger in seq order (the order the customer row lock put it in) and says what is left of
 -- each lot: redemptions, negative adjustments and claw-backs spend the oldest lots first, an `expire`
 -- row takes the lots that were past their date when it was written. What is due now is what is left of
--- lots past their date. Nothing is stored that the ledger does not already say, so I1 holds by
--- construction: an expiry is one more apply_points() call, with its own `expire` row, before/after,
--- and loyalty_updated event (transactionType "expire").
+-- lots past their date. No balance is kept outside the ledger (a lot's date is stamped on its own row),
+-- so I1 holds by construction: an expiry is one more apply_points() call, with its own `expire` row,
+-- before/after, and loyalty_updated event (transactionType "expire").
 --
 -- Never retroactive unless asked. A lot's date is stamped on its ledger row when it is written
 -- (ledger.expires_at, from the setting in force then), and only lots added since expiry was switched
