@@ -13,6 +13,7 @@ import { pruneEvents } from './events/retention.ts';
 import { pruneGiftCardMisses } from './giftCards/throttle.ts';
 import { pruneSignInFailures } from './identity/signInThrottle.ts';
 import { prunePresence } from './realtime/presence.ts';
+import { expirePoints } from './customers/expiry.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -59,6 +60,8 @@ const stopMaintenance = startMaintenance([
   { name: 'failed sign-ins', run: () => pruneSignInFailures(sql) },
   // A crashed instance's terminals already show disconnected (their rows expired); this clears them out.
   { name: 'expired terminal presence', run: () => prunePresence(sql) },
+  // Points past their date (sql/0016_points_expiry.sql): a bounded batch per round, idempotent.
+  { name: 'customers with points expired', run: () => expirePoints(sql) },
 ], config.MAINTENANCE_INTERVAL_MS);
 
 let stopping = false;

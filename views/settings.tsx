@@ -8,6 +8,7 @@ export type SettingsView = {
   earnPointsPerUnit: number;
   earnMinOrderCents: number;
   pointValueCents: number;
+  pointsExpireAfterDays: number | null;
 };
 
 function Field(p: { name: keyof SettingsView; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text' }) {
@@ -27,6 +28,7 @@ export function settingsValues(s: SettingsView): Record<string, string> {
   return {
     name: s.name, currency: s.currency, defaultCountry: s.defaultCountry, earnPointsPerUnit: String(s.earnPointsPerUnit),
     earnMinOrderCents: (s.earnMinOrderCents / 100).toFixed(2), pointValueCents: String(s.pointValueCents),
+    pointsExpireAfterDays: s.pointsExpireAfterDays === null ? '' : String(s.pointsExpireAfterDays),
   };
 }
 
@@ -50,6 +52,12 @@ export function SettingsForm(p: { base: string; state: FormState; seq: number; o
       <Field name="earnPointsPerUnit" label="Points earned per whole currency unit" hint="e.g. 1 = one point per £1; 0 turns earning off" state={s} inputmode="decimal" />
       <Field name="earnMinOrderCents" label="Minimum order total to earn (in currency units)" hint="e.g. 5.00; orders below earn nothing" state={s} inputmode="decimal" />
       <Field name="pointValueCents" label="Value of one point at checkout (minor units)" hint="e.g. 1 = one point is worth 1p" state={s} inputmode="numeric" />
+      <Field name="pointsExpireAfterDays" label="Points expire after (days)" hint="Empty: points never expire. Oldest points are spent first; points already held keep their date unless the box below is ticked" state={s} inputmode="numeric" />
+      <label class="check">
+        <input type="checkbox" name="applyToExistingPoints" value="true" />
+        {' '}Also expire points customers already hold, counted from when they were earned (some may expire at once)
+      </label>
+      <FieldError state={s} name="applyToExistingPoints" />
       <Field name="defaultCountry" label="Default phone country" hint="ISO code such as GB or IE: numbers typed without +country use it" state={s} />
       <Field name="currency" label="Currency" hint="ISO 4217 code such as GBP or EUR" state={s} />
       <button type="submit" class="btn">Save settings</button>

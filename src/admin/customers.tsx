@@ -6,6 +6,7 @@ import type { Deps } from '../platform/deps.ts';
 import type { Db } from '../platform/database.ts';
 import { historyOf } from './customerEdit.tsx';
 import { customerById, enrolCustomer, ledgerPage, searchCustomers } from '../customers/customers.ts';
+import { nextExpiry } from '../customers/expiry.ts';
 import { addPoints, adjustPoints, redeemPoints } from '../customers/points.ts';
 import { EnrolCustomer, PointsAdjustment, PointsChange, type PointsResult } from '../customers/schemas.ts';
 import { NumbersOob } from '../../views/customers/balance.tsx';
@@ -137,14 +138,16 @@ export function customerPages(deps: Deps) {
       const giftCards = await customerGiftCards(tx, caller, customer.id);
       const history = await historyOf(tx, caller, customer.id);
       const rewards = await customerRewards(tx, caller, customer.id);
-      return { customer, orders, giftCards, history, rewards, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
+      const expiry = await nextExpiry(tx, caller.tenantId, customer.id);
+      return { customer, orders, giftCards, history, rewards, expiry, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
     const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
       giftCards={data.giftCards.data} currency={c.get('session').currency}
       issueHref={data.customer.phone !== null ? `${base}/gift-cards?customerId=${data.customer.id}` : undefined} />;
     const cust = data.customer;
     return page(c, (
-      <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} history={data.history} visits={visits}>
+      <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} history={data.history} visits={visits}
+        nextExpiry={data.expiry}>
         <RewardProgress balance={cust.pointsBalance} next={data.rewards.next} affordable={data.rewards.affordable.length} />
         <DuplicatesPanel base={base} customerId={cust.id} />
         {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}

@@ -16,6 +16,10 @@ function patchFromForm(f: Record<string, string>) {
     earnPointsPerUnit: numberField(f.earnPointsPerUnit),
     earnMinOrderCents: moneyField(f.earnMinOrderCents),
     pointValueCents: numberField(f.pointValueCents),
+    // Empty means never (null); a form without the field changes nothing. The box is an explicit opt-in.
+    pointsExpireAfterDays: f.pointsExpireAfterDays === undefined ? undefined
+      : f.pointsExpireAfterDays.trim() === '' ? null : numberField(f.pointsExpireAfterDays),
+    applyToExistingPoints: f.applyToExistingPoints === 'true' ? true : undefined,
   };
 }
 

@@ -27,7 +27,7 @@ export const LoyaltyUpdated = z
     rewardName: z.string().optional().describe("The reward's name when it was redeemed"),
   })
   .strict()
-  .describe("A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.");
+  .describe("A customer's points balance changed (add, redeem, adjust, earn, reversal, or expire: points past their date): one event per ledger row.");
 
 export const CustomerMerged = z
   .object({

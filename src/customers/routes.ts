@@ -4,12 +4,13 @@ import { notFound } from '../platform/errors.ts';
 import { IdParam } from '../platform/fields.ts';
 import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
-import { customerById, customerByPhone, enrolCustomer, ledgerPage, ledgerRowOf, searchCustomers } from './customers.ts';
+import { customerByPhone, enrolCustomer, ledgerPage, ledgerRowOf, searchCustomers } from './customers.ts';
+import { customerDetail } from './expiry.ts';
 import { csvResponse, exportCustomerLedger, exportCustomers } from './export.ts';
 import { ExportFormat, jsonOrCsv, wantsCsv } from './exportRoutes.ts';
 import { customerHistory, editCustomer, etagOf } from './edit.ts';
 import { CustomerHistoryPage, EditCustomer, HistoryQuery, IfMatchHeader } from './editSchemas.ts';
-import { Customer, CustomerPage, CustomerQuery, EnrolCustomer, LedgerPage, LedgerQuery, PhoneQuery } from './schemas.ts';
+import { Customer, CustomerDetail, CustomerPage, CustomerQuery, EnrolCustomer, LedgerPage, LedgerQuery, PhoneQuery } from './schemas.ts';
 
 const tags = ['Customers'];
 
@@ -34,7 +35,7 @@ const lookup = createRoute({
 const get = createRoute({
   method: 'get', path: '/customers/{id}', tags, security, summary: 'Get a customer',
   request: { params: IdParam },
-  responses: { 200: { ...json(Customer, 'The customer'), headers: { ETag: { schema: { type: 'string' }, description: 'The version; send it as If-Match to edit' } } }, ...problems(400, 401, 403, 404) },
+  responses: { 200: { ...json(CustomerDetail, 'The customer, with the next points to expire'), headers: { ETag: { schema: { type: 'string' }, description: 'The version; send it as If-Match to edit' } } }, ...problems(400, 401, 403, 404) },
 });
 
 const edit = createRoute({
@@ -74,7 +75,7 @@ export function customerRoutes(deps: Deps) {
       return c.json(customer, 200);
     })
     .openapi(get, async (c) => {
-      const customer = await customerById(sql, c.get('caller'), c.req.valid('param').id);
+      const customer = await customerDetail(sql, c.get('caller'), c.req.valid('param').id);
       c.header('ETag', etagOf(customer));
       return c.json(customer, 200);
     })

@@ -30,7 +30,7 @@ export const LedgerRow = z
   .object({
     id: z.string(),
     customerId: z.string(),
-    type: z.enum(['earn', 'add', 'redeem', 'adjust', 'reversal']),
+    type: z.enum(['earn', 'add', 'redeem', 'adjust', 'reversal', 'expire']).openapi({ description: 'expire: points past their date, taken by the maintenance pass (settings: pointsExpireAfterDays)' }),
     points: z.number().int().openapi({ description: 'Signed: negative for redemptions' }),
     balanceBefore: z.number().int(),
     balanceAfter: z.number().int(),
@@ -41,6 +41,18 @@ export const LedgerRow = z
   })
   .openapi('LedgerRow');
 export type LedgerRow = z.infer<typeof LedgerRow>;
+
+export const NextExpiry = z
+  .object({
+    points: z.number().int().openapi({ description: 'How many points expire then' }),
+    expiresAt: z.string().openapi({ description: 'When; a time already past means the next maintenance pass takes them' }),
+  })
+  .openapi('NextExpiry');
+export type NextExpiry = z.infer<typeof NextExpiry>;
+
+/** GET /customers/{id}: the customer and the next points to expire (null: none will). */
+export const CustomerDetail = Customer.extend({ nextExpiry: NextExpiry.nullable() }).openapi('CustomerDetail');
+export type CustomerDetail = z.infer<typeof CustomerDetail>;
 
 export const PointsResult = z.object({ transaction: LedgerRow, customer: Customer }).openapi('PointsResult');
 export type PointsResult = z.infer<typeof PointsResult>;

@@ -19,6 +19,10 @@ export const Settings = z
     earnPointsPerUnit: z.number().openapi({ description: 'Points per whole currency unit of an order total' }),
     earnMinOrderCents: z.number().int().openapi({ description: 'Orders below this total earn nothing' }),
     pointValueCents: z.number().int().openapi({ description: 'What one point is worth at checkout, in minor units' }),
+    pointsExpireAfterDays: z.number().int().nullable().openapi({
+      description: 'Points expire this many days after they were earned, oldest spent first; null: never',
+      example: 365,
+    }),
     updatedAt: z.string(),
   })
   .openapi('Settings');
@@ -30,6 +34,9 @@ const COUNTRY = 'Use a two-letter country code such as GB.';
 const EARN_RATE = 'A number from 0 to 1000, at most 4 decimals.';
 const MIN_ORDER = 'Whole minor units from 0 to 100000000 (0 for none).';
 const POINT_VALUE = 'A whole number from 1 to 100000.';
+const EXPIRY_DAYS = 'A whole number of days from 1 to 3650, or empty for never.';
+const APPLY_EXISTING = 'Choose yes or no.';
+const APPLY_NEEDS_DAYS = 'Applying expiry to points already held needs a number of days.';
 
 export const SettingsPatch = z
   .object({
@@ -39,9 +46,14 @@ export const SettingsPatch = z
     earnPointsPerUnit: z.number({ error: EARN_RATE }).min(0, EARN_RATE).max(1000, EARN_RATE).multipleOf(0.0001, EARN_RATE),
     earnMinOrderCents: z.number({ error: MIN_ORDER }).int(MIN_ORDER).min(0, MIN_ORDER).max(100_000_000, MIN_ORDER),
     pointValueCents: z.number({ error: POINT_VALUE }).int(POINT_VALUE).min(1, POINT_VALUE).max(100_000, POINT_VALUE),
+    pointsExpireAfterDays: z.number({ error: EXPIRY_DAYS }).int(EXPIRY_DAYS).min(1, EXPIRY_DAYS).max(3650, EXPIRY_DAYS).nullable()
+      .openapi({ description: 'Points expire this many days after they were earned; null: never. Points already held keep their date (or never expire) unless applyToExistingPoints is true' }),
+    applyToExistingPoints: z.boolean({ error: APPLY_EXISTING })
+      .openapi({ description: 'With pointsExpireAfterDays: points already held expire that many days after they were earned too (some possibly at once)' }),
   })
   .partial()
   .strict()
-  .refine((p) => Object.values(p).some((v) => v !== undefined), 'Send at least one setting to change.')
+  .refine((p) => Object.entries(p).some(([k, v]) => v !== undefined && k !== 'applyToExistingPoints'), 'Send at least one setting to change.')
+  .refine((p) => !p.applyToExistingPoints || typeof p.pointsExpireAfterDays === 'number', { message: APPLY_NEEDS_DAYS, path: ['applyToExistingPoints'] })
   .openapi('SettingsPatch');
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
+import { NextExpiry, type NextExpiryView } from './expiry.tsx';
 import { CustomerEditForm, HistoryTable, type HistoryView, valuesOf } from './edit.tsx';
 import { CustomerEmail, CustomerPhone, CustomerTitle, customerTitle } from './heading.tsx';
 import type { CustomerView } from './list.tsx';
@@ -71,6 +72,8 @@ export function PointsForm(p: { base: string; customerId: string; action: Points
 export function CustomerPage(p: {
   meta: PageMeta; c: CustomerView & Parameters<typeof valuesOf>[0] & { version: number }; ledger: LedgerView[]; moreHref: string | null;
   history: HistoryView[]; visits?: Child;
+  /** The next points to expire (null: none will; absent: not shown). */
+  nextExpiry?: NextExpiryView;
   /** Panels after the points forms (duplicates and erase: views/customers/mergeErase.tsx). */
   children?: Child;
 }) {
@@ -85,6 +88,7 @@ export function CustomerPage(p: {
         <div class="big"><span class="muted">Points</span><br /><Balance customerId={c.id} points={c.pointsBalance} seq={p.meta.seq} /></div>
         <div><span class="muted">Earned</span><br /><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.meta.seq} /></div>
         <div><span class="muted">Redeemed</span><br /><Redeemed customerId={c.id} points={c.totalPointsRedeemed} seq={p.meta.seq} /></div>
+        {p.nextExpiry !== undefined ? <div><span class="muted">Next expiry</span><br /><NextExpiry next={p.nextExpiry} /></div> : null}
       </section>
       <div class="forms3">
         <PointsForm base={base} customerId={c.id} action="add" />

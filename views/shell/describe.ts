@@ -11,7 +11,7 @@ export function describe(e: EventLike, currency = 'GBP'): string {
   const d = e.data ?? {};
   switch (e.type) {
     case 'loyalty_updated':
-      return `Points updated: ${who(d)} ${signed(Number(d.pointsChange) || 0)}`;
+      return `${d.transactionType === 'expire' ? 'Points expired' : 'Points updated'}: ${who(d)} ${signed(Number(d.pointsChange) || 0)}`;
     case 'customer_created':
       return `New customer: ${d.customer?.name || d.customer?.phone || 'unnamed'}`;
     case 'customer_updated': {
