@@ -13,7 +13,7 @@ import { NumbersOob } from '../../views/customers/balance.tsx';
 import { CustomerPage, LedgerMore, LedgerRow, PointsForm, type PointsAction, ledgerBodyId } from '../../views/customers/detail.tsx';
 import { VisitHistory } from '../../views/customers/visits.tsx';
 import { customerGiftCards, customerOrders } from '../customers/visits.ts';
-import { csvResponse, exportCustomerLedger, exportCustomers, exportLedger } from '../customers/export.ts';
+import { csvResponse, wantOf, exportCustomerLedger, exportCustomers, exportLedger } from '../customers/export.ts';
 import { RangeQuery } from '../reports/schemas.ts';
 import { ApiError } from '../platform/errors.ts';
 import { CustomerResults, CustomerRows, CustomersPage, EnrolForm, type CustomerPage as Page } from '../../views/customers/list.tsx';
@@ -86,15 +86,15 @@ export function customerPages(deps: Deps) {
   // unfiltered), and keeps the address bar in step so Refresh and reload show the same search.
   // CSV downloads: the same exports as the API's ?format=csv and GET /api/v1/ledger (customers.export).
   app.get('/customers/export', async (c) =>
-    csvResponse(await exportCustomers(sql, c.get('caller'), { q: (c.req.query('q') ?? '').slice(0, 100) }, { body: c.req.method !== 'HEAD' })));
+    csvResponse(await exportCustomers(sql, c.get('caller'), { q: (c.req.query('q') ?? '').slice(0, 100) }, wantOf(c.req.method, deps.config))));
 
   app.get('/customers/export/ledger', async (c) => {
     const parsed = RangeQuery.safeParse({ from: c.req.query('from'), to: c.req.query('to') });
     if (!parsed.success) throw new ApiError(400, 'validation_failed', 'Choose the first and last day of the ledger to export.');
-    return csvResponse(await exportLedger(sql, c.get('caller'), parsed.data, { body: c.req.method !== 'HEAD' }));
+    return csvResponse(await exportLedger(sql, c.get('caller'), parsed.data, wantOf(c.req.method, deps.config)));
   });
 
-  app.get('/customers/:id/export', async (c) => csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.param('id'), { body: c.req.method !== 'HEAD' })));
+  app.get('/customers/:id/export', async (c) => csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.param('id'), wantOf(c.req.method, deps.config))));
 
   app.get('/customers/results', async (c) => {
     const caller = c.get('caller');

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { newRouter, problems, security } from '../platform/openapi.ts';
 import { RangeQuery } from '../reports/schemas.ts';
-import { csvResponse, exportLedger } from './export.ts';
+import { csvResponse, wantOf, exportLedger } from './export.ts';
 
 // CSV on the API. The list endpoints (GET /customers, GET /customers/{id}/transactions) answer CSV when
 // asked with `?format=csv` or `Accept: text/csv`: the whole list, streamed, instead of one JSON page.
@@ -44,5 +44,5 @@ const ledger = createRoute({
 
 export function ledgerExportRoutes(deps: Deps) {
   const { sql } = deps;
-  return newRouter().openapi(ledger, async (c) => csvResponse(await exportLedger(sql, c.get('caller'), c.req.valid('query'), { body: c.req.method !== 'HEAD' })));
+  return newRouter().openapi(ledger, async (c) => csvResponse(await exportLedger(sql, c.get('caller'), c.req.valid('query'), wantOf(c.req.method, deps.config))));
 }

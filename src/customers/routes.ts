@@ -6,7 +6,7 @@ import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
 import { customerByPhone, enrolCustomer, ledgerPage, ledgerRowOf, searchCustomers } from './customers.ts';
 import { customerDetail } from './expiry.ts';
-import { csvResponse, exportCustomerLedger, exportCustomers } from './export.ts';
+import { csvResponse, wantOf, exportCustomerLedger, exportCustomers } from './export.ts';
 import { ExportFormat, jsonOrCsv, wantsCsv } from './exportRoutes.ts';
 import { customerHistory, editCustomer, etagOf } from './edit.ts';
 import { CustomerHistoryPage, EditCustomer, HistoryQuery, IfMatchHeader } from './editSchemas.ts';
@@ -66,7 +66,7 @@ export function customerRoutes(deps: Deps) {
     })
     .openapi(list, async (c) => {
       const query = c.req.valid('query');
-      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query, { body: c.req.method !== 'HEAD' }));
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomers(sql, c.get('caller'), query, wantOf(c.req.method, deps.config)));
       return c.json(await searchCustomers(sql, c.get('caller'), query), 200);
     })
     .openapi(lookup, async (c) => {
@@ -87,7 +87,7 @@ export function customerRoutes(deps: Deps) {
     .openapi(history, async (c) => c.json(await customerHistory(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query')), 200))
     .openapi(transactions, async (c) => {
       const query = c.req.valid('query');
-      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, { body: c.req.method !== 'HEAD' }));
+      if (wantsCsv(c, query.format)) return csvResponse(await exportCustomerLedger(sql, c.get('caller'), c.req.valid('param').id, wantOf(c.req.method, deps.config)));
       const { data, nextCursor } = await ledgerPage(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query'));
       return c.json({ data: data.map(ledgerRowOf), nextCursor }, 200);
     });

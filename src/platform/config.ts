@@ -17,6 +17,11 @@ const Config = z.object({
   DB_CONNECT_TIMEOUT_MS: int(5000, 100),
   /** Postgres cancels any statement (lock waits included) running longer than this. */
   DB_STATEMENT_TIMEOUT_MS: int(10_000, 100),
+  /**
+   * A CSV export's one statement (its cursor, in a read-only transaction of its own) may run this long
+   * instead: the whole ledger of a group is millions of rows, about a minute at 100,000 rows/s.
+   */
+  EXPORT_STATEMENT_TIMEOUT_MS: int(600_000, 1000),
   /** On SIGTERM/SIGINT, in-flight requests get this long to finish before their connections are closed. */
   SHUTDOWN_GRACE_MS: int(10_000, 0),
   /** Create a demo tenant and print its API key on first start. */

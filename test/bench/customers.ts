@@ -200,7 +200,11 @@ if (exportPath) {
   const res = await api(`${path}?${query}`, { headers: { accept: 'text/csv' } });
   if (res.status !== 200) throw new Error(`export: HTTP ${res.status}: ${await res.text()}`);
   let lines = 0;
-  for await (const chunk of res.body!) for (const byte of chunk as Uint8Array) if (byte === 10) lines++;
+  // Native indexOf, not a JS loop over every byte: at ~750 MB the client's counting must not be what is measured.
+  for await (const chunk of res.body!) {
+    const bytes = chunk as Uint8Array;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
+  }
   const seconds = (performance.now() - t0) / 1000;
   const rows = lines - 1; // the header line
   exportLine = `Ledger CSV export (GET ${path}?${query}): ${rows.toLocaleString()} rows in ${seconds.toFixed(1)} s = ` +

@@ -1,0 +1,15 @@
+-- The admin customer page at group scale (issue 12, item 6). Of its reads (the customer, the newest
+-- ledger rows, the newest orders, the gift cards they bought, the edit history) only the orders had no
+-- index leading to the customer: orders were indexed by tenant (seq, status, created_at) alone, so
+-- "this customer's orders, newest first" read every order of the tenant. At 500,000 orders EXPLAIN
+-- (ANALYZE, BUFFERS) showed a sequential scan of 17,874 pages (~140 MB) removing 499,999 rows for one;
+-- the page's other reads were index scans of a few pages each.
+--
+-- Tenant first, as every query of orders names it; seq descending, the page's order and keyset, so
+-- the newest page is the first entries of one index range with no sort. Orders without a customer
+-- (walk-ins: most of a group's orders) are left out. The same index serves merge (re-point the
+-- duplicate's orders) and erase (blank the customer's orders), which filtered the same way.
+--
+-- Plain CREATE INDEX, as migrations run in a transaction: it blocks writes to orders for the seconds
+-- the build takes (about 1 s per 500,000 orders).
+create index orders_tenant_customer_seq on orders (tenant_id, customer_id, seq desc) where customer_id is not null;
