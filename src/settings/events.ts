@@ -1,19 +1,10 @@
-import { z } from '@hono/zod-openapi';
+import { Settings } from './schemas.ts';
 
-// `data` of settings_updated (settings_update() in sql/0001_core.sql builds it). src/events/catalogue.ts lists it.
+// `data` of settings_updated: tenant_settings_json(), the same object GET /api/v1/settings answers, so
+// the event's schema is the settings schema (strict). A field added to the settings is in both at once.
+// src/events/catalogue.ts lists it.
 
-export const SettingsUpdated = z
-  .object({
-    slug: z.string(),
-    name: z.string(),
-    currency: z.string(),
-    defaultCountry: z.string(),
-    earnPointsPerUnit: z.number(),
-    earnMinOrderCents: z.number().int(),
-    pointValueCents: z.number().int(),
-    updatedAt: z.string(),
-  })
-  .strict()
-  .describe("The tenant's settings changed (earn rule, point value, currency, default country).");
+export const SettingsUpdated = Settings.strict()
+  .describe("The tenant's settings changed (earn rule, point value, currency, default country, expiry, …).");
 
 export const settingsEventCatalogue = { settings_updated: SettingsUpdated };
