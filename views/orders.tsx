@@ -34,7 +34,7 @@ export function OrderCard(p: { o: OrderView; base: string; currency: string; fre
     <article id={`order-${o.id}`} class={`order-card s-${o.status}${p.fresh ? ' flash new-order' : ''}`}
       data-beep={p.fresh ? '1' : undefined} aria-label={`Order ${o.orderNumber}`}>
       <header>
-        <strong class="big"><a href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></strong>
+        <strong class="big"><a class="order-link" href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></strong>
         <span class={`tag src-${o.source}`}>{o.source}</span>
         <span class="tag">{o.orderType.replace('_', ' ')}</span>
         <time class="muted" datetime={o.createdAt}>{when(o.createdAt)}</time>

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, openMenu } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { issueCard } from '../support/fixtures.ts';
@@ -29,6 +29,7 @@ async function ownerOnList(width: number): Promise<Page> {
   await page.getByLabel('Password').fill('correct horse');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+  await openMenu(page);
   await page.getByRole('link', { name: 'Gift cards', exact: true }).click();
   await page.waitForURL(`${origin}/alpha/admin/gift-cards`);
   await page.getByRole('link', { name: /All gift cards/ }).click();

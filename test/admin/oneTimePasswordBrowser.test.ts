@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, openMenu } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 
@@ -57,6 +57,7 @@ describe('a one-time password in a browser', () => {
       await page.getByLabel('New password again').fill('my own password');
       await page.getByRole('button', { name: 'Save password' }).click();
       await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+      await openMenu(page);
       await page.getByRole('link', { name: 'Customers' }).click();
       await page.waitForURL(`${origin}/alpha/admin/customers`);
       const [row] = await t.sql`select password_must_change, password_hash from admins where email = ${email}`;
