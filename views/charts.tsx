@@ -4,13 +4,13 @@ import { count } from './shell/format.ts';
 // range. Each is an image to assistive technology (role="img", <title> with its dates, <desc> with every
 // figure) and the page carries the same figures as a table. Text is sized by the stylesheet in the SVG's
 // own units (admin.css .chart): a phone draws the chart at about half its width, so its text is set twice
-// as large there, and every date label is placed for that size (about six across, whatever the range).
+// as large there and shows half the date labels (about three across, six on a wider screen, whatever the range).
 
 export type Series = { label: string; cls: string; values: number[] };
 
 const W = 640;
 const H = 300;
-const PAD = { l: 88, r: 12, t: 44, b: 72 };
+const PAD = { l: 88, r: 16, t: 44, b: 72 };
 const LABELS = 6;
 
 /** "3 Jun": the day is already local (a date with no time), so it is read as UTC. */
@@ -45,9 +45,11 @@ export function compact(n: number, currency?: string): string {
 export function BarChart(p: {
   id: string; title: string; from: string; to: string; dates: string[]; series: Series[];
   yLabel: string; format: (n: number) => string; tick: (n: number) => string;
+  /** The top of the scale when every value is below it: a quiet range draws 0–10 orders, not 0–1 with 0.5. */
+  least?: number;
 }) {
   const { dates, series } = p;
-  const max = niceCeiling(Math.max(1, ...series.flatMap((s) => s.values)));
+  const max = niceCeiling(Math.max(p.least ?? 10, ...series.flatMap((s) => s.values)));
   const plotW = W - PAD.l - PAD.r;
   const plotH = H - PAD.t - PAD.b;
   const slot = plotW / Math.max(1, dates.length);
@@ -71,8 +73,13 @@ export function BarChart(p: {
         ))}
         {dates.map((d, i) => {
           const x0 = PAD.l + i * slot + slot * 0.1;
-          // The last day is always labelled; the others every `every` days back from it.
-          const labelled = (dates.length - 1 - i) % every === 0;
+          // The last day is always labelled; the others every `every` days back from it, and on a phone
+          // (larger text) every other one of those: `minor` labels are hidden there (admin.css).
+          const back = dates.length - 1 - i;
+          const labelled = back % every === 0;
+          const minor = (back / every) % 2 === 1;
+          // The last label ends at the plot's edge when its slot is narrower than the label: never clipped.
+          const last = back === 0 && slot < 90;
           return (
             <g>
               {series.map((s, k) => {
@@ -83,7 +90,10 @@ export function BarChart(p: {
                   </rect>
                 );
               })}
-              {labelled ? <text x={PAD.l + i * slot + slot / 2} y={H - PAD.b + 30} text-anchor="middle" class="axis">{shortDay(d)}</text> : null}
+              {labelled ? (
+                <text x={last ? W - PAD.r : PAD.l + i * slot + slot / 2} y={H - PAD.b + 30} text-anchor={last ? 'end' : 'middle'}
+                  class={minor ? 'axis minor' : 'axis'}>{shortDay(d)}</text>
+              ) : null}
             </g>
           );
         })}

@@ -39,7 +39,8 @@ function longDay(date: string): string {
 /** Each site's share (today's, or the range's), for "All locations": the rows sum to the figures above them. */
 function SiteTable(p: { rows: SiteDay[]; currency: string; label: string; cls: string }) {
   return (
-    <table class={`grid ${p.cls}`} aria-label={p.label}>
+    <table class={`grid ${p.cls}`}>
+      <caption>{p.label}</caption>
       <thead>
         <tr><th scope="col">Location</th><th scope="col" class="right">Orders</th><th scope="col" class="right">Revenue</th>
           <th scope="col" class="right">Points earned</th><th scope="col" class="right">Points redeemed</th></tr>
@@ -138,14 +139,14 @@ function RangeReport(p: { base: string; days: Day[]; from: string; to: string; c
         <BarChart id="chart-orders" title="Orders per day" from={p.from} to={p.to} dates={dates} yLabel="Orders"
           series={[{ label: 'Orders', cls: 'bar-orders', values: days.map((d) => d.orders) }]} format={count} tick={tickCount} />
         <BarChart id="chart-revenue" title="Revenue per day" from={p.from} to={p.to} dates={dates} yLabel={`Revenue (${currency})`}
-          series={[{ label: 'Revenue', cls: 'bar-revenue', values: days.map((d) => d.revenueCents) }]} format={m} tick={tickMoney} />
+          series={[{ label: 'Revenue', cls: 'bar-revenue', values: days.map((d) => d.revenueCents) }]} format={m} tick={tickMoney} least={1000} />
         <BarChart id="chart-points" title="Points earned and redeemed per day" from={p.from} to={p.to} dates={dates} yLabel="Points"
           series={[{ label: 'Earned', cls: 'bar-earned', values: days.map((d) => d.pointsEarned) },
             { label: 'Redeemed', cls: 'bar-redeemed', values: days.map((d) => d.pointsRedeemed) }]} format={count} tick={tickCount} />
         <BarChart id="chart-gift-cards" title="Gift cards sold and redeemed per day" from={p.from} to={p.to} dates={dates}
           yLabel={`Gift cards (${currency})`}
           series={[{ label: 'Sold', cls: 'bar-sold', values: days.map((d) => d.giftCardsSoldCents) },
-            { label: 'Redeemed', cls: 'bar-spent', values: days.map((d) => d.giftCardsRedeemedCents) }]} format={m} tick={tickMoney} />
+            { label: 'Redeemed', cls: 'bar-spent', values: days.map((d) => d.giftCardsRedeemedCents) }]} format={m} tick={tickMoney} least={1000} />
       </div>
       {sites.length ? <SiteTable rows={sites} currency={currency} label={`By location, ${spanText(p.from, p.to)}`} cls="sites-range" /> : null}
       <details class="figures-table">
