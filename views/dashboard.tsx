@@ -127,7 +127,7 @@ function RangeReport(p: { base: string; days: Day[]; from: string; to: string; c
   return (
     <section class="range" aria-labelledby="range-heading" data-from={p.from} data-to={p.to}>
       <h2 id="range-heading">{spanText(p.from, p.to)} <span class="muted">({count(days.length)} {days.length === 1 ? 'day' : 'days'})</span></h2>
-      <ul class="figures totals" aria-label={`Totals, ${spanText(p.from, p.to)}`}>
+      <ul class="totals" aria-label={`Totals, ${spanText(p.from, p.to)}`}>
         <li><span class="muted">Orders</span><strong>{count(sum(days, (d) => d.orders))}</strong></li>
         <li><span class="muted">Revenue</span><strong>{m(sum(days, (d) => d.revenueCents))}</strong></li>
         <li><span class="muted">Points earned</span><strong>{count(sum(days, (d) => d.pointsEarned))}</strong></li>
