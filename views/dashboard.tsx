@@ -47,7 +47,8 @@ function SiteTable(p: { rows: SiteDay[]; currency: string; label: string; cls: s
       </thead>
       <tbody>
         {p.rows.map((r) => (
-          <tr data-location={r.locationId ?? ''}>
+          // Today's rows are the ones keyed data-location; the range's use data-site, so one id names one row.
+          <tr {...{ [p.cls === 'sites-today' ? 'data-location' : 'data-site']: r.locationId ?? '' }}>
             <th scope="row">{r.locationId ? r.name : <span class="muted">No location</span>}</th>
             <td class="right">{count(r.orders)}</td>
             <td class="right">{money(r.revenueCents, p.currency)}</td>

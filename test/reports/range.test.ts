@@ -163,6 +163,17 @@ describe('location scope', () => {
     const camdenOnly = (await t.b.get(`/api/v1/reports/daily/range?from=${today}&to=${today}&locationId=${camden.id}`)).body;
     expect(camdenOnly.days.map((d: any) => [d.orders, d.locations])).toEqual([[3, undefined]]);
   });
+
+  test("the group's dashboard lists each site's share of the charted range, and its CSV is the group's", async () => {
+    const { soho, camden } = await sites;
+    await createAdmin(t.sql, t.tenantB.id, 'owner@bravo.test', 'bravo password');
+    const owner = await signIn(t.app, 'bravo', 'owner@bravo.test', 'bravo password');
+    const html = await (await owner.get(`/dashboard?from=${d3}&to=${today}`)).text();
+    const rows = [...html.matchAll(/<tr data-site="([^"]*)"><th scope="row">[\s\S]*?<\/th><td class="right">(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
+    expect(rows).toEqual([[camden.id, 3], [soho.id, 2], ['', 0]]);
+    const csv = await (await owner.get(`/dashboard/report.csv?from=${d3}&to=${today}`)).text();
+    expect(csv).toBe((await t.b.get(`/api/v1/reports/daily/range?from=${d3}&to=${today}&format=csv`)).body);
+  });
 });
 
 describe('the dashboard door', () => {
