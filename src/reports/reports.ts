@@ -33,21 +33,36 @@ export async function dailyReport(db: Db, caller: Caller, query: DailyQuery): Pr
   return { ...day!, ...where(scope) };
 }
 
+/**
+ * What is wrong with a range of calendar days, as a sentence for a page or a problem, or null. Both doors
+ * ask it: the API answers 400 with it, the dashboard shows it next to its date-range picker.
+ */
+export function rangeProblem(from: string, to: string): { path: 'from' | 'to'; message: string } | null {
+  const span = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
+  if (Number.isNaN(span)) return { path: Number.isNaN(Date.parse(from)) ? 'from' : 'to', message: 'must be a day (YYYY-MM-DD)' };
+  if (span < 1) return { path: 'to', message: 'must not be before from' };
+  if (span > MAX_DAYS) return { path: 'to', message: `a range covers at most ${MAX_DAYS} days` };
+  return null;
+}
+
 /** Every day from `from` to `to` inclusive (at most MAX_DAYS), zero-filled for a chart. */
 export async function dailyRange(db: Db, caller: Caller, query: RangeQuery): Promise<DailyReportRange> {
   authorize(caller, 'reports.read');
   const { from, to } = query;
-  const span = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-  if (span < 1) throw new ApiError(400, 'validation_failed', 'to: must not be before from.');
-  if (span > MAX_DAYS) throw new ApiError(400, 'validation_failed', `A range covers at most ${MAX_DAYS} days.`);
+  const wrong = rangeProblem(from, to);
+  if (wrong) throw new ApiError(400, 'validation_failed', `${wrong.path}: ${wrong.message}.`, { errors: [wrong] });
   if (query.tz) await assertKnownTimeZone(db, query.tz);
   const scope = await reportScope(db, caller, query.locationId, query.tz);
   return { from, to, ...where(scope), tz: scope.tz, days: await days(db, caller, from, to, scope) };
 }
 
 export type DashboardFigures = {
-  /** The last CHART_DAYS days ending today, in `tz`; the group's days carry their per-location rows. */
+  /** Today in `tz`; the group's day carries its per-location rows. */
+  today: DailyReport;
+  /** The range charted (default: the last CHART_DAYS days ending today), every day, zero-filled. */
   days: DailyReport[];
+  from: string;
+  to: string;
   /** Customers are group-wide: those enrolled since midnight in `tz`, wherever they enrolled. */
   customersToday: number;
   /** The site the figures are for (the admin's pick, or the one a limited admin is bound to); null: the group. */
@@ -59,16 +74,26 @@ export type DashboardFigures = {
   locationName: string | null;
 };
 
-/** The dashboard: the caller's site (or the group) over the last CHART_DAYS days up to its own today. */
-export async function dashboardFigures(db: Db, caller: Caller): Promise<DashboardFigures> {
+/**
+ * The dashboard: the caller's site (or the group), today and the days `range` names (checked by the
+ * caller with rangeProblem), else the last CHART_DAYS days up to its own today.
+ */
+export async function dashboardFigures(db: Db, caller: Caller, range?: { from: string; to: string }): Promise<DashboardFigures> {
   authorize(caller, 'reports.read');
   const scope = await reportScope(db, caller, caller.locationId ?? undefined, undefined);
   const [span] = await db`select to_char(now() at time zone ${scope.tz}, 'YYYY-MM-DD') as "to",
       to_char((now() at time zone ${scope.tz})::date - ${CHART_DAYS - 1}::int, 'YYYY-MM-DD') as "from",
       (select count(*)::int from customers where tenant_id = ${caller.tenantId}
         and created_at >= date_trunc('day', now() at time zone ${scope.tz}) at time zone ${scope.tz}) as customers`;
+  const from = range?.from ?? span!.from;
+  const to = range?.to ?? span!.to;
+  const charted = await days(db, caller, from, to, scope);
+  const today = to === span!.to ? charted.at(-1)! : (await days(db, caller, span!.to, span!.to, scope))[0]!;
   return {
-    days: await days(db, caller, span!.from, span!.to, scope),
+    today,
+    days: charted,
+    from,
+    to,
     customersToday: span!.customers as number,
     locationId: scope.locationId,
     tz: scope.tz,
