@@ -2,7 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './platform/deps.ts';
 import type { LiveDeps } from './realtime/hub.ts';
-import { ApiError, problem, toProblem } from './platform/errors.ts';
+import { ApiError, toProblem } from './platform/errors.ts';
+import { allowedMethods, methodGuard, noRoute } from './platform/methodNotAllowed.ts';
 import { log } from './platform/log.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, dbFailure, readRetryable, warnDatabaseUnavailable } from './platform/dbFailure.ts';
 import { resolveApiCaller } from './identity/apiCaller.ts';
@@ -62,11 +63,9 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
     else if (body.status === 503) c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': 'application/problem+json' });
   });
-  app.notFound((c) =>
-    c.body(JSON.stringify(problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)), 404, {
-      'Content-Type': 'application/problem+json',
-    }),
-  );
+  // A known path with the wrong method is 405 with Allow (platform/methodNotAllowed.ts), else 404.
+  const allowed = allowedMethods(app.routes);
+  app.notFound((c) => noRoute(c, allowed));
 
   app.use('/api/*', async (c, next) => {
     await next();
@@ -85,6 +84,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
       return adminErrorResponse(tooLarge, c);
     },
   }));
+  app.use('/api/*', methodGuard(allowed));
   // An API key, or a signed-in admin's session cookie (CSRF-checked): see identity/apiCaller.ts.
   app.use('/api/v1/*', resolveApiCaller(deps));
 
