@@ -24,6 +24,7 @@ import { liabilityRoutes } from './reports/liabilityRoutes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
+import { registerEventWebhooks } from './events/webhookDocs.ts';
 import { terminalRoutes } from './terminals/routes.ts';
 import { rewardRoutes } from './rewards/routes.ts';
 
@@ -109,6 +110,8 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', terminalRoutes(deps));
   app.route('/api/v1', rewardRoutes(deps));
 
+  // Every event type's payload, as the POST a webhook endpoint receives (OpenAPI 3.1 `webhooks`).
+  registerEventWebhooks(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
