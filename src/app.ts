@@ -4,6 +4,7 @@ import type { AppEnv } from './platform/deps.ts';
 import type { LiveDeps } from './realtime/hub.ts';
 import { ApiError, toProblem } from './platform/errors.ts';
 import { allowedMethods, methodGuard, noRoute } from './platform/methodNotAllowed.ts';
+import { cors } from './platform/cors.ts';
 import { log } from './platform/log.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, dbFailure, readRetryable, warnDatabaseUnavailable } from './platform/dbFailure.ts';
 import { resolveApiCaller } from './identity/apiCaller.ts';
@@ -73,6 +74,9 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
     // Balances go stale the moment they are cached: nothing under /api is ever stored.
     c.header('Cache-Control', 'no-store');
   });
+  // CORS for browser POS (platform/cors.ts): the preflight is answered here, before the body limit, the
+  // method check and auth; the real request's response gets its headers on the way out.
+  app.use('/api/*', cors(deps.sql, allowed));
   // Every route, both doors: a body is refused before anything parses it. A declared Content-Length
   // over the limit is refused unread; a chunked body is counted as it arrives and refused at the first
   // byte past the limit, so a 50 MB form never reaches memory. /api answers problem+json, every other

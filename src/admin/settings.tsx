@@ -16,6 +16,8 @@ function patchFromForm(f: Record<string, string>) {
     earnPointsPerUnit: numberField(f.earnPointsPerUnit),
     earnMinOrderCents: moneyField(f.earnMinOrderCents),
     pointValueCents: numberField(f.pointValueCents),
+    // One origin a line; blank lines are nothing. Absent from the post: left as it is.
+    corsOrigins: f.corsOrigins === undefined ? undefined : f.corsOrigins.split(/\r?\n/).map((o) => o.trim()).filter(Boolean),
   };
 }
 

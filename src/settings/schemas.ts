@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { getCountries } from 'libphonenumber-js';
+import { isExactOrigin } from '../platform/origins.ts';
 
 // A tenant's settings: the earn rule, what a point is worth, currency and default phone country. One
 // schema for both doors: the API validates JSON with it, the admin Settings form maps its fields onto it
@@ -19,6 +20,10 @@ export const Settings = z
     earnPointsPerUnit: z.number().openapi({ description: 'Points per whole currency unit of an order total' }),
     earnMinOrderCents: z.number().int().openapi({ description: 'Orders below this total earn nothing' }),
     pointValueCents: z.number().int().openapi({ description: 'What one point is worth at checkout, in minor units' }),
+    corsOrigins: z.array(z.string()).openapi({
+      description: 'Origins (scheme://host[:port]) whose browser pages may call the API with this tenant\'s keys (CORS)',
+      example: ['https://till.example.com'],
+    }),
     updatedAt: z.string(),
   })
   .openapi('Settings');
@@ -30,6 +35,10 @@ const COUNTRY = 'Use a two-letter country code such as GB.';
 const EARN_RATE = 'A number from 0 to 1000, at most 4 decimals.';
 const MIN_ORDER = 'Whole minor units from 0 to 100000000 (0 for none).';
 const POINT_VALUE = 'A whole number from 1 to 100000.';
+const ORIGIN = 'Exact origins such as https://till.example.com: http or https, host and port only (no path or trailing slash), lower case.';
+const ORIGINS = 'At most 20 origins, each once.';
+export const MAX_CORS_ORIGINS = 20;
+
 
 export const SettingsPatch = z
   .object({
@@ -39,6 +48,9 @@ export const SettingsPatch = z
     earnPointsPerUnit: z.number({ error: EARN_RATE }).min(0, EARN_RATE).max(1000, EARN_RATE).multipleOf(0.0001, EARN_RATE),
     earnMinOrderCents: z.number({ error: MIN_ORDER }).int(MIN_ORDER).min(0, MIN_ORDER).max(100_000_000, MIN_ORDER),
     pointValueCents: z.number({ error: POINT_VALUE }).int(POINT_VALUE).min(1, POINT_VALUE).max(100_000, POINT_VALUE),
+    corsOrigins: z.array(z.string({ error: ORIGIN }).max(200, ORIGIN).refine(isExactOrigin, ORIGIN), { error: ORIGINS })
+      .max(MAX_CORS_ORIGINS, ORIGINS).refine((list) => new Set(list).size === list.length, ORIGINS)
+      .openapi({ description: 'Replaces the whole list; [] allows no browser origin', example: ['https://till.example.com'] }),
   })
   .partial()
   .strict()
