@@ -2,7 +2,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './platform/deps.ts';
 import type { LiveDeps } from './realtime/hub.ts';
-import { ApiError, problem, toProblem } from './platform/errors.ts';
+import { ApiError, toProblem } from './platform/errors.ts';
+import { allowedMethods, methodGuard, noRoute } from './platform/methodNotAllowed.ts';
+import { cors } from './platform/cors.ts';
 import { log } from './platform/log.ts';
 import { DATABASE_RETRY_AFTER_SECONDS, dbFailure, readRetryable, warnDatabaseUnavailable } from './platform/dbFailure.ts';
 import { resolveApiCaller } from './identity/apiCaller.ts';
@@ -23,6 +25,7 @@ import { liabilityRoutes } from './reports/liabilityRoutes.ts';
 import { reconciliationRoutes } from './reconciliation/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
+import { registerEventWebhooks } from './events/webhookDocs.ts';
 import { terminalRoutes } from './terminals/routes.ts';
 import { rewardRoutes } from './rewards/routes.ts';
 
@@ -62,17 +65,18 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
     else if (body.status === 503) c.header('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
     return c.body(JSON.stringify(body), body.status as 400, { 'Content-Type': 'application/problem+json' });
   });
-  app.notFound((c) =>
-    c.body(JSON.stringify(problem(404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`)), 404, {
-      'Content-Type': 'application/problem+json',
-    }),
-  );
+  // A known path with the wrong method is 405 with Allow (platform/methodNotAllowed.ts), else 404.
+  const allowed = allowedMethods(app.routes);
+  app.notFound((c) => noRoute(c, allowed));
 
   app.use('/api/*', async (c, next) => {
     await next();
     // Balances go stale the moment they are cached: nothing under /api is ever stored.
     c.header('Cache-Control', 'no-store');
   });
+  // CORS for browser POS (platform/cors.ts): the preflight is answered here, before the body limit, the
+  // method check and auth; the real request's response gets its headers on the way out.
+  app.use('/api/*', cors(deps.sql, allowed));
   // Every route, both doors: a body is refused before anything parses it. A declared Content-Length
   // over the limit is refused unread; a chunked body is counted as it arrives and refused at the first
   // byte past the limit, so a 50 MB form never reaches memory. /api answers problem+json, every other
@@ -85,6 +89,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
       return adminErrorResponse(tooLarge, c);
     },
   }));
+  app.use('/api/*', methodGuard(allowed));
   // An API key, or a signed-in admin's session cookie (CSRF-checked): see identity/apiCaller.ts.
   app.use('/api/v1/*', resolveApiCaller(deps));
 
@@ -109,6 +114,8 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', terminalRoutes(deps));
   app.route('/api/v1', rewardRoutes(deps));
 
+  // Every event type's payload, as the POST a webhook endpoint receives (OpenAPI 3.1 `webhooks`).
+  registerEventWebhooks(app.openAPIRegistry);
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {

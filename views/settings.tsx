@@ -9,9 +9,24 @@ export type SettingsView = {
   earnMinOrderCents: number;
   pointValueCents: number;
   pointsExpireAfterDays: number | null;
+  corsOrigins: string[];
 };
 
-function Field(p: { name: keyof SettingsView; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text' }) {
+/** The browser origins, one a line: the API's `corsOrigins` (platform/cors.ts). */
+function OriginsField(p: { state: FormState }) {
+  const id = 'set-corsOrigins';
+  return (
+    <div class="field">
+      <label for={id}>Browser tills allowed to call the API (origins)</label>
+      <textarea id={id} name="corsOrigins" rows={3} autocomplete="off" spellcheck={false}
+        aria-invalid={p.state.errors?.corsOrigins ? 'true' : undefined} aria-describedby={`${id}-hint ${id}-error`}>{p.state.values?.corsOrigins ?? ''}</textarea>
+      <small id={`${id}-hint`} class="muted">One a line, exactly as the browser shows it, e.g. https://till.example.com (no path); empty allows none</small>
+      <FieldError state={p.state} name="corsOrigins" id={`${id}-error`} />
+    </div>
+  );
+}
+
+function Field(p: { name: Exclude<keyof SettingsView, 'corsOrigins'>; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text' }) {
   const id = `set-${p.name}`;
   return (
     <div class="field">
@@ -29,6 +44,7 @@ export function settingsValues(s: SettingsView): Record<string, string> {
     name: s.name, currency: s.currency, defaultCountry: s.defaultCountry, earnPointsPerUnit: String(s.earnPointsPerUnit),
     earnMinOrderCents: (s.earnMinOrderCents / 100).toFixed(2), pointValueCents: String(s.pointValueCents),
     pointsExpireAfterDays: s.pointsExpireAfterDays === null ? '' : String(s.pointsExpireAfterDays),
+    corsOrigins: (s.corsOrigins ?? []).join('\n'),
   };
 }
 
@@ -60,6 +76,7 @@ export function SettingsForm(p: { base: string; state: FormState; seq: number; o
       <FieldError state={s} name="applyToExistingPoints" />
       <Field name="defaultCountry" label="Default phone country" hint="ISO code such as GB or IE: numbers typed without +country use it" state={s} />
       <Field name="currency" label="Currency" hint="ISO 4217 code such as GBP or EUR" state={s} />
+      <OriginsField state={s} />
       <button type="submit" class="btn">Save settings</button>
     </form>
   );

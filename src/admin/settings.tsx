@@ -20,6 +20,8 @@ function patchFromForm(f: Record<string, string>) {
     pointsExpireAfterDays: f.pointsExpireAfterDays === undefined ? undefined
       : f.pointsExpireAfterDays.trim() === '' ? null : numberField(f.pointsExpireAfterDays),
     applyToExistingPoints: f.applyToExistingPoints === 'true' ? true : undefined,
+    // One origin a line; blank lines are nothing. Absent from the post: left as it is.
+    corsOrigins: f.corsOrigins === undefined ? undefined : f.corsOrigins.split(/\r?\n/).map((o) => o.trim()).filter(Boolean),
   };
 }
 

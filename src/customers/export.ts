@@ -6,6 +6,7 @@ import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import { type Cell, csvStream } from '../platform/csv.ts';
 import { reportScope } from '../reports/scope.ts';
+import { defaultDays } from '../reports/defaultDays.ts';
 
 // CSV exports of customers and the points ledger, for both doors: `?format=csv` (or `Accept: text/csv`)
 // on GET /api/v1/customers and /customers/{id}/transactions, GET /api/v1/ledger for a date range, and
@@ -73,11 +74,14 @@ export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId:
  * rows written at one site.
  */
 export async function exportLedger(
-  sql: Sql, caller: Caller, range: { from: string; to: string; tz?: string; locationId?: string }, want: Want,
+  sql: Sql, caller: Caller, asked: { from?: string; to?: string; tz?: string; locationId?: string }, want: Want,
 ): Promise<CsvExport> {
   authorize(caller, 'customers.export');
+  if (asked.from && asked.to && asked.from > asked.to) throw new ApiError(400, 'validation_failed', 'from: must be on or before to.', { errors: [{ path: 'from', message: 'must be on or before to' }] });
+  const scope = await reportScope(sql, caller, asked.locationId, asked.tz);
+  // The reports' defaults (reports/defaultDays.ts): to today, from DEFAULT_RANGE_DAYS days before it.
+  const range = await defaultDays(sql, scope.tz, asked.from, asked.to);
   if (range.from > range.to) throw new ApiError(400, 'validation_failed', 'from: must be on or before to.', { errors: [{ path: 'from', message: 'must be on or before to' }] });
-  const scope = await reportScope(sql, caller, range.locationId, range.tz);
   const rows = (db: Tx) => db`select ${ledgerColumns(db)} from ledger l
     where l.tenant_id = ${caller.tenantId}
       and l.created_at >= (${range.from}::date)::timestamp at time zone ${scope.tz}

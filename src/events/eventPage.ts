@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
-import { Envelope, outboxEvent, toEnvelope, type OutboxRow } from '../realtime/envelope.ts';
+import { outboxEvent, toEnvelope, type OutboxRow } from '../realtime/envelope.ts';
+import { EventEnvelope } from './envelopes.ts';
 import { hiddenFrom, reachSql } from '../realtime/reach.ts';
 import { streamSites } from './sites.ts';
 
@@ -10,7 +11,7 @@ import { streamSites } from './sites.ts';
 
 export const EventPage = z
   .object({
-    data: z.array(Envelope),
+    data: z.array(EventEnvelope),
     nextAfter: z.string().openapi({ description: 'Pass as `after` to continue; the newest id this page covered.' }),
     hasMore: z.boolean(),
     reset: z.boolean().openapi({

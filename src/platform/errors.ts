@@ -10,6 +10,7 @@ import { DATABASE_RETRY_AFTER_SECONDS, dbFailure } from './dbFailure.ts';
 export const PROBLEM_CODES = [
   // the request
   'validation_failed', 'unsupported_media_type', 'payload_too_large', 'not_found', 'http_error',
+  'method_not_allowed', // a known path asked with a method it does not serve (405 with Allow)
   // who is calling
   'unauthorized', 'forbidden', 'csrf_failed',
   'password_change_required', // an admin session signed in with a one-time password (src/identity/ownPassword.ts)

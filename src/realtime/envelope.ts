@@ -37,7 +37,10 @@ const timestamp = z.string().describe('ISO 8601, UTC');
 const locationId = z.string().nullable().openapi({ example: '4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10' })
   .describe('The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).');
 
-/** Any event's envelope, as the REST API documents it (EventPage.data). */
+/**
+ * Any event's envelope, loosely: what toEnvelope builds. /openapi.json documents EventPage.data with the
+ * typed oneOf built from the catalogue (src/events/envelopes.ts), which realtime does not import.
+ */
 export const Envelope = z
   .object({
     id,
@@ -46,8 +49,7 @@ export const Envelope = z
     locationId,
     timestamp,
     data: z.record(z.string(), z.unknown()).describe('Shape per type: see /asyncapi.json'),
-  })
-  .openapi('EventEnvelope');
+  });
 export type Envelope = z.infer<typeof Envelope>;
 
 /** One type's envelope with its exact payload schema (AsyncAPI messages, payload tests). */

@@ -4,6 +4,7 @@ import type { Db } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
 import { assertKnownTimeZone } from '../platform/timeZones.ts';
 import { type ReportScope, reportScope } from './scope.ts';
+import { defaultDay, defaultDays } from './defaultDays.ts';
 import { MAX_DAYS, type DailyQuery, type DailyReport, type DailyReportRange, type RangeQuery } from './schemas.ts';
 
 // Reports, both doors: daily_report() (sql/0010_reports_by_location.sql) counts one row per local day,
@@ -29,7 +30,8 @@ export async function dailyReport(db: Db, caller: Caller, query: DailyQuery): Pr
   authorize(caller, 'reports.read');
   if (query.tz) await assertKnownTimeZone(db, query.tz);
   const scope = await reportScope(db, caller, query.locationId, query.tz);
-  const [day] = await days(db, caller, query.date, query.date, scope);
+  const date = await defaultDay(db, scope.tz, query.date);
+  const [day] = await days(db, caller, date, date, scope);
   return { ...day!, ...where(scope) };
 }
 
@@ -48,11 +50,11 @@ export function rangeProblem(from: string, to: string): { path: 'from' | 'to'; m
 /** Every day from `from` to `to` inclusive (at most MAX_DAYS), zero-filled for a chart. */
 export async function dailyRange(db: Db, caller: Caller, query: RangeQuery): Promise<DailyReportRange> {
   authorize(caller, 'reports.read');
-  const { from, to } = query;
-  const wrong = rangeProblem(from, to);
-  if (wrong) throw new ApiError(400, 'validation_failed', `${wrong.path}: ${wrong.message}.`, { errors: [wrong] });
   if (query.tz) await assertKnownTimeZone(db, query.tz);
   const scope = await reportScope(db, caller, query.locationId, query.tz);
+  const { from, to } = await defaultDays(db, scope.tz, query.from, query.to);
+  const wrong = rangeProblem(from, to);
+  if (wrong) throw new ApiError(400, 'validation_failed', `${wrong.path}: ${wrong.message}.`, { errors: [wrong] });
   return { from, to, ...where(scope), tz: scope.tz, days: await days(db, caller, from, to, scope) };
 }
 

@@ -24,10 +24,22 @@ export const ReportLocation = z.string().uuid({ error: 'a location id' }).option
     'bound to one location always gets its own (another is 403 location_mismatch)',
 });
 
-export const DailyQuery = z.object({ date: Day, tz: TimeZone, locationId: ReportLocation });
+// Dates default to what a person means: no `date` is today, no `to` is today, no `from` is the
+// DEFAULT_RANGE_DAYS days ending at `to` (the dashboard's chart), each in the report's zone (tz, else
+// the site's, else the group's: reports/scope.ts), so a till's "today" is its own site's.
+export const DEFAULT_RANGE_DAYS = 14;
+
+export const DailyQuery = z.object({
+  date: Day.optional().openapi({ description: "The day (local to tz). Default: today in the report's zone" }),
+  tz: TimeZone, locationId: ReportLocation,
+});
 export type DailyQuery = z.infer<typeof DailyQuery>;
 
-export const RangeQuery = z.object({ from: Day, to: Day, tz: TimeZone, locationId: ReportLocation });
+export const RangeQuery = z.object({
+  from: Day.optional().openapi({ description: `First day (local to tz). Default: ${DEFAULT_RANGE_DAYS - 1} days before \`to\` (${DEFAULT_RANGE_DAYS} days in all)` }),
+  to: Day.optional().openapi({ description: "Last day, inclusive (local to tz). Default: today in the report's zone" }),
+  tz: TimeZone, locationId: ReportLocation,
+});
 export type RangeQuery = z.infer<typeof RangeQuery>;
 
 const figures = {

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { getCountries } from 'libphonenumber-js';
+import { isExactOrigin } from '../platform/origins.ts';
 
 // A tenant's settings: the earn rule, what a point is worth, currency and default phone country. One
 // schema for both doors: the API validates JSON with it, the admin Settings form maps its fields onto it
@@ -23,6 +24,10 @@ export const Settings = z
       description: 'Points expire this many days after they were earned, oldest spent first; null: never',
       example: 365,
     }),
+    corsOrigins: z.array(z.string()).openapi({
+      description: 'Origins (scheme://host[:port]) whose browser pages may call the API with this tenant\'s keys (CORS)',
+      example: ['https://till.example.com'],
+    }),
     updatedAt: z.string(),
   })
   .openapi('Settings');
@@ -37,6 +42,10 @@ const POINT_VALUE = 'A whole number from 1 to 100000.';
 const EXPIRY_DAYS = 'A whole number of days from 1 to 3650, or empty for never.';
 const APPLY_EXISTING = 'Choose yes or no.';
 const APPLY_NEEDS_DAYS = 'Applying expiry to points already held needs a number of days.';
+const ORIGIN = 'Exact origins such as https://till.example.com: http or https, host and port only (no path or trailing slash), lower case.';
+const ORIGINS = 'At most 20 origins, each once.';
+export const MAX_CORS_ORIGINS = 20;
+
 
 export const SettingsPatch = z
   .object({
@@ -50,6 +59,9 @@ export const SettingsPatch = z
       .openapi({ description: 'Points expire this many days after they were earned; null: never. Points already held keep their date (or never expire) unless applyToExistingPoints is true' }),
     applyToExistingPoints: z.boolean({ error: APPLY_EXISTING })
       .openapi({ description: 'With pointsExpireAfterDays: points already held expire that many days after they were earned too (some possibly at once)' }),
+    corsOrigins: z.array(z.string({ error: ORIGIN }).max(200, ORIGIN).refine(isExactOrigin, ORIGIN), { error: ORIGINS })
+      .max(MAX_CORS_ORIGINS, ORIGINS).refine((list) => new Set(list).size === list.length, ORIGINS)
+      .openapi({ description: 'Replaces the whole list; [] allows no browser origin', example: ['https://till.example.com'] }),
   })
   .partial()
   .strict()
