@@ -6,6 +6,8 @@ export type Day = {
   date: string;
   orders: number;
   ordersCompleted: number;
+  /** Placed that day and since cancelled: in `orders`, never in revenue, so the page counts them apart. */
+  ordersCancelled: number;
   revenueCents: number;
   pointsEarned: number;
   pointsRedeemed: number;
@@ -20,6 +22,7 @@ export type SiteDay = {
   locationId: string | null;
   name: string | null;
   orders: number;
+  ordersCancelled: number;
   revenueCents: number;
   pointsEarned: number;
   pointsRedeemed: number;
@@ -97,7 +100,7 @@ function SiteTable(p: { rows: SiteDay[]; currency: string }) {
         {p.rows.map((r) => (
           <tr data-location={r.locationId ?? ''}>
             <th scope="row">{r.locationId ? r.name : <span class="muted">No location</span>}</th>
-            <td class="right">{count(r.orders)}</td>
+            <td class="right">{count(r.orders - r.ordersCancelled)}</td>
             <td class="right">{money(r.revenueCents, p.currency)}</td>
             <td class="right">{count(r.pointsEarned)}</td>
             <td class="right">{count(r.pointsRedeemed)}</td>
@@ -111,7 +114,7 @@ function SiteTable(p: { rows: SiteDay[]; currency: string }) {
 /** Today's figures and the chart: one fragment, re-fetched (throttled) when any event arrives. */
 export function DashboardBody(p: { base: string; days: Day[]; customersToday: number; currency: string; seq: number; scope: DashboardScope }) {
   const today = p.days.at(-1) ?? {
-    date: '', orders: 0, ordersCompleted: 0, revenueCents: 0, pointsEarned: 0, pointsRedeemed: 0,
+    date: '', orders: 0, ordersCompleted: 0, ordersCancelled: 0, revenueCents: 0, pointsEarned: 0, pointsRedeemed: 0,
     giftCardsSoldCents: 0, giftCardsRedeemedCents: 0,
   };
   const { scope } = p;
@@ -119,12 +122,13 @@ export function DashboardBody(p: { base: string; days: Day[]; customersToday: nu
   return (
     <div id="dashboard" hx-get={`${p.base}/dashboard/body`} hx-trigger="ts:event from:body throttle:1s"
       hx-swap="outerMorph" data-seq={String(p.seq)} data-location={scope.locationId ?? ''} data-today={today.date}>
-      {scope.hasLocations ? (
-        <p class="scope"><strong>{where}</strong> · today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
-      ) : null}
+      {/* "Today" is local: the site's zone, else the tenant's (settings), so the page says which. */}
+      <p class="scope">{scope.hasLocations ? <><strong>{where}</strong> · </> : null}today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
       <ul class="figures" aria-label="Today">
-        <li><span class="muted">Orders today</span><strong>{count(today.orders)}</strong></li>
-        <li><span class="muted">Revenue today</span><strong>{money(today.revenueCents, p.currency)}</strong></li>
+        {/* The orders revenue counts: a cancelled order is neither, and is shown as cancelled beside them. */}
+        <li data-figure="orders"><span class="muted">Orders today</span><strong>{count(today.orders - today.ordersCancelled)}</strong>
+          {today.ordersCancelled ? <small class="muted">{count(today.ordersCancelled)} cancelled</small> : null}</li>
+        <li data-figure="revenue"><span class="muted">Revenue today</span><strong>{money(today.revenueCents, p.currency)}</strong></li>
         <li><span class="muted">Points earned</span><strong>{count(today.pointsEarned)}</strong></li>
         <li><span class="muted">Points redeemed</span><strong>{count(today.pointsRedeemed)}</strong></li>
         {/* Customers are the group's, wherever they enrolled: said so when one site is shown. */}

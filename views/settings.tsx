@@ -8,14 +8,18 @@ export type SettingsView = {
   earnPointsPerUnit: number;
   earnMinOrderCents: number;
   pointValueCents: number;
+  timezone: string;
 };
 
-function Field(p: { name: keyof SettingsView; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text' }) {
+/** Suggestions for the time zone input (any IANA name is accepted; the server checks it). */
+const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+
+function Field(p: { name: keyof SettingsView; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text'; list?: string }) {
   const id = `set-${p.name}`;
   return (
     <div class="field">
       <label for={id}>{p.label}</label>
-      <input id={id} name={p.name} inputmode={p.inputmode ?? 'text'} autocomplete="off" value={p.state.values?.[p.name] ?? ''}
+      <input id={id} name={p.name} inputmode={p.inputmode ?? 'text'} autocomplete="off" list={p.list} value={p.state.values?.[p.name] ?? ''}
         aria-invalid={p.state.errors?.[p.name] ? 'true' : undefined} aria-describedby={`${id}-hint ${id}-error`} />
       <small id={`${id}-hint`} class="muted">{p.hint}</small>
       <FieldError state={p.state} name={p.name} id={`${id}-error`} />
@@ -27,6 +31,7 @@ export function settingsValues(s: SettingsView): Record<string, string> {
   return {
     name: s.name, currency: s.currency, defaultCountry: s.defaultCountry, earnPointsPerUnit: String(s.earnPointsPerUnit),
     earnMinOrderCents: (s.earnMinOrderCents / 100).toFixed(2), pointValueCents: String(s.pointValueCents),
+    timezone: s.timezone,
   };
 }
 
@@ -52,6 +57,8 @@ export function SettingsForm(p: { base: string; state: FormState; seq: number; o
       <Field name="pointValueCents" label="Value of one point at checkout (minor units)" hint="e.g. 1 = one point is worth 1p" state={s} inputmode="numeric" />
       <Field name="defaultCountry" label="Default phone country" hint="ISO code such as GB or IE: numbers typed without +country use it" state={s} />
       <Field name="currency" label="Currency" hint="ISO 4217 code such as GBP or EUR" state={s} />
+      <Field name="timezone" label="Time zone" hint="IANA name such as Europe/London or America/New_York: times on these pages, today's figures and report days (a location's own zone wins for that site)" state={s} list="time-zones" />
+      <datalist id="time-zones">{ZONES.map((z) => <option value={z} />)}</datalist>
       <button type="submit" class="btn">Save settings</button>
     </form>
   );

@@ -16,6 +16,7 @@ function patchFromForm(f: Record<string, string>) {
     earnPointsPerUnit: numberField(f.earnPointsPerUnit),
     earnMinOrderCents: moneyField(f.earnMinOrderCents),
     pointValueCents: numberField(f.pointValueCents),
+    timezone: f.timezone?.trim() || undefined,
   };
 }
 

@@ -11,9 +11,10 @@ export const SettingsUpdated = z
     earnPointsPerUnit: z.number(),
     earnMinOrderCents: z.number().int(),
     pointValueCents: z.number().int(),
+    timezone: z.string(),
     updatedAt: z.string(),
   })
   .strict()
-  .describe("The tenant's settings changed (earn rule, point value, currency, default country).");
+  .describe("The tenant's settings changed (earn rule, point value, currency, default country, time zone).");
 
 export const settingsEventCatalogue = { settings_updated: SettingsUpdated };

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { getCountries } from 'libphonenumber-js';
+import { IanaTimeZone } from '../platform/timeZones.ts';
 
 // A tenant's settings: the earn rule, what a point is worth, currency and default phone country. One
 // schema for both doors: the API validates JSON with it, the admin Settings form maps its fields onto it
@@ -19,6 +20,10 @@ export const Settings = z
     earnPointsPerUnit: z.number().openapi({ description: 'Points per whole currency unit of an order total' }),
     earnMinOrderCents: z.number().int().openapi({ description: 'Orders below this total earn nothing' }),
     pointValueCents: z.number().int().openapi({ description: 'What one point is worth at checkout, in minor units' }),
+    timezone: z.string().openapi({
+      description: "IANA time zone of the back office's times, the dashboard's today and the group's report days; a location's own zone overrides it for that site",
+      example: 'Europe/London',
+    }),
     updatedAt: z.string(),
   })
   .openapi('Settings');
@@ -39,6 +44,8 @@ export const SettingsPatch = z
     earnPointsPerUnit: z.number({ error: EARN_RATE }).min(0, EARN_RATE).max(1000, EARN_RATE).multipleOf(0.0001, EARN_RATE),
     earnMinOrderCents: z.number({ error: MIN_ORDER }).int(MIN_ORDER).min(0, MIN_ORDER).max(100_000_000, MIN_ORDER),
     pointValueCents: z.number({ error: POINT_VALUE }).int(POINT_VALUE).min(1, POINT_VALUE).max(100_000, POINT_VALUE),
+    // Shape here; the database's own list (assertKnownTimeZone) has the last word in updateSettings.
+    timezone: IanaTimeZone,
   })
   .partial()
   .strict()

@@ -1,10 +1,11 @@
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
+import { assertKnownTimeZone } from '../platform/timeZones.ts';
 import type { Settings, SettingsPatch } from './schemas.ts';
 
-// The settings domain: one read, one write, both doors. settings_update() writes the row and emits
-// settings_updated in the caller's transaction.
+// The settings domain: one read, one write, both doors. settings_update_with_zone() (sql/0021) writes the
+// row and emits settings_updated in the caller's transaction.
 
 export async function getSettings(db: Db, caller: Caller): Promise<Settings> {
   authorize(caller, 'settings.read');
@@ -14,7 +15,8 @@ export async function getSettings(db: Db, caller: Caller): Promise<Settings> {
 
 export async function updateSettings(db: Db, caller: Caller, patch: SettingsPatch): Promise<Settings> {
   authorize(caller, 'settings.update');
-  const [{ s }] = await db`select settings_update(${caller.tenantId}, ${db.json(patch)}, ${caller.actor}) as s`;
+  if (patch.timezone !== undefined) await assertKnownTimeZone(db, patch.timezone, 'timezone');
+  const [{ s }] = await db`select settings_update_with_zone(${caller.tenantId}, ${db.json(patch)}, ${caller.actor}) as s`;
   return s as Settings;
 }
 
