@@ -22,6 +22,12 @@ async function days(db: Db, caller: Caller, from: string, to: string, scope: Rep
   return row!.days as DailyReport[];
 }
 
+async function localToday(db: Db, tz: string): Promise<string> {
+  await assertKnownTimeZone(db, tz);
+  const [row] = await db`select to_char(now() at time zone ${tz}, 'YYYY-MM-DD') as today`;
+  return row!.today as string;
+}
+
 /** Where the tenant has locations, a report says which one (null: the group) and in which zone. */
 const where = (scope: ReportScope) => (scope.hasLocations ? { locationId: scope.locationId, tz: scope.tz } : {});
 
@@ -29,7 +35,9 @@ export async function dailyReport(db: Db, caller: Caller, query: DailyQuery): Pr
   authorize(caller, 'reports.read');
   if (query.tz) await assertKnownTimeZone(db, query.tz);
   const scope = await reportScope(db, caller, query.locationId, query.tz);
-  const [day] = await days(db, caller, query.date, query.date, scope);
+  // No date: today where the report is (the site's zone, else the tenant's), as the dashboard's today.
+  const date = query.date ?? (await localToday(db, scope.tz));
+  const [day] = await days(db, caller, date, date, scope);
   return { ...day!, ...where(scope) };
 }
 

@@ -11,11 +11,11 @@ export const Day = calendarDay();
 
 /**
  * Postgres has the last word on a zone name: the domain also checks it (platform/timeZones.ts). No
- * default here: the domain picks it (the site's own zone, else the group's, else UTC).
+ * default here: the domain picks it (the site's own zone, else the tenant's: settings `timezone`).
  */
 export const TimeZone = IanaTimeZone.optional().openapi({
-  description: "Days are local to this IANA time zone. Default: the location's own zone with `locationId`; " +
-    'for the group, the zone its active locations share (UTC when they differ, or when the tenant has none)',
+  description: "Days are local to this IANA time zone. Default: the location's own zone with `locationId` (or a " +
+    "caller bound to one); for the group, the tenant's zone (settings `timezone`)",
   example: 'Europe/London',
 });
 
@@ -24,7 +24,10 @@ export const ReportLocation = z.string().uuid({ error: 'a location id' }).option
     'bound to one location always gets its own (another is 403 location_mismatch)',
 });
 
-export const DailyQuery = z.object({ date: Day, tz: TimeZone, locationId: ReportLocation });
+export const DailyQuery = z.object({
+  date: Day.optional().openapi({ description: 'The local day (YYYY-MM-DD). Default: today in the zone the report is in', example: '2026-06-10' }),
+  tz: TimeZone, locationId: ReportLocation,
+});
 export type DailyQuery = z.infer<typeof DailyQuery>;
 
 export const RangeQuery = z.object({ from: Day, to: Day, tz: TimeZone, locationId: ReportLocation });
