@@ -123,7 +123,9 @@ export function DashboardBody(p: { base: string; days: Day[]; customersToday: nu
     <div id="dashboard" hx-get={`${p.base}/dashboard/body`} hx-trigger="ts:event from:body throttle:1s"
       hx-swap="outerMorph" data-seq={String(p.seq)} data-location={scope.locationId ?? ''} data-today={today.date}>
       {/* "Today" is local: the site's zone, else the tenant's (settings), so the page says which. */}
-      <p class="scope">{scope.hasLocations ? <><strong>{where}</strong> · </> : null}today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
+      {scope.hasLocations
+        ? <p class="scope"><strong>{where}</strong> · today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
+        : <p class="today">Today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>}
       <ul class="figures" aria-label="Today">
         {/* The orders revenue counts: a cancelled order is neither, and is shown as cancelled beside them. */}
         <li data-figure="orders"><span class="muted">Orders today</span><strong>{count(today.orders - today.ordersCancelled)}</strong>
