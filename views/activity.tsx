@@ -11,12 +11,12 @@ export const ACTIVITY_TYPES = [
 /** The feed body a live event is prepended to: one id per filter, so a filtered feed only grows by its type. */
 export const feedId = (type: string | null) => `feed-${type ?? 'all'}`;
 
-export function ActivityRow(p: { a: ActivityView; fresh?: boolean; seq?: number }) {
+export function ActivityRow(p: { tz: string; a: ActivityView; fresh?: boolean; seq?: number }) {
   const { a } = p;
   return (
     <tr id={`ev-${a.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}>
       <td class="mono right">{a.id}</td>
-      <td><time datetime={a.createdAt}>{when(a.createdAt)}</time></td>
+      <td><time datetime={a.createdAt}>{when(a.createdAt, p.tz)}</time></td>
       <td><span class={`tag e-${a.type}`}>{a.type.replace(/_/g, ' ')}</span></td>
       <td class="prose">{a.text}</td>
       <td>{a.actor}</td>
@@ -32,10 +32,10 @@ export function ActivityMore(p: { href: string }) {
   );
 }
 
-export function ActivityRows(p: { rows: ActivityView[]; moreHref: string | null }) {
+export function ActivityRows(p: { tz: string; rows: ActivityView[]; moreHref: string | null }) {
   return (
     <>
-      {p.rows.map((a) => <ActivityRow a={a} />)}
+      {p.rows.map((a) => <ActivityRow tz={p.tz} a={a} />)}
       {p.moreHref ? <ActivityMore href={p.moreHref} /> : null}
     </>
   );
@@ -58,7 +58,7 @@ export function ActivityPage(p: { meta: PageMeta; type: string | null; rows: Act
         <thead><tr><th scope="col" class="right">#</th><th scope="col">When</th><th scope="col">Type</th>
           <th scope="col">What</th><th scope="col">Who</th></tr></thead>
         <tbody id={feedId(p.type)} data-seq={String(p.meta.seq)}>
-          <ActivityRows rows={p.rows} moreHref={p.moreHref} />
+          <ActivityRows tz={p.meta.tz} rows={p.rows} moreHref={p.moreHref} />
         </tbody>
       </table>
       {p.rows.length === 0 ? <p class="empty">Nothing has happened yet.</p> : null}

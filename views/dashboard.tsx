@@ -7,6 +7,8 @@ export type Day = {
   date: string;
   orders: number;
   ordersCompleted: number;
+  /** Placed that day and since cancelled: in `orders`, never in revenue, so the page counts them apart. */
+  ordersCancelled: number;
   revenueCents: number;
   pointsEarned: number;
   pointsRedeemed: number;
@@ -21,6 +23,7 @@ export type SiteDay = {
   locationId: string | null;
   name: string | null;
   orders: number;
+  ordersCancelled: number;
   revenueCents: number;
   pointsEarned: number;
   pointsRedeemed: number;
@@ -50,7 +53,7 @@ function SiteTable(p: { rows: SiteDay[]; currency: string; label: string; cls: s
           // Today's rows are the ones keyed data-location; the range's use data-site, so one id names one row.
           <tr {...{ [p.cls === 'sites-today' ? 'data-location' : 'data-site']: r.locationId ?? '' }}>
             <th scope="row">{r.locationId ? r.name : <span class="muted">No location</span>}</th>
-            <td class="right">{count(r.orders)}</td>
+            <td class="right">{count(r.orders - r.ordersCancelled)}</td>
             <td class="right">{money(r.revenueCents, p.currency)}</td>
             <td class="right">{count(r.pointsEarned)}</td>
             <td class="right">{count(r.pointsRedeemed)}</td>
@@ -109,8 +112,8 @@ function siteTotals(days: Day[]): SiteDay[] {
   for (const d of days) {
     for (const s of d.locations ?? []) {
       const key = s.locationId ?? '';
-      const t = by.get(key) ?? { locationId: s.locationId, name: s.name, orders: 0, revenueCents: 0, pointsEarned: 0, pointsRedeemed: 0 };
-      by.set(key, { ...t, orders: t.orders + s.orders, revenueCents: t.revenueCents + s.revenueCents,
+      const t = by.get(key) ?? { locationId: s.locationId, name: s.name, orders: 0, ordersCancelled: 0, revenueCents: 0, pointsEarned: 0, pointsRedeemed: 0 };
+      by.set(key, { ...t, orders: t.orders + s.orders, ordersCancelled: t.ordersCancelled + s.ordersCancelled, revenueCents: t.revenueCents + s.revenueCents,
         pointsEarned: t.pointsEarned + s.pointsEarned, pointsRedeemed: t.pointsRedeemed + s.pointsRedeemed });
     }
   }
@@ -129,7 +132,7 @@ function RangeReport(p: { base: string; days: Day[]; from: string; to: string; c
     <section class="range" aria-labelledby="range-heading" data-from={p.from} data-to={p.to}>
       <h2 id="range-heading">{spanText(p.from, p.to)} <span class="muted">({count(days.length)} {days.length === 1 ? 'day' : 'days'})</span></h2>
       <ul class="totals" aria-label={`Totals, ${spanText(p.from, p.to)}`}>
-        <li><span class="muted">Orders</span><strong>{count(sum(days, (d) => d.orders))}</strong></li>
+        <li><span class="muted">Orders</span><strong>{count(sum(days, (d) => d.orders - d.ordersCancelled))}</strong></li>
         <li><span class="muted">Revenue</span><strong>{m(sum(days, (d) => d.revenueCents))}</strong></li>
         <li><span class="muted">Points earned</span><strong>{count(sum(days, (d) => d.pointsEarned))}</strong></li>
         <li><span class="muted">Points redeemed</span><strong>{count(sum(days, (d) => d.pointsRedeemed))}</strong></li>
@@ -138,7 +141,7 @@ function RangeReport(p: { base: string; days: Day[]; from: string; to: string; c
       </ul>
       <div class="charts">
         <BarChart id="chart-orders" title="Orders per day" from={p.from} to={p.to} dates={dates} yLabel="Orders"
-          series={[{ label: 'Orders', cls: 'bar-orders', values: days.map((d) => d.orders) }]} format={count} tick={tickCount} />
+          series={[{ label: 'Orders', cls: 'bar-orders', values: days.map((d) => d.orders - d.ordersCancelled) }]} format={count} tick={tickCount} />
         <BarChart id="chart-revenue" title="Revenue per day" from={p.from} to={p.to} dates={dates} yLabel={`Revenue (${currency})`}
           series={[{ label: 'Revenue', cls: 'bar-revenue', values: days.map((d) => d.revenueCents) }]} format={m} tick={tickMoney} least={1000} />
         <BarChart id="chart-points" title="Points earned and redeemed per day" from={p.from} to={p.to} dates={dates} yLabel="Points"
@@ -162,7 +165,7 @@ function RangeReport(p: { base: string; days: Day[]; from: string; to: string; c
             {days.map((d) => (
               <tr>
                 <th scope="row"><time datetime={d.date}>{shortDay(d.date)}</time></th>
-                <td class="right">{count(d.orders)}</td><td class="right">{m(d.revenueCents)}</td>
+                <td class="right">{count(d.orders - d.ordersCancelled)}</td><td class="right">{m(d.revenueCents)}</td>
                 <td class="right">{count(d.pointsEarned)}</td><td class="right">{count(d.pointsRedeemed)}</td>
                 <td class="right">{m(d.giftCardsSoldCents)}</td><td class="right">{m(d.giftCardsRedeemedCents)}</td>
               </tr>
@@ -189,12 +192,15 @@ export function DashboardBody(p: {
   return (
     <div id="dashboard" hx-get={`${p.base}/dashboard/body${query}`} hx-trigger="ts:event from:body throttle:1s"
       hx-swap="outerMorph" data-seq={String(p.seq)} data-location={scope.locationId ?? ''} data-today={today.date}>
-      {scope.hasLocations ? (
-        <p class="scope"><strong>{where}</strong> · today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
-      ) : null}
+      {/* "Today" is local: the site's zone, else the tenant's (settings), so the page says which. */}
+      {scope.hasLocations
+        ? <p class="scope"><strong>{where}</strong> · today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>
+        : <p class="today">Today is {longDay(today.date)} <span class="muted">({scope.tz})</span></p>}
       <ul class="figures" aria-label="Today">
-        <li><span class="muted">Orders today</span><strong>{count(today.orders)}</strong></li>
-        <li><span class="muted">Revenue today</span><strong>{money(today.revenueCents, p.currency)}</strong></li>
+        {/* The orders revenue counts: a cancelled order is neither, and is shown as cancelled beside them. */}
+        <li data-figure="orders"><span class="muted">Orders today</span><strong>{count(today.orders - today.ordersCancelled)}</strong>
+          {today.ordersCancelled ? <small class="muted">{count(today.ordersCancelled)} cancelled</small> : null}</li>
+        <li data-figure="revenue"><span class="muted">Revenue today</span><strong>{money(today.revenueCents, p.currency)}</strong></li>
         <li><span class="muted">Points earned</span><strong>{count(today.pointsEarned)}</strong></li>
         <li><span class="muted">Points redeemed</span><strong>{count(today.pointsRedeemed)}</strong></li>
         {/* Customers are the group's, wherever they enrolled: said so when one site is shown. */}

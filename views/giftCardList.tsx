@@ -18,7 +18,7 @@ const STATUSES: { value: GiftCardListStatus | ''; label: string }[] = [
   { value: 'void', label: 'Voided' },
 ];
 
-function CardRow(p: { g: GiftCardListItem; currency: string }) {
+function CardRow(p: { tz: string; g: GiftCardListItem; currency: string }) {
   const { g } = p;
   return (
     <tr id={`gcl-${g.id}`}>
@@ -27,17 +27,17 @@ function CardRow(p: { g: GiftCardListItem; currency: string }) {
       <td>{g.purchasedBy}{g.recipientName ? <span class="muted"> for {g.recipientName}</span> : null}</td>
       <td class="right">{money(g.balanceCents, p.currency)}<span class="muted hide-narrow"> of {money(g.initialCents, p.currency)}</span></td>
       <td><span class={`tag gc-${g.status}`}>{g.status === 'active' && g.balanceCents === 0 ? 'spent' : g.status}</span></td>
-      <td class="hide-narrow"><time datetime={g.createdAt}>{when(g.createdAt)}</time>
-        {g.expiresAt ? <span class="muted"> · expires <time datetime={g.expiresAt}>{when(g.expiresAt)}</time></span> : null}</td>
+      <td class="hide-narrow"><time datetime={g.createdAt}>{when(g.createdAt, p.tz)}</time>
+        {g.expiresAt ? <span class="muted"> · expires <time datetime={g.expiresAt}>{when(g.expiresAt, p.tz)}</time></span> : null}</td>
     </tr>
   );
 }
 
 /** One page of rows and, when there is more, a "Load more" row that replaces itself with the next page. */
-export function CardListRows(p: { page: CardListPage; currency: string }) {
+export function CardListRows(p: { tz: string; page: CardListPage; currency: string }) {
   return (
     <>
-      {p.page.rows.map((g) => <CardRow g={g} currency={p.currency} />)}
+      {p.page.rows.map((g) => <CardRow tz={p.tz} g={g} currency={p.currency} />)}
       {p.page.nextHref ? (
         <tr class="more"><td colspan={5}>
           <button type="button" class="btn secondary" hx-get={p.page.nextHref} hx-target="closest tr" hx-swap="outerHTML">Load more</button>
@@ -48,7 +48,7 @@ export function CardListRows(p: { page: CardListPage; currency: string }) {
 }
 
 /** The results table the search form swaps. */
-export function CardListResults(p: { page: CardListPage; currency: string; filter: CardListFilter }) {
+export function CardListResults(p: { tz: string; page: CardListPage; currency: string; filter: CardListFilter }) {
   const filtered = Boolean(p.filter.q || p.filter.status);
   return (
     <div id="gc-results">
@@ -56,7 +56,7 @@ export function CardListResults(p: { page: CardListPage; currency: string; filte
         <caption class="sr-only">{filtered ? 'Gift cards matching the search' : 'Gift cards, newest first'} (codes masked)</caption>
         <thead><tr><th scope="col">Code</th><th scope="col">Bought by</th><th scope="col" class="right">Balance</th>
           <th scope="col">Status</th><th scope="col" class="hide-narrow">Issued</th></tr></thead>
-        <tbody id="gc-rows"><CardListRows page={p.page} currency={p.currency} /></tbody>
+        <tbody id="gc-rows"><CardListRows tz={p.tz} page={p.page} currency={p.currency} /></tbody>
       </table>
       {p.page.rows.length === 0 ? <p class="empty">{filtered ? 'No gift card matches.' : 'No gift cards issued yet.'}</p> : null}
     </div>
@@ -93,7 +93,7 @@ export function LiabilityPanel(p: { base: string; currency: string; report?: Gif
             {figure('Expired (breakage)', r.expiredCents, 'gcl-expired')}
             {figure('Voided', r.voidedCents, 'gcl-voided')}
           </ul>
-          <p class="muted">Owed as of <time datetime={r.asOf}>{when(r.asOf)}</time> ({r.tz}); the period began owing {money(r.openingCents, p.currency)}.
+          <p class="muted">Owed as of <time datetime={r.asOf}>{when(r.asOf, r.tz)}</time> ({r.tz}); the period began owing {money(r.openingCents, p.currency)}.
             Redeemed is net of {money(r.refundedCents, p.currency)} refunded to cards.</p>
         </>
       ) : null}
@@ -125,7 +125,7 @@ export function GiftCardListPage(p: {
         </div>
         <button type="submit" class="btn secondary">Search</button>
       </form>
-      <CardListResults page={p.page} currency={p.currency} filter={p.filter} />
+      <CardListResults tz={p.meta.tz} page={p.page} currency={p.currency} filter={p.filter} />
     </Layout>
   );
 }

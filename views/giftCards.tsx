@@ -106,7 +106,7 @@ export function IssueForm(p: { base: string; currency: string; state?: FormState
 }
 
 /** A card found by its code, with redeem and void; re-rendered after each action. */
-export function CardPanel(p: { base: string; currency: string; card: GiftCardView | null; seq?: number; state?: FormState }) {
+export function CardPanel(p: { tz: string; base: string; currency: string; card: GiftCardView | null; seq?: number; state?: FormState }) {
   const s = p.state ?? {};
   if (!p.card) {
     return (
@@ -124,12 +124,12 @@ export function CardPanel(p: { base: string; currency: string; card: GiftCardVie
       <div class="pos-head">
         <div>
           <div class="code">{g.code}</div>
-          <div class="muted">Bought by {g.purchasedBy ?? ERASED}{g.recipientName ? ` for ${g.recipientName}` : ''} · {when(g.createdAt)}</div>
+          <div class="muted">Bought by {g.purchasedBy ?? ERASED}{g.recipientName ? ` for ${g.recipientName}` : ''} · {when(g.createdAt, p.tz)}</div>
         </div>
         <div class="pos-balance"><span class="muted">Balance</span><CardBalance {...state} id={at.balance} cls="pts" /></div>
       </div>
       <p>Status: <CardStatus {...state} id={at.status} /> · issued for {money(g.initialCents, p.currency)}
-        {g.expiresAt ? ` · expires ${when(g.expiresAt)}` : ''}</p>
+        {g.expiresAt ? ` · expires ${when(g.expiresAt, p.tz)}` : ''}</p>
       {s.message ? <p class="ok" role="status">{s.message}</p> : null}
       <FieldError state={s} name="form" />
       {active ? (
@@ -168,7 +168,7 @@ export function GiftCardsPage(p: { meta: PageMeta; currency: string; recent: Rec
               <button type="submit" class="btn big">Check balance</button>
             </div>
           </form>
-          <CardPanel base={base} currency={p.currency} card={null} />
+          <CardPanel tz={p.meta.tz} base={base} currency={p.currency} card={null} />
           <h2>Recently issued <a class="small" href={`${base}/gift-cards/list`}>All gift cards{p.meta.role === 'owner' ? ' and liability' : ''} →</a></h2>
           <table class="grid">
             <caption class="sr-only">Recently issued gift cards (codes masked)</caption>

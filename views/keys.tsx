@@ -9,17 +9,17 @@ export type KeyView = {
 /** A site a new key may be bound to. */
 export type SiteOption = { id: string; name: string; code: string };
 
-export function KeyRow(p: { k: KeyView; base: string }) {
+export function KeyRow(p: { tz: string; k: KeyView; base: string }) {
   const { k } = p;
   return (
     <tr id={`key-${k.id}`} data-location={k.locationId ?? ''}>
       <th scope="row">{k.name}</th>
       <td class="mono">{k.prefix}…</td>
       <td>{k.locationCode ? <span class="tag" title={k.locationName ?? ''}>{k.locationCode}</span> : <span class="muted">whole group</span>}</td>
-      <td><time datetime={k.createdAt}>{when(k.createdAt)}</time></td>
-      <td>{k.lastUsedAt ? <time datetime={k.lastUsedAt}>{when(k.lastUsedAt)}</time> : 'never'}</td>
+      <td><time datetime={k.createdAt}>{when(k.createdAt, p.tz)}</time></td>
+      <td>{k.lastUsedAt ? <time datetime={k.lastUsedAt}>{when(k.lastUsedAt, p.tz)}</time> : 'never'}</td>
       <td>
-        {k.revokedAt ? <span class="tag">revoked {when(k.revokedAt)}</span> : (
+        {k.revokedAt ? <span class="tag">revoked {when(k.revokedAt, p.tz)}</span> : (
           <button type="button" class="btn link danger" hx-post={`${p.base}/keys/${k.id}/revoke`}
             hx-confirm={`Revoke key "${k.name}"? Terminals using it stop working at once.`}
             hx-target="closest tr" hx-swap="outerHTML">Revoke</button>
@@ -72,12 +72,12 @@ export function KeyForm(p: { base: string; sites: SiteOption[]; values?: Record<
   );
 }
 
-export function KeyTable(p: { keys: KeyView[]; base: string; oob?: boolean }) {
+export function KeyTable(p: { tz: string; keys: KeyView[]; base: string; oob?: boolean }) {
   return (
     <table id="key-table" class="grid" hx-swap-oob={p.oob ? 'true' : undefined}>
       <caption class="sr-only">API keys</caption>
       <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Location</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Status</th></tr></thead>
-      <tbody>{p.keys.map((k) => <KeyRow k={k} base={p.base} />)}</tbody>
+      <tbody>{p.keys.map((k) => <KeyRow tz={p.tz} k={k} base={p.base} />)}</tbody>
     </table>
   );
 }
@@ -88,7 +88,7 @@ export function KeysPage(p: { meta: PageMeta; keys: KeyView[]; sites: SiteOption
     <Layout meta={p.meta} title="API keys" active="keys">
       <p class="muted">POS terminals and integrations use these keys. Each key acts for this restaurant only.</p>
       <div id="key-area"><KeyForm base={base} sites={p.sites} /></div>
-      <KeyTable keys={p.keys} base={base} />
+      <KeyTable tz={p.meta.tz} keys={p.keys} base={base} />
     </Layout>
   );
 }

@@ -53,7 +53,7 @@ export function NewLocationForm(p: { base: string; state?: FormState }) {
  * One site, editable in place: rename, re-code, change its zone, archive or bring back. Its form
  * answers with this card again (saved, or as typed with inline errors).
  */
-export function LocationCard(p: { base: string; l: LocationView; state?: FormState }) {
+export function LocationCard(p: { tz: string; base: string; l: LocationView; state?: FormState }) {
   const { l } = p;
   const s: FormState = p.state ?? { values: locationValues(l) };
   const id = `loc-${l.id}`;
@@ -63,7 +63,7 @@ export function LocationCard(p: { base: string; l: LocationView; state?: FormSta
         aria-label={`Location ${l.name}`}>
         <div class="row wrap">
           <h3>{l.name} <span class="tag mono">{l.code}</span></h3>
-          {l.archived ? <span class="tag">archived {l.archivedAt ? when(l.archivedAt) : ''}</span> : null}
+          {l.archived ? <span class="tag">archived {l.archivedAt ? when(l.archivedAt, p.tz) : ''}</span> : null}
         </div>
         {s.message ? <p class="ok" role="status">{s.message}</p> : null}
         <FieldError state={s} name="form" />
@@ -89,12 +89,12 @@ export function LocationCard(p: { base: string; l: LocationView; state?: FormSta
   );
 }
 
-export function LocationList(p: { base: string; locations: LocationView[]; oob?: boolean }) {
+export function LocationList(p: { tz: string; base: string; locations: LocationView[]; oob?: boolean }) {
   return (
     <section id="location-list" aria-label="Locations" hx-swap-oob={p.oob ? 'true' : undefined}>
       {p.locations.length ? (
         <div class="cards">
-          {p.locations.map((l) => <LocationCard base={p.base} l={l} />)}
+          {p.locations.map((l) => <LocationCard tz={p.tz} base={p.base} l={l} />)}
         </div>
       ) : <p class="empty">No locations yet: this restaurant works as one site until you add one.</p>}
     </section>
@@ -158,7 +158,7 @@ export function LocationsPage(p: { meta: PageMeta; locations: LocationView[]; st
       <TimeZones />
       <NewLocationForm base={base} />
       <h2>Sites</h2>
-      <LocationList base={base} locations={p.locations} />
+      <LocationList tz={p.meta.tz} base={base} locations={p.locations} />
       <StaffList base={base} staff={p.staff} locations={p.locations} />
     </Layout>
   );

@@ -36,7 +36,7 @@ export function OrderDetailPage(p: { meta: PageMeta; detail: OrderDetail; curren
         <span class={`tag st-${o.status}`} id="order-status">{o.status}</span>
         <span class="tag">{o.source}</span>
         <span class="tag">{orderTypeLabel(o.orderType)}</span>
-        <time datetime={o.createdAt}>{when(o.createdAt)}</time>
+        <time datetime={o.createdAt}>{when(o.createdAt, p.meta.tz)}</time>
         <span class="grow"></span>
         <span class="actions no-print">
           <a class="btn secondary" href={`${base}/orders/${o.id}/receipt?view=kitchen`}>Kitchen ticket</a>
@@ -68,7 +68,7 @@ export function OrderDetailPage(p: { meta: PageMeta; detail: OrderDetail; curren
             {statusHistory.map((h) => (
               <li>
                 <strong>{h.fromStatus ? `${h.fromStatus} → ${h.toStatus}` : `placed (${h.toStatus})`}</strong>
-                <span class="muted"> by {actorLabel(h)} · <time datetime={h.createdAt}>{when(h.createdAt)}</time></span>
+                <span class="muted"> by {actorLabel(h)} · <time datetime={h.createdAt}>{when(h.createdAt, p.meta.tz)}</time></span>
               </li>
             ))}
           </ol>
@@ -83,7 +83,7 @@ export function OrderDetailPage(p: { meta: PageMeta; detail: OrderDetail; curren
                   <tr data-ledger-id={l.id}>
                     <td>{l.type}</td><td class="right">{signed(l.points)}</td>
                     <td class="right">{l.balanceBefore} → {l.balanceAfter}</td>
-                    <td class="hide-narrow"><time datetime={l.createdAt}>{when(l.createdAt)}</time></td>
+                    <td class="hide-narrow"><time datetime={l.createdAt}>{when(l.createdAt, p.meta.tz)}</time></td>
                   </tr>
                 ))}
               </tbody>
@@ -100,7 +100,7 @@ export function OrderDetailPage(p: { meta: PageMeta; detail: OrderDetail; curren
                   <tr data-activity-id={a.id}>
                     <td>{a.type}</td><td class="right">{a.amountCents < 0 ? '−' : '+'}{money(Math.abs(a.amountCents), p.currency)}</td>
                     <td class="right">{money(a.balanceBefore, p.currency)} → {money(a.balanceAfter, p.currency)}</td>
-                    <td class="hide-narrow"><time datetime={a.createdAt}>{when(a.createdAt)}</time></td>
+                    <td class="hide-narrow"><time datetime={a.createdAt}>{when(a.createdAt, p.meta.tz)}</time></td>
                   </tr>
                 ))}
               </tbody>

@@ -24,12 +24,12 @@ export function OrdersTabs(p: { base: string; active: 'board' | 'history' }) {
   );
 }
 
-function HistoryRow(p: { o: Order; base: string; currency: string }) {
+function HistoryRow(p: { tz: string; o: Order; base: string; currency: string }) {
   const { o } = p;
   return (
     <tr id={`hist-${o.id}`}>
-      <th scope="row" data-placed={when(o.createdAt)}><a href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></th>
-      <td class="placed"><time datetime={o.createdAt}>{when(o.createdAt)}</time></td>
+      <th scope="row" data-placed={when(o.createdAt, p.tz)}><a href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></th>
+      <td class="placed"><time datetime={o.createdAt}>{when(o.createdAt, p.tz)}</time></td>
       <td class="wrap">{o.customerName ?? (o.customerPhone ? '' : 'Walk-in')}</td>
       <td class="mono hide-narrow">{o.customerPhone ?? ''}</td>
       <td><span class={`tag st-${o.status}`}>{o.status}</span></td>
@@ -39,10 +39,10 @@ function HistoryRow(p: { o: Order; base: string; currency: string }) {
 }
 
 /** One page of rows and, when there is more, the row that fetches the next page in its place. */
-export function HistoryRows(p: { page: HistoryPage; base: string; currency: string }) {
+export function HistoryRows(p: { tz: string; page: HistoryPage; base: string; currency: string }) {
   return (
     <>
-      {p.page.rows.map((o) => <HistoryRow o={o} base={p.base} currency={p.currency} />)}
+      {p.page.rows.map((o) => <HistoryRow tz={p.tz} o={o} base={p.base} currency={p.currency} />)}
       {p.page.nextHref ? (
         <tr class="more">
           <td colspan={6}>
@@ -54,7 +54,7 @@ export function HistoryRows(p: { page: HistoryPage; base: string; currency: stri
   );
 }
 
-export function HistoryResults(p: { page: HistoryPage; base: string; currency: string; searched: boolean }) {
+export function HistoryResults(p: { tz: string; page: HistoryPage; base: string; currency: string; searched: boolean }) {
   return (
     <div id="order-results">
       <table class="grid">
@@ -65,7 +65,7 @@ export function HistoryResults(p: { page: HistoryPage; base: string; currency: s
             <th scope="col" class="hide-narrow">Phone</th><th scope="col">Status</th><th scope="col" class="right">Subtotal</th>
           </tr>
         </thead>
-        <tbody id="order-rows"><HistoryRows page={p.page} base={p.base} currency={p.currency} /></tbody>
+        <tbody id="order-rows"><HistoryRows tz={p.tz} page={p.page} base={p.base} currency={p.currency} /></tbody>
       </table>
       {p.page.rows.length === 0 ? <p class="empty">{p.searched ? 'No order matches this search.' : 'No orders yet.'}</p> : null}
     </div>
@@ -119,7 +119,7 @@ export function HistoryPageView(p: { meta: PageMeta; page: HistoryPage; filters:
       <link rel="stylesheet" href={ORDERS_CSS} />
       <OrdersTabs base={base} active="history" />
       <HistoryForm base={base} filters={p.filters} state={p.state} />
-      <HistoryResults page={p.page} base={base} currency={p.currency} searched={searched} />
+      <HistoryResults tz={p.meta.tz} page={p.page} base={base} currency={p.currency} searched={searched} />
     </Layout>
   );
 }

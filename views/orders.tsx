@@ -27,7 +27,7 @@ const TITLES: Record<string, string> = { pending: 'New', preparing: 'Preparing',
 
 export const columnId = (status: string) => `col-${status}`;
 
-export function OrderCard(p: { o: OrderView; base: string; currency: string; fresh?: boolean }) {
+export function OrderCard(p: { tz: string; o: OrderView; base: string; currency: string; fresh?: boolean }) {
   const { o } = p;
   const next = NEXT[o.status];
   return (
@@ -37,7 +37,7 @@ export function OrderCard(p: { o: OrderView; base: string; currency: string; fre
         <strong class="big"><a class="order-link" href={`${p.base}/orders/${o.id}`}>{o.orderNumber}</a></strong>
         <span class={`tag src-${o.source}`}>{o.source}</span>
         <span class="tag">{o.orderType.replace('_', ' ')}</span>
-        <time class="muted" datetime={o.createdAt}>{when(o.createdAt)}</time>
+        <time class="muted" datetime={o.createdAt}>{when(o.createdAt, p.tz)}</time>
       </header>
       {o.customerName || o.customerPhone ? <p>{o.customerName ?? ''} <span class="mono muted">{o.customerPhone ?? ''}</span></p> : null}
       <ul class="items">
@@ -61,7 +61,7 @@ export function OrderCard(p: { o: OrderView; base: string; currency: string; fre
 }
 
 /** A brand-new order, prepended to the "New" column by the new_order event (beeps on arrival). */
-export function OrderCardOob(p: { order: any; seq: number; base: string; currency: string }) {
+export function OrderCardOob(p: { tz: string; order: any; seq: number; base: string; currency: string }) {
   const d = p.order;
   const o: OrderView = {
     id: d.orderId, orderNumber: d.orderNumber, source: d.source ?? 'online', orderType: d.orderType ?? '',
@@ -71,7 +71,7 @@ export function OrderCardOob(p: { order: any; seq: number; base: string; currenc
   };
   return (
     <div hx-swap-oob={`afterbegin:#${columnId(o.status)}`} data-seq={String(p.seq)}>
-      <OrderCard o={o} base={p.base} currency={p.currency} fresh />
+      <OrderCard tz={p.tz} o={o} base={p.base} currency={p.currency} fresh />
     </div>
   );
 }
@@ -80,7 +80,7 @@ export function OrderCardOob(p: { order: any; seq: number; base: string; currenc
 export type BoardRefusal = { code: string; detail: string };
 
 /** The columns; refreshed as one fragment whenever any order changes status. */
-export function Board(p: { orders: OrderView[]; base: string; currency: string; seq: number; refusal?: BoardRefusal }) {
+export function Board(p: { tz: string; orders: OrderView[]; base: string; currency: string; seq: number; refusal?: BoardRefusal }) {
   return (
     <div id="board" class="board" hx-get={`${p.base}/orders/board`} hx-trigger="ts:order_updated from:body"
       hx-swap="outerMorph" data-seq={String(p.seq)}>
@@ -91,7 +91,7 @@ export function Board(p: { orders: OrderView[]; base: string; currency: string; 
           <section class="column" aria-labelledby={`h-${s}`}>
             <h2 id={`h-${s}`}>{TITLES[s]} <span class="count">{list.length}</span></h2>
             <div id={columnId(s)} class="cards" data-seq={String(p.seq)}>
-              {list.map((o) => <OrderCard o={o} base={p.base} currency={p.currency} />)}
+              {list.map((o) => <OrderCard tz={p.tz} o={o} base={p.base} currency={p.currency} />)}
             </div>
           </section>
         );
@@ -107,7 +107,7 @@ export function OrdersPage(p: { meta: PageMeta; orders: OrderView[]; currency: s
       <link rel="stylesheet" href={ORDERS_CSS} />
       <OrdersTabs base={base} active="board" />
       <p class="muted">New orders appear here at once with a sound. <button type="button" class="btn link" data-sound-test>Test sound</button></p>
-      <Board orders={p.orders} base={base} currency={p.currency} seq={p.meta.seq} />
+      <Board tz={p.meta.tz} orders={p.orders} base={base} currency={p.currency} seq={p.meta.seq} />
     </Layout>
   );
 }

@@ -11,7 +11,7 @@ import { ORDERS_CSS } from './orderHistory.tsx';
 
 export type ReceiptKind = 'kitchen' | 'customer';
 
-export function ReceiptPage(p: { detail: OrderDetail; kind: ReceiptKind; tenantSlug: string; tenantName: string; currency: string }) {
+export function ReceiptPage(p: { tz: string; detail: OrderDetail; kind: ReceiptKind; tenantSlug: string; tenantName: string; currency: string }) {
   const o = p.detail.order;
   const base = adminBase(p.tenantSlug);
   const title = p.kind === 'kitchen' ? `Kitchen ticket ${o.orderNumber}` : `Receipt ${o.orderNumber}`;
@@ -36,19 +36,19 @@ export function ReceiptPage(p: { detail: OrderDetail; kind: ReceiptKind; tenantS
           </a>
         </div>
         <main id="main" class={`receipt receipt-${p.kind}`} aria-label={title}>
-          {p.kind === 'kitchen' ? <Kitchen detail={p.detail} /> : <Customer {...p} />}
+          {p.kind === 'kitchen' ? <Kitchen tz={p.tz} detail={p.detail} /> : <Customer {...p} />}
         </main>
       </body>
     </html>
   );
 }
 
-function Kitchen(p: { detail: OrderDetail }) {
+function Kitchen(p: { tz: string; detail: OrderDetail }) {
   const o = p.detail.order;
   return (
     <>
       <h1 class="ticket-number">{o.orderNumber}</h1>
-      <p class="ticket-meta"><strong>{orderTypeLabel(o.orderType).toUpperCase()}</strong> · {o.source} · <time datetime={o.createdAt}>{when(o.createdAt)}</time></p>
+      <p class="ticket-meta"><strong>{orderTypeLabel(o.orderType).toUpperCase()}</strong> · {o.source} · <time datetime={o.createdAt}>{when(o.createdAt, p.tz)}</time></p>
       {o.customerName ? <p>{o.customerName}</p> : null}
       {o.status === 'cancelled' ? <p class="void">CANCELLED</p> : null}
       <ul class="ticket-items">
@@ -59,13 +59,13 @@ function Kitchen(p: { detail: OrderDetail }) {
   );
 }
 
-function Customer(p: { detail: OrderDetail; tenantName: string; currency: string }) {
+function Customer(p: { tz: string; detail: OrderDetail; tenantName: string; currency: string }) {
   const o = p.detail.order;
   const c = p.currency;
   return (
     <>
       <h1 class="receipt-shop">{p.tenantName}</h1>
-      <p class="center">{o.orderNumber} · {orderTypeLabel(o.orderType)}<br /><time datetime={o.createdAt}>{when(o.createdAt)}</time></p>
+      <p class="center">{o.orderNumber} · {orderTypeLabel(o.orderType)}<br /><time datetime={o.createdAt}>{when(o.createdAt, p.tz)}</time></p>
       {o.status === 'cancelled' ? <p class="void">CANCELLED — REFUNDED</p> : null}
       <table class="receipt-lines">
         <tbody>

@@ -19,19 +19,19 @@ export type ReconItem = {
 /** A refusal of the resolve by the domain: the problem's code and detail, as the API would have answered. */
 export type ReconRefusal = { code: string; detail: string };
 
-export function ReconRow(p: { r: ReconItem; base: string; currency: string; state?: FormState; refusal?: ReconRefusal }) {
+export function ReconRow(p: { tz: string; r: ReconItem; base: string; currency: string; state?: FormState; refusal?: ReconRefusal }) {
   const { r } = p;
   const s = p.state ?? {};
   return (
     <li id={`recon-${r.id}`} class="card stack">
-      <p><span class="tag">{r.kind.replace(/_/g, ' ')}</span> <time class="muted" datetime={r.createdAt}>{when(r.createdAt)}</time></p>
+      <p><span class="tag">{r.kind.replace(/_/g, ' ')}</span> <time class="muted" datetime={r.createdAt}>{when(r.createdAt, p.tz)}</time></p>
       <p>{r.detail}</p>
       <p class="muted">
         {r.points ? `${r.points} points` : ''}{r.amountCents ? ` ${money(r.amountCents, p.currency)}` : ''}
         {r.customerId ? <> · <a href={`${p.base}/customers/${r.customerId}`}>customer</a></> : null}
       </p>
       {r.resolvedAt ? (
-        <p class="ok" role="status">Resolved {when(r.resolvedAt)}{r.resolutionNote ? `: ${r.resolutionNote}` : ''}</p>
+        <p class="ok" role="status">Resolved {when(r.resolvedAt, p.tz)}{r.resolutionNote ? `: ${r.resolutionNote}` : ''}</p>
       ) : (
         <form class="row wrap" hx-post={`${p.base}/reconciliation/${r.id}/resolve`} hx-target="closest li" hx-swap="outerHTML" hx-disable="find button">
           <label for={`note-${r.id}`} class="sr-only">Resolution note</label>
@@ -61,7 +61,7 @@ export function ReconciliationPage(p: { meta: PageMeta; items: ReconItem[]; curr
     <Layout meta={p.meta} title="Reconciliation" active="reconciliation">
       <p class="muted">Things the system could not settle on its own (for example points that could not be clawed back). Resolving records who did what; a points correction is a new ledger row.</p>
       {p.items.length ? (
-        <ul class="recon">{p.items.map((r) => <ReconRow r={r} base={base} currency={p.currency} />)}</ul>
+        <ul class="recon">{p.items.map((r) => <ReconRow tz={p.meta.tz} r={r} base={base} currency={p.currency} />)}</ul>
       ) : <p class="empty">Nothing waiting.</p>}
     </Layout>
   );

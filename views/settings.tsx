@@ -10,7 +10,11 @@ export type SettingsView = {
   pointValueCents: number;
   pointsExpireAfterDays: number | null;
   corsOrigins: string[];
+  timezone: string;
 };
+
+/** Suggestions for the time zone input (any IANA name is accepted; the server checks it). */
+const ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
 
 /** The browser origins, one a line: the API's `corsOrigins` (platform/cors.ts). */
 function OriginsField(p: { state: FormState }) {
@@ -26,12 +30,12 @@ function OriginsField(p: { state: FormState }) {
   );
 }
 
-function Field(p: { name: Exclude<keyof SettingsView, 'corsOrigins'>; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text' }) {
+function Field(p: { name: Exclude<keyof SettingsView, 'corsOrigins'>; label: string; hint: string; state: FormState; inputmode?: 'decimal' | 'numeric' | 'text'; list?: string }) {
   const id = `set-${p.name}`;
   return (
     <div class="field">
       <label for={id}>{p.label}</label>
-      <input id={id} name={p.name} inputmode={p.inputmode ?? 'text'} autocomplete="off" value={p.state.values?.[p.name] ?? ''}
+      <input id={id} name={p.name} inputmode={p.inputmode ?? 'text'} autocomplete="off" list={p.list} value={p.state.values?.[p.name] ?? ''}
         aria-invalid={p.state.errors?.[p.name] ? 'true' : undefined} aria-describedby={`${id}-hint ${id}-error`} />
       <small id={`${id}-hint`} class="muted">{p.hint}</small>
       <FieldError state={p.state} name={p.name} id={`${id}-error`} />
@@ -45,6 +49,7 @@ export function settingsValues(s: SettingsView): Record<string, string> {
     earnMinOrderCents: (s.earnMinOrderCents / 100).toFixed(2), pointValueCents: String(s.pointValueCents),
     pointsExpireAfterDays: s.pointsExpireAfterDays === null ? '' : String(s.pointsExpireAfterDays),
     corsOrigins: (s.corsOrigins ?? []).join('\n'),
+    timezone: s.timezone,
   };
 }
 
@@ -77,6 +82,8 @@ export function SettingsForm(p: { base: string; state: FormState; seq: number; o
       <Field name="defaultCountry" label="Default phone country" hint="ISO code such as GB or IE: numbers typed without +country use it" state={s} />
       <Field name="currency" label="Currency" hint="ISO 4217 code such as GBP or EUR" state={s} />
       <OriginsField state={s} />
+      <Field name="timezone" label="Time zone" hint="IANA name such as Europe/London or America/New_York: times on these pages, today's figures and report days (a location's own zone wins for that site)" state={s} list="time-zones" />
+      <datalist id="time-zones">{ZONES.map((z) => <option value={z} />)}</datalist>
       <button type="submit" class="btn">Save settings</button>
     </form>
   );

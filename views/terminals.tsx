@@ -22,7 +22,7 @@ const STATUS = {
   offline: { mark: '○', text: 'Not connected' },
 } as const;
 
-export function TerminalRow(p: { t: TerminalView }) {
+export function TerminalRow(p: { tz: string; t: TerminalView }) {
   const { t } = p;
   const status = STATUS[t.state];
   return (
@@ -35,8 +35,8 @@ export function TerminalRow(p: { t: TerminalView }) {
         {t.state === 'behind' ? <> <span class="tag flag">{count(t.lag ?? 0)} events behind</span></> : null}
       </td>
       <td class="right">{t.connected ? count(t.streams) : '—'}</td>
-      <td>{t.connectedAt ? <time datetime={t.connectedAt}>{when(t.connectedAt)}</time> : '—'}</td>
-      <td>{t.lastSeenAt ? <time datetime={t.lastSeenAt}>{when(t.lastSeenAt)}</time> : 'never'}</td>
+      <td>{t.connectedAt ? <time datetime={t.connectedAt}>{when(t.connectedAt, p.tz)}</time> : '—'}</td>
+      <td>{t.lastSeenAt ? <time datetime={t.lastSeenAt}>{when(t.lastSeenAt, p.tz)}</time> : 'never'}</td>
       <td class="right mono">{t.lastEventIdSent ?? '—'}</td>
       <td class="right">{t.lag === null ? '—' : count(t.lag)}</td>
     </tr>
@@ -50,7 +50,7 @@ export function TerminalRow(p: { t: TerminalView }) {
  * bounds "goes grey" at 3 s past the moment the database knows (at once for a clean disconnect,
  * 3 × PRESENCE_INTERVAL_MS for a crashed instance).
  */
-export function TerminalTable(p: { base: string; terminals: TerminalView[]; newestEventId: number }) {
+export function TerminalTable(p: { tz: string; base: string; terminals: TerminalView[]; newestEventId: number }) {
   return (
     <div id="terminals" hx-get={`${p.base}/terminals/table`} hx-trigger="every 3s" hx-swap="outerMorph">
       <table class="grid">
@@ -62,7 +62,7 @@ export function TerminalTable(p: { base: string; terminals: TerminalView[]; newe
             <th scope="col" class="right">Behind by</th>
           </tr>
         </thead>
-        <tbody>{p.terminals.map((t) => <TerminalRow t={t} />)}</tbody>
+        <tbody>{p.terminals.map((t) => <TerminalRow tz={p.tz} t={t} />)}</tbody>
       </table>
       {p.terminals.length ? null : <p class="empty">No API keys yet: a terminal is an API key with an open event stream.</p>}
       <p class="muted">Newest event: <span class="mono">{p.newestEventId}</span></p>
@@ -77,7 +77,7 @@ export function TerminalsPage(p: { meta: PageMeta; terminals: TerminalView[]; ne
         Every API key, and whether it has a live event stream open. A till that disconnects turns grey within seconds;
         one more than {count(p.flagAt)} events behind is flagged.
       </p>
-      <TerminalTable base={adminBase(p.meta.tenantSlug)} terminals={p.terminals} newestEventId={p.newestEventId} />
+      <TerminalTable tz={p.meta.tz} base={adminBase(p.meta.tenantSlug)} terminals={p.terminals} newestEventId={p.newestEventId} />
     </Layout>
   );
 }

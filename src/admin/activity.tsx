@@ -4,7 +4,7 @@ import { activityFeed, type ActivityEntry } from '../events/activity.ts';
 import { ACTIVITY_TYPES, ActivityPage, ActivityRows, type ActivityView } from '../../views/activity.tsx';
 import { describe } from '../../views/shell/describe.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminEnv, type AdminContext, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, type AdminContext, fragment, meta, page, snapshot, zone } from './context.ts';
 
 /** A known type, or anything shaped like one (an old link to a retired type shows an empty feed). */
 const typeParam = (raw: string | undefined) =>
@@ -37,7 +37,7 @@ export function activityPages(deps: Deps) {
     const before = Number(c.req.query('before'));
     const feed = await activityFeed(sql, c.get('caller'), { type, before: Number.isSafeInteger(before) ? before : null });
     const view = feedView(c, feed, type);
-    return fragment(c, <ActivityRows rows={view.rows} moreHref={view.moreHref} />);
+    return fragment(c, <ActivityRows tz={zone(c)} rows={view.rows} moreHref={view.moreHref} />);
   });
 
   return app;

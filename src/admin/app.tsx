@@ -46,7 +46,10 @@ export function adminApp(deps: LiveDeps) {
   const directory = new Directory(sql).start();
   // The stream's HTML payload: rendered once per event, the same bytes to every admin page.
   deps.hub.registerFormat('admin', (e) => {
-    if (e.type === 'settings_updated') directory.learnCurrency(e.tenantId, e.data?.currency);
+    if (e.type === 'settings_updated') {
+      directory.learnCurrency(e.tenantId, e.data?.currency);
+      directory.learnTimeZone(e.tenantId, e.data?.timezone);
+    }
     return renderAdminFragment(e, directory);
   });
 

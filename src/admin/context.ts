@@ -46,11 +46,16 @@ export async function change<T>(sql: Sql, tenantId: string, work: (tx: Tx) => Pr
   });
 }
 
+/** The zone a view formats times in: the tenant's (so pages and live fragments agree). */
+export function zone(c: AdminContext): string {
+  return c.get('session').timeZone;
+}
+
 export function meta(c: AdminContext, seq: number): PageMeta {
   const s = c.get('session');
   return {
     tenantSlug: s.tenantSlug, tenantName: s.tenantName, email: s.email, role: s.role, csrf: s.csrf, seq,
-    actor: `admin:${s.adminId}`,
+    actor: `admin:${s.adminId}`, tz: s.timeZone,
     path: new URL(c.req.url).pathname,
     sites: c.get('sites') ?? [],
     siteId: c.get('caller').locationId ?? null,

@@ -12,7 +12,7 @@ import {
 } from '../../views/customers/edit.tsx';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { Prepend } from '../../views/shell/prepend.tsx';
-import { type AdminEnv, change, fragment, snapshot } from './context.ts';
+import { type AdminEnv, change, fragment, snapshot, zone } from './context.ts';
 import { type FieldErrors, formFields, parseForm, refusal } from './forms.ts';
 
 // The customer page's edit form (views/customers/edit.tsx). A save sends only the fields this admin
@@ -110,7 +110,7 @@ export function customerEditPages(deps: Deps) {
         <CustomerEditForm base={base} customerId={id} version={saved.version} seq={seq} values={valuesOf(saved)} orig={valuesOf(saved)}
           state={{ message: latest ? 'Saved.' : 'Nothing changed.' }} />
         {latest
-          ? <Prepend target={historyBodyId(id)}><HistoryRow fresh seq={seq} h={latest} /></Prepend>
+          ? <Prepend target={historyBodyId(id)}><HistoryRow tz={zone(c)} fresh seq={seq} h={latest} /></Prepend>
           : null}
       </>);
     } catch (err) {

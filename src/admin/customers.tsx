@@ -23,7 +23,7 @@ import { signed } from '../../views/shell/format.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { Prepend } from '../../views/shell/prepend.tsx';
 import { type FieldErrors, formFields, numberField, optionalText, parseForm, refusal } from './forms.ts';
-import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, change, fragment, meta, page, snapshot, zone } from './context.ts';
 
 const PAGE_SIZE = 50;
 const LEDGER_PAGE = 50;
@@ -141,7 +141,7 @@ export function customerPages(deps: Deps) {
       const expiry = await nextExpiry(tx, caller.tenantId, customer.id);
       return { customer, orders, giftCards, history, rewards, expiry, ...(await ledgerList(tx, caller, base, customer.id, undefined)) };
     });
-    const visits = <VisitHistory orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
+    const visits = <VisitHistory tz={zone(c)} orders={data.orders.data} moreOrders={data.orders.nextCursor !== null}
       giftCards={data.giftCards.data} currency={c.get('session').currency}
       issueHref={data.customer.phone !== null ? `${base}/gift-cards?customerId=${data.customer.id}` : undefined} />;
     const cust = data.customer;
@@ -159,7 +159,7 @@ export function customerPages(deps: Deps) {
     const caller = c.get('caller');
     const base = adminBase(caller.tenantSlug);
     const { ledger, moreHref } = await ledgerList(sql, caller, base, c.req.param('id'), c.req.query('cursor'));
-    return fragment(c, <LedgerMore ledger={ledger} moreHref={moreHref} />);
+    return fragment(c, <LedgerMore tz={zone(c)} ledger={ledger} moreHref={moreHref} />);
   });
 
   app.post('/customers/:id/points/:action{add|redeem|adjust}', async (c) => {
@@ -182,7 +182,7 @@ export function customerPages(deps: Deps) {
         <PointsForm base={base} customerId={id} action={action} state={{ message: doneMessage(action, command.points, cust.pointsBalance) }} />
         <NumbersOob seq={seq} n={{ customerId: cust.id, pointsBalance: cust.pointsBalance, totalPointsEarned: cust.totalPointsEarned, totalPointsRedeemed: cust.totalPointsRedeemed }} />
         <Prepend target={ledgerBodyId(cust.id)}>
-          <LedgerRow fresh seq={seq} l={{ ...transaction, actor: c.get('session').email }} />
+          <LedgerRow tz={zone(c)} fresh seq={seq} l={{ ...transaction, actor: c.get('session').email }} />
         </Prepend>
       </>);
     } catch (err) {

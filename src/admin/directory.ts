@@ -15,6 +15,7 @@ const MISS_RETRY_MS = 1000;
 export class Directory implements FragmentContext {
   private actors = new Map<string, string>();
   private currencies = new Map<string, string>();
+  private zones = new Map<string, string>();
   private known = new Set<string>();
   private loading = new Map<string, Promise<void>>();
   private lastTried = new Map<string, number>();
@@ -32,11 +33,14 @@ export class Directory implements FragmentContext {
           const [admins, keys, tenants] = await Promise.all([
             this.sql`select id, email from admins where tenant_id = any(${todo}::uuid[])`,
             this.sql`select id, name, prefix from api_keys where tenant_id = any(${todo}::uuid[])`,
-            this.sql`select id, currency from tenants where id = any(${todo}::uuid[])`,
+            this.sql`select id, currency, time_zone from tenants where id = any(${todo}::uuid[])`,
           ]);
           for (const a of admins) this.actors.set(`admin:${a.id}`, a.email);
           for (const k of keys) this.actors.set(`key:${k.id}`, `API key ${k.name} (${k.prefix}…)`);
-          for (const t of tenants) this.currencies.set(t.id, t.currency);
+          for (const t of tenants) {
+            this.currencies.set(t.id, t.currency);
+            this.zones.set(t.id, t.time_zone);
+          }
           for (const id of todo) this.known.add(id);
         } catch {
           // A failed load keeps the old names; the next miss or tick tries again.
@@ -58,6 +62,11 @@ export class Directory implements FragmentContext {
   /** A settings_updated event says the new currency before any refresh would. */
   learnCurrency(tenantId: string, currency: unknown) {
     if (typeof currency === 'string' && currency) this.currencies.set(tenantId, currency);
+  }
+
+  /** ... and the new time zone: the next live row reads in it, as a page loaded now would. */
+  learnTimeZone(tenantId: string, timeZone: unknown) {
+    if (typeof timeZone === 'string' && timeZone) this.zones.set(tenantId, timeZone);
   }
 
   /** Every tenant this process has rendered for, in one round of queries. */
@@ -88,6 +97,12 @@ export class Directory implements FragmentContext {
     const code = this.currencies.get(tenantId);
     if (!code) this.missed(tenantId);
     return code ?? 'GBP';
+  };
+
+  timeZone = (tenantId: string): string => {
+    const tz = this.zones.get(tenantId);
+    if (!tz) this.missed(tenantId);
+    return tz ?? 'UTC';
   };
 
   private missed(tenantId: string) {

@@ -26,6 +26,8 @@ export type FragmentContext = {
   /** A readable name for events.actor ("ana@diner.test", "API key pos-1"). */
   actorLabel: (actor: string | null, tenantId: string) => string;
   currency: (tenantId: string) => string;
+  /** The tenant's zone (settings `timezone`), so a live row's time reads as the page's rows do; UTC when absent. */
+  timeZone?: (tenantId: string) => string;
 };
 
 export const plainContext: FragmentContext = {
@@ -38,6 +40,7 @@ export const typeMarker = (type: string) => `<!--ev:${type.replace(/[^a-z0-9_]/g
 
 export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainContext): string {
   const base = adminBase(e.tenantSlug);
+  const tz = ctx.timeZone?.(e.tenantId) ?? 'UTC';
   const actor = ctx.actorLabel(e.actor, e.tenantId);
   const text = describe(e, ctx.currency(e.tenantId));
   const activity = { id: e.id, type: e.type, text, actor, createdAt: e.createdAt };
@@ -53,7 +56,7 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
             totalPointsEarned: d.totalPointsEarned, totalPointsRedeemed: d.totalPointsRedeemed,
           }} />
           <Prepend target={ledgerBodyId(d.customerId)}>
-            <LedgerRow fresh seq={e.id} l={{
+            <LedgerRow tz={tz} fresh seq={e.id} l={{
               id: d.transactionId ?? `ev${e.id}`, type: d.transactionType, points: d.pointsChange,
               balanceAfter: d.newBalance, reason: d.reason ?? null, orderId: d.orderId ?? null,
               createdAt: e.createdAt, actor,
@@ -96,7 +99,7 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
             <RowIdentityOob c={c} />
             <CustomerEditForm oob base={base} customerId={c.id} version={c.version} seq={e.id} values={valuesOf(c)} orig={valuesOf(c)} />
             <Prepend target={historyBodyId(c.id)}>
-              <HistoryRow fresh seq={e.id} h={{ id: `ev${e.id}`, createdAt: e.createdAt, actor, changes: d.changes ?? {} }} />
+              <HistoryRow tz={tz} fresh seq={e.id} h={{ id: `ev${e.id}`, createdAt: e.createdAt, actor, changes: d.changes ?? {} }} />
             </Prepend>
           </>
         );
@@ -104,7 +107,7 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
       break;
     }
     case 'new_order':
-      if (d.orderId) specific = <OrderCardOob seq={e.id} base={base} currency={ctx.currency(e.tenantId)} order={d} />;
+      if (d.orderId) specific = <OrderCardOob tz={tz} seq={e.id} base={base} currency={ctx.currency(e.tenantId)} order={d} />;
       break;
     case 'gift_card_purchased':
       specific = (
@@ -128,8 +131,8 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
   const html = (
     <>
       <ToastOob text={text} seq={e.id} actor={e.actor} kind={e.type === 'new_order' ? 'order' : undefined} />
-      <Prepend target={feedId(null)}><ActivityRow a={activity} seq={e.id} fresh /></Prepend>
-      <Prepend target={feedId(e.type)}><ActivityRow a={activity} seq={e.id} fresh /></Prepend>
+      <Prepend target={feedId(null)}><ActivityRow tz={tz} a={activity} seq={e.id} fresh /></Prepend>
+      <Prepend target={feedId(e.type)}><ActivityRow tz={tz} a={activity} seq={e.id} fresh /></Prepend>
       {specific}
     </>
   );

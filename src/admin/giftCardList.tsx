@@ -10,7 +10,7 @@ import { giftCardLiability } from '../reports/liability.ts';
 import { LiabilityQuery } from '../reports/liabilitySchemas.ts';
 import { CardListResults, CardListRows, GiftCardListPage, LiabilityPanel, type CardListFilter, type CardListPage } from '../../views/giftCardList.tsx';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
 
 // The admin's book of gift cards (issue 13): the list and the liability, read by the same domain calls
 // as GET /api/v1/gift-cards and GET /api/v1/reports/gift-cards. Reached from the Gift cards nav entry.
@@ -54,13 +54,13 @@ export function giftCardListPages(deps: Deps) {
     const caller = c.get('caller');
     const filter = filterOf((n) => c.req.query(n));
     const list = await cardList(sql, caller, adminBase(caller.tenantSlug), filter, undefined);
-    return fragment(c, <CardListResults page={list} currency={currency(c)} filter={filter} />);
+    return fragment(c, <CardListResults tz={zone(c)} page={list} currency={currency(c)} filter={filter} />);
   });
 
   app.get('/gift-cards/list/rows', async (c) => {
     const caller = c.get('caller');
     const list = await cardList(sql, caller, adminBase(caller.tenantSlug), filterOf((n) => c.req.query(n)), c.req.query('cursor'));
-    return fragment(c, <CardListRows page={list} currency={currency(c)} />);
+    return fragment(c, <CardListRows tz={zone(c)} page={list} currency={currency(c)} />);
   });
 
   app.get('/gift-cards/liability', async (c) => {

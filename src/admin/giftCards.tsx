@@ -8,7 +8,7 @@ import { CardPanel, GiftCardsPage, IssueForm } from '../../views/giftCards.tsx';
 import type { FormState } from '../../views/shell/form.tsx';
 import { money } from '../../views/shell/format.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminContext, type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminContext, type AdminEnv, change, fragment, meta, page, snapshot, zone } from './context.ts';
 import { type FieldErrors, formFields, moneyField, optionalText, parseForm, refusal } from './forms.ts';
 
 /** The forms type `amount` in currency units; the schemas count `amountCents`. */
@@ -40,7 +40,7 @@ export function giftCardPages(deps: Deps) {
     return giftCardByCode(sql, caller, code, (read) => snapshot(sql, caller.tenantId, read));
   };
   const panel = (c: AdminContext, card: GiftCard | null, seq: number, state: FormState, status = 200) =>
-    fragment(c, <CardPanel {...view(c)} card={card} seq={seq} state={state} />, status);
+    fragment(c, <CardPanel tz={zone(c)} {...view(c)} card={card} seq={seq} state={state} />, status);
   const noCard = (c: AdminContext, err: unknown) => {
     const { errors, status } = codeRefusal(err);
     return panel(c, null, 0, { errors }, status);

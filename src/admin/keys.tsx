@@ -6,7 +6,7 @@ import type { Db } from '../platform/database.ts';
 import type { Deps } from '../platform/deps.ts';
 import { KeyForm, KeyRow, KeysPage, KeyTable, NewKey, type SiteOption } from '../../views/keys.tsx';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
 import { formFields, parseForm, refusal } from './forms.ts';
 
 /** The sites a new key may be bound to: the active ones (an archived site takes no new writes). */
@@ -50,14 +50,14 @@ export function keyPages(deps: Deps) {
     return fragment(c, <>
       <NewKey apiKey={key.apiKey} name={key.name} site={site} />
       <KeyForm base={base} sites={sites} />
-      <KeyTable keys={keys} base={base} oob />
+      <KeyTable tz={zone(c)} keys={keys} base={base} oob />
     </>);
   });
 
   app.post('/keys/:id/revoke', async (c) => {
     const caller = c.get('caller');
     const k = await revokeKey(sql, caller, c.req.param('id'));
-    return fragment(c, <KeyRow k={k} base={adminBase(caller.tenantSlug)} />);
+    return fragment(c, <KeyRow tz={zone(c)} k={k} base={adminBase(caller.tenantSlug)} />);
   });
 
   return app;

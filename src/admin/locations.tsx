@@ -6,7 +6,7 @@ import { ApiError, toProblem } from '../platform/errors.ts';
 import { LocationCard, LocationList, LocationsPage, NewLocationForm, StaffList, StaffRow, locationValues } from '../../views/locations.tsx';
 import { limitStaff, listStaff } from '../identity/admins.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
 import { type FieldErrors, formFields, parseForm, refusal } from './forms.ts';
 
 /** The form's three fields, as the API's bodies name them (a blank field is refused by the schema, not skipped). */
@@ -51,7 +51,7 @@ export function locationPages(deps: Deps) {
       const staff = await listStaff(sql, caller);
       return fragment(c, <>
         <NewLocationForm base={base} state={{ message: `${made.name} (${made.code}) added.` }} />
-        <LocationList base={base} locations={all} oob />
+        <LocationList tz={zone(c)} base={base} locations={all} oob />
         <StaffList base={base} staff={staff} locations={all} oob />
       </>);
     } catch (err) {
@@ -67,12 +67,12 @@ export function locationPages(deps: Deps) {
     await locationsForEditing(sql, caller);
     const current = await getLocation(sql, caller, c.req.param('id'));
     const parsed = parseForm(LocationPatch, fromForm(f));
-    if (parsed.errors) return fragment(c, <LocationCard base={base} l={current} state={{ values: f, errors: parsed.errors }} />, 422);
+    if (parsed.errors) return fragment(c, <LocationCard tz={zone(c)} base={base} l={current} state={{ values: f, errors: parsed.errors }} />, 422);
     try {
       const saved = await updateLocation(sql, caller, current.id, parsed.data);
-      return fragment(c, <LocationCard base={base} l={saved} state={{ values: locationValues(saved), message: 'Saved.' }} />);
+      return fragment(c, <LocationCard tz={zone(c)} base={base} l={saved} state={{ values: locationValues(saved), message: 'Saved.' }} />);
     } catch (err) {
-      return fragment(c, <LocationCard base={base} l={current} state={{ values: f, errors: locationRefusal(err) }} />, 422);
+      return fragment(c, <LocationCard tz={zone(c)} base={base} l={current} state={{ values: f, errors: locationRefusal(err) }} />, 422);
     }
   });
 
@@ -81,7 +81,7 @@ export function locationPages(deps: Deps) {
     const archived = c.req.param('action') === 'archive';
     const saved = await updateLocation(sql, caller, c.req.param('id'), { archived });
     const message = archived ? 'Archived: its history stays, and it takes no new writes.' : 'Brought back: it takes writes again.';
-    return fragment(c, <LocationCard base={adminBase(caller.tenantSlug)} l={saved} state={{ values: locationValues(saved), message }} />);
+    return fragment(c, <LocationCard tz={zone(c)} base={adminBase(caller.tenantSlug)} l={saved} state={{ values: locationValues(saved), message }} />);
   });
 
   // Limit a staff admin to one site, or free them: the same limit as `bun run cli admin limit`.

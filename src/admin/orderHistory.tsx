@@ -12,7 +12,7 @@ import { ReceiptPage } from '../../views/receipt.tsx';
 import type { FieldErrors } from './forms.ts';
 import { parseForm } from './forms.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminContext, type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminContext, type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
 
 // The orders nav entry's History view, one order's page and its printable receipts. The search is
 // listOrders (GET /api/v1/orders), the order page and receipts orderDetail (GET /api/v1/orders/{id}/detail).
@@ -69,7 +69,7 @@ export function orderHistoryPages(deps: Deps) {
     const base = adminBase(caller.tenantSlug);
     const { page: rows, errors } = await historyPage(sql, caller, base, f);
     const searched = Boolean(f.q || f.status || f.from || f.to);
-    const results = <HistoryResults page={rows} base={base} currency={c.get('session').currency} searched={searched} />;
+    const results = <HistoryResults tz={zone(c)} page={rows} base={base} currency={c.get('session').currency} searched={searched} />;
     if (!errors) return fragment(c, results);
     return fragment(c, <div id="order-results"><p class="field-error" role="alert">{Object.values(errors)[0]}</p></div>);
   });
@@ -80,7 +80,7 @@ export function orderHistoryPages(deps: Deps) {
     const base = adminBase(caller.tenantSlug);
     const { page: rows, errors } = await historyPage(sql, caller, base, filtersOf(c), c.req.query('cursor') || undefined);
     if (errors) throw new ApiError(400, 'validation_failed', Object.values(errors)[0] ?? 'Bad search.');
-    return fragment(c, <HistoryRows page={rows} base={base} currency={c.get('session').currency} />);
+    return fragment(c, <HistoryRows tz={zone(c)} page={rows} base={base} currency={c.get('session').currency} />);
   });
 
   app.get('/orders/:id', async (c) => {
@@ -94,7 +94,7 @@ export function orderHistoryPages(deps: Deps) {
     const s = c.get('session');
     const kind = c.req.query('view') === 'kitchen' ? 'kitchen' : 'customer';
     const detail = await orderDetail(sql, caller, c.req.param('id'));
-    return page(c, <ReceiptPage detail={detail} kind={kind} tenantSlug={s.tenantSlug} tenantName={s.tenantName} currency={s.currency} />);
+    return page(c, <ReceiptPage tz={zone(c)} detail={detail} kind={kind} tenantSlug={s.tenantSlug} tenantName={s.tenantName} currency={s.currency} />);
   });
 
   return app;

@@ -5,7 +5,7 @@ import { openOrders, setOrderStatus } from '../orders/orders.ts';
 import { OrderStatusRequest } from '../orders/schemas.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { Board, OrdersPage, type BoardRefusal } from '../../views/orders.tsx';
-import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
 import { formFields, parseForm } from './forms.ts';
 
 /**
@@ -32,7 +32,7 @@ export function orderPages(deps: Deps) {
     const s = c.get('session');
     const caller = c.get('caller');
     const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => openOrders(tx, caller));
-    return fragment(c, <Board orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} />);
+    return fragment(c, <Board tz={zone(c)} orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} />);
   });
 
   // One click moves an order on: the same schema and the same setOrderStatus as POST /api/v1/orders/{id}/status.
@@ -53,7 +53,7 @@ export function orderPages(deps: Deps) {
     }
     // The whole board comes back either way: the move may have raced another till's.
     const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => openOrders(tx, caller));
-    return fragment(c, <Board orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} refusal={outcome.refusal} />,
+    return fragment(c, <Board tz={zone(c)} orders={data} base={adminBase(s.tenantSlug)} currency={s.currency} seq={seq} refusal={outcome.refusal} />,
       outcome.status);
   });
 

@@ -5,7 +5,7 @@ import { getItem, listItems, resolveItem } from '../reconciliation/reconciliatio
 import { ReconciliationResolve } from '../reconciliation/schemas.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { ReconciliationPage, ReconRow } from '../../views/reconciliation.tsx';
-import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, change, fragment, meta, page, snapshot, zone } from './context.ts';
 import { formFields, numberField, optionalText, parseForm } from './forms.ts';
 
 /** The most open items the page lists (the API's largest page). */
@@ -38,18 +38,18 @@ export function reconciliationPages(deps: Deps) {
     const current = await getItem(sql, caller, id); // an unknown item is the one error path's 404
     const parsed = parseForm(ReconciliationResolve, resolveFromForm(f));
     if (parsed.errors) {
-      return fragment(c, <ReconRow r={current} base={base} currency={s.currency} state={{ values: f, errors: parsed.errors }} />, 422);
+      return fragment(c, <ReconRow tz={zone(c)} r={current} base={base} currency={s.currency} state={{ values: f, errors: parsed.errors }} />, 422);
     }
     try {
       const { data } = await change(sql, caller.tenantId, (tx) => resolveItem(tx, caller, id, parsed.data));
-      return fragment(c, <ReconRow r={data} base={base} currency={s.currency} />);
+      return fragment(c, <ReconRow tz={zone(c)} r={data} base={base} currency={s.currency} />);
     } catch (err) {
       // A refusal by the domain (already resolved, no customer, not enough points) in the API's own words,
       // under the item as it now stands (someone else may have just resolved it).
       const p = toProblem(err);
       if (p.status >= 500 || p.status === 401 || p.status === 403 || p.status === 404) throw err;
       const latest = await getItem(sql, caller, id);
-      return fragment(c, <ReconRow r={latest} base={base} currency={s.currency} state={{ values: f }}
+      return fragment(c, <ReconRow tz={zone(c)} r={latest} base={base} currency={s.currency} state={{ values: f }}
         refusal={{ code: p.code, detail: p.detail }} />, p.status);
     }
   });

@@ -22,6 +22,7 @@ function patchFromForm(f: Record<string, string>) {
     applyToExistingPoints: f.applyToExistingPoints === 'true' ? true : undefined,
     // One origin a line; blank lines are nothing. Absent from the post: left as it is.
     corsOrigins: f.corsOrigins === undefined ? undefined : f.corsOrigins.split(/\r?\n/).map((o) => o.trim()).filter(Boolean),
+    timezone: f.timezone?.trim() || undefined,
   };
 }
 

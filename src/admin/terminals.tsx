@@ -5,7 +5,7 @@ import type { Db } from '../platform/database.ts';
 import { LAG_FLAG_EVENTS, listTerminals, terminalState } from '../terminals/terminals.ts';
 import { TerminalsPage, TerminalTable, type TerminalView } from '../../views/terminals.tsx';
 import { adminBase } from '../../views/shell/layout.tsx';
-import { type AdminEnv, fragment, meta, page, snapshot } from './context.ts';
+import { type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
 
 /** The terminals domain's read, as the page's view model: each terminal with the state it is drawn in. */
 async function terminalViews(db: Db, caller: Caller): Promise<{ terminals: TerminalView[]; newestEventId: number }> {
@@ -28,7 +28,7 @@ export function terminalPages(deps: Deps) {
   app.get('/terminals/table', async (c) => {
     const caller = c.get('caller');
     const data = await terminalViews(sql, caller);
-    return fragment(c, <TerminalTable base={adminBase(caller.tenantSlug)} terminals={data.terminals} newestEventId={data.newestEventId} />);
+    return fragment(c, <TerminalTable tz={zone(c)} base={adminBase(caller.tenantSlug)} terminals={data.terminals} newestEventId={data.newestEventId} />);
   });
 
   return app;

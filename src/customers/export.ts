@@ -20,8 +20,12 @@ import { defaultDays } from '../reports/defaultDays.ts';
 /** Rows fetched per round trip: large enough to stream fast, small enough to keep memory flat. */
 const BATCH = 1000;
 
-/** `body` is null for a HEAD: the checks ran, but no cursor was opened (nothing would ever read or close it). */
-export type CsvExport = { filename: string; body: ReadableStream<Uint8Array> | null };
+/**
+ * `body` is null for a HEAD: the checks ran, but no cursor was opened (nothing would ever read or close it).
+ * `timeZone`: the zone the file's times are written in (with its offset: iso_at, sql/0021), sent as the
+ * X-Time-Zone header: the caller's site's zone, else the tenant's (settings `timezone`), as the reports'.
+ */
+export type CsvExport = { filename: string; body: ReadableStream<Uint8Array> | null; timeZone: string };
 
 /**
  * What a door asks for: the file, or (a HEAD) only its headers; and how long the export's one
@@ -44,18 +48,19 @@ const stamp = () => new Date().toISOString().slice(0, 10);
 export async function exportCustomers(sql: Sql, caller: Caller, query: { q?: string }, want: Want): Promise<CsvExport> {
   authorize(caller, 'customers.export');
   const needle = query.q?.trim().toLowerCase();
+  const { tz } = await reportScope(sql, caller, undefined, undefined);
   const rows = (db: Tx) => db`select c.id, c.phone, c.name, c.email, c.points_balance as "pointsBalance",
       c.total_points_earned as "totalPointsEarned", c.total_points_redeemed as "totalPointsRedeemed",
-      iso(c.created_at) as "createdAt", iso(c.updated_at) as "updatedAt"
+      iso_at(c.created_at, ${tz}) as "createdAt", iso_at(c.updated_at, ${tz}) as "updatedAt"
     from customers c where c.tenant_id = ${caller.tenantId}
       ${needle ? db`and c.search_text like ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}` : db``}
     order by c.seq desc`.cursor(BATCH) as AsyncIterable<Row[]>;
-  return { filename: `customers-${caller.tenantSlug}-${stamp()}.csv`, body: await body(sql, want, CUSTOMER_HEADER, rows) };
+  return { filename: `customers-${caller.tenantSlug}-${stamp()}.csv`, timeZone: tz, body: await body(sql, want, CUSTOMER_HEADER, rows) };
 }
 
-const ledgerColumns = (db: Tx) => db`l.id, l.customer_id as "customerId", l.type, l.points, l.balance_before as "balanceBefore",
+const ledgerColumns = (db: Tx, tz: string) => db`l.id, l.customer_id as "customerId", l.type, l.points, l.balance_before as "balanceBefore",
   l.balance_after as "balanceAfter", l.reason, l.order_id as "orderId", l.location_id as "locationId", l.actor,
-  iso(l.created_at) as "createdAt"`;
+  iso_at(l.created_at, ${tz}) as "createdAt"`;
 
 /** One customer's ledger, oldest first (a statement reads forwards). */
 export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId: string, want: Want): Promise<CsvExport> {
@@ -63,9 +68,10 @@ export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId:
   if (!Id.safeParse(customerId).success) throw notFound('Customer');
   const [owner] = await sql`select 1 from customers where id = ${customerId} and tenant_id = ${caller.tenantId}`;
   if (!owner) throw notFound('Customer');
-  const rows = (db: Tx) => db`select ${ledgerColumns(db)} from ledger l
+  const { tz } = await reportScope(sql, caller, undefined, undefined);
+  const rows = (db: Tx) => db`select ${ledgerColumns(db, tz)} from ledger l
     where l.tenant_id = ${caller.tenantId} and l.customer_id = ${customerId} order by l.seq`.cursor(BATCH) as AsyncIterable<Row[]>;
-  return { filename: `ledger-${customerId}.csv`, body: await body(sql, want, LEDGER_HEADER, rows) };
+  return { filename: `ledger-${customerId}.csv`, timeZone: tz, body: await body(sql, want, LEDGER_HEADER, rows) };
 }
 
 /**
@@ -82,7 +88,7 @@ export async function exportLedger(
   // The reports' defaults (reports/defaultDays.ts): to today, from DEFAULT_RANGE_DAYS days before it.
   const range = await defaultDays(sql, scope.tz, asked.from, asked.to);
   if (range.from > range.to) throw new ApiError(400, 'validation_failed', 'from: must be on or before to.', { errors: [{ path: 'from', message: 'must be on or before to' }] });
-  const rows = (db: Tx) => db`select ${ledgerColumns(db)} from ledger l
+  const rows = (db: Tx) => db`select ${ledgerColumns(db, scope.tz)} from ledger l
     where l.tenant_id = ${caller.tenantId}
       and l.created_at >= (${range.from}::date)::timestamp at time zone ${scope.tz}
       and l.created_at < (${range.to}::date + 1)::timestamp at time zone ${scope.tz}
@@ -91,7 +97,7 @@ export async function exportLedger(
     -- once. Ordering by seq alone sorted the whole range first, past the statement timeout at 5M rows.
     order by l.created_at, l.seq`.cursor(BATCH) as AsyncIterable<Row[]>;
   const site = scope.locationId ? `-${scope.locationId}` : '';
-  return { filename: `ledger-${caller.tenantSlug}${site}-${range.from}-to-${range.to}.csv`, body: await body(sql, want, LEDGER_HEADER, rows) };
+  return { filename: `ledger-${caller.tenantSlug}${site}-${range.from}-to-${range.to}.csv`, timeZone: scope.tz, body: await body(sql, want, LEDGER_HEADER, rows) };
 }
 
 /** The file: its rows read in a transaction of their own (none for a HEAD). */
@@ -100,9 +106,10 @@ function body(sql: Sql, want: Want, header: readonly string[], rows: (tx: Tx) =>
 }
 
 /** The download response both doors send. */
-export function csvResponse({ filename, body }: CsvExport): Response {
+export function csvResponse({ filename, body, timeZone }: CsvExport): Response {
   return new Response(body, {
     headers: {
+      'x-time-zone': timeZone,
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${filename}"`,
       'cache-control': 'no-store',

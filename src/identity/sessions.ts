@@ -14,6 +14,8 @@ export type Session = {
   tenantName: string;
   defaultCountry: string;
   currency: string;
+  /** The tenant's zone (settings `timezone`): the admin pages show times in it. */
+  timeZone: string;
   csrf: string;
   /** A staff admin limited to one site, or null. */
   boundLocationId: string | null;
@@ -73,7 +75,7 @@ export async function sessionFromToken(sql: Sql, t: string | undefined): Promise
   if (!t || t.length > 100) return null;
   const [row] = await sql`
     select s.token_hash, s.csrf_token, s.last_seen_at, a.id, a.email, a.role, a.location_id, a.chosen_location_id, a.password_must_change,
-           t.id as tenant_id, t.slug, t.name, t.default_country, t.currency
+           t.id as tenant_id, t.slug, t.name, t.default_country, t.currency, t.time_zone
     from admin_sessions s join admins a on a.id = s.admin_id join tenants t on t.id = s.tenant_id
     where s.token_hash = ${hash(t)} and s.expires_at > now() and a.deactivated_at is null`;
   if (!row) return null;
@@ -83,7 +85,7 @@ export async function sessionFromToken(sql: Sql, t: string | undefined): Promise
   }
   return {
     id: row.token_hash, adminId: row.id, email: row.email, role: row.role, tenantId: row.tenant_id, tenantSlug: row.slug,
-    tenantName: row.name, defaultCountry: row.default_country, currency: row.currency, csrf: row.csrf_token,
+    tenantName: row.name, defaultCountry: row.default_country, currency: row.currency, timeZone: row.time_zone, csrf: row.csrf_token,
     boundLocationId: row.location_id, chosenLocationId: row.chosen_location_id, passwordMustChange: row.password_must_change,
   };
 }

@@ -35,7 +35,7 @@ export function orderMatches(db: Db, caller: Caller, q: string) {
 /**
  * The range, both ends inclusive. Each end is a day (YYYY-MM-DD) or an instant with its offset:
  * - a day is local to the zone of the caller's reach (its site's zone for a caller bound to one site,
- *   else the zone the group's sites share, else UTC: src/reports/scope.ts, the rule every report's days
+ *   else the tenant's zone (settings `timezone`): src/reports/scope.ts, the rule every report's days
  *   follow), and covers that whole day, so `from=to=2027-01-31` is one local day;
  * - an instant is that moment.
  * The ends are resolved in SQL (Postgres does the zone arithmetic, and the year-9999 edge never makes a

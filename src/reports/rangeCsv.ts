@@ -32,15 +32,16 @@ export function rangeCsvText(report: DailyReportRange): string {
   return lines.join('');
 }
 
-export type RangeCsv = { filename: string; text: string };
+/** `timeZone`: the zone the file's days are in (the report's), sent as X-Time-Zone like every export. */
+export type RangeCsv = { filename: string; text: string; timeZone: string };
 
 export async function dailyRangeCsv(db: Db, caller: Caller, query: RangeQuery): Promise<RangeCsv> {
   const report = await dailyRange(db, caller, query);
   const site = report.locationId ? `-${report.locationId}` : '';
-  return { filename: `report-${caller.tenantSlug}${site}-${report.from}-to-${report.to}.csv`, text: rangeCsvText(report) };
+  return { filename: `report-${caller.tenantSlug}${site}-${report.from}-to-${report.to}.csv`, text: rangeCsvText(report), timeZone: report.tz };
 }
 
 /** The download both doors send: the customer exports' headers (customers/export.ts csvResponse). */
-export function rangeCsvResponse({ filename, text }: RangeCsv, head = false): Response {
-  return csvResponse({ filename, body: head ? null : new Blob([text]).stream() });
+export function rangeCsvResponse({ filename, text, timeZone }: RangeCsv, head = false): Response {
+  return csvResponse({ filename, timeZone, body: head ? null : new Blob([text]).stream() });
 }

@@ -23,6 +23,12 @@ async function days(db: Db, caller: Caller, from: string, to: string, scope: Rep
   return row!.days as DailyReport[];
 }
 
+async function localToday(db: Db, tz: string): Promise<string> {
+  await assertKnownTimeZone(db, tz);
+  const [row] = await db`select to_char(now() at time zone ${tz}, 'YYYY-MM-DD') as today`;
+  return row!.today as string;
+}
+
 /** Where the tenant has locations, a report says which one (null: the group) and in which zone. */
 const where = (scope: ReportScope) => (scope.hasLocations ? { locationId: scope.locationId, tz: scope.tz } : {});
 

@@ -11,11 +11,11 @@ export const Day = calendarDay();
 
 /**
  * Postgres has the last word on a zone name: the domain also checks it (platform/timeZones.ts). No
- * default here: the domain picks it (the site's own zone, else the group's, else UTC).
+ * default here: the domain picks it (the site's own zone, else the tenant's: settings `timezone`).
  */
 export const TimeZone = IanaTimeZone.optional().openapi({
-  description: "Days are local to this IANA time zone. Default: the location's own zone with `locationId`; " +
-    'for the group, the zone its active locations share (UTC when they differ, or when the tenant has none)',
+  description: "Days are local to this IANA time zone. Default: the location's own zone with `locationId` (or a " +
+    "caller bound to one); for the group, the tenant's zone (settings `timezone`)",
   example: 'Europe/London',
 });
 

@@ -2,7 +2,8 @@ import type { Caller } from '../identity/caller.ts';
 import type { Db } from '../platform/database.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
 
-// What a report covers: one site or the whole group, and the zone its days are in.
+// What a report covers: one site or the whole group, and the zone its days are in: the site's own zone,
+// else the tenant's (settings `timezone`).
 //
 // A caller bound to one site (a till's key, a staff admin limited to a location) sees its own site's
 // figures only, never the group's: a site's till or manager has no business with the other sites'
@@ -21,11 +22,11 @@ export type ReportScope = {
   name: string | null;
 };
 
-type Site = { id: string; name: string; timeZone: string; archived: boolean };
+type Site = { id: string; name: string; timeZone: string };
 
 /**
  * The site (bound caller's own, else the one asked for, else none: the group) and the zone: `tz` when
- * given, else the site's own; for the group the zone every active site shares, else UTC. Another site
+ * given, else the site's own; for the group the tenant's own zone (settings `timezone`). Another site
  * for a bound caller is 403 location_mismatch; a site that is not the tenant's is 404. Archived sites
  * still report (their history is kept).
  */
@@ -35,19 +36,16 @@ export async function reportScope(db: Db, caller: Caller, requested: string | un
     throw new ApiError(403, 'location_mismatch', 'This key (or admin) is bound to a location and can only see its own reports.',
       { boundLocationId: bound });
   }
-  const sites = await db<Site[]>`select id, name, time_zone as "timeZone", archived_at is not null as archived
-    from locations where tenant_id = ${caller.tenantId}`;
+  const [sites, [tenant]] = await Promise.all([
+    db<Site[]>`select id, name, time_zone as "timeZone" from locations where tenant_id = ${caller.tenantId}`,
+    db<{ timeZone: string }[]>`select time_zone as "timeZone" from tenants where id = ${caller.tenantId}`,
+  ]);
   const id = bound ?? requested ?? null;
   if (id) {
     const site = sites.find((s) => s.id === id);
     if (!site) throw notFound('Location');
     return { locationId: id, tz: tz ?? site.timeZone, breakdown: false, hasLocations: true, name: site.name };
   }
-  return { locationId: null, tz: tz ?? groupZone(sites), breakdown: sites.length > 0, hasLocations: sites.length > 0, name: null };
-}
-
-/** A group whose trading sites are all in one zone has its days there; sites in several zones share UTC's. */
-export function groupZone(sites: readonly Site[]): string {
-  const zones = new Set(sites.filter((s) => !s.archived).map((s) => s.timeZone));
-  return zones.size === 1 ? [...zones][0]! : 'UTC';
+  // The group's days are the tenant's (sql/0021): one zone the owner chose, whatever zones the sites are in.
+  return { locationId: null, tz: tz ?? tenant?.timeZone ?? 'UTC', breakdown: sites.length > 0, hasLocations: sites.length > 0, name: null };
 }

@@ -13,7 +13,7 @@ const get = createRoute({
 });
 const patch = createRoute({
   method: 'patch', path: '/settings', tags, security,
-  summary: 'Change the earn rule, point value, currency or default phone country (owners and API keys; not staff)',
+  summary: 'Change the earn rule, point value, currency, default phone country or time zone (owners and API keys; not staff)',
   request: { headers: IdempotencyHeader, body: jsonBody(SettingsPatch) },
   responses: { 200: json(Settings, 'Settings after the change'), ...problems(400, 401, 403, 409, 413, 415, 422) },
 });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { getCountries } from 'libphonenumber-js';
 import { isExactOrigin } from '../platform/origins.ts';
+import { IanaTimeZone } from '../platform/timeZones.ts';
 
 // A tenant's settings: the earn rule, what a point is worth, currency and default phone country. One
 // schema for both doors: the API validates JSON with it, the admin Settings form maps its fields onto it
@@ -27,6 +28,10 @@ export const Settings = z
     corsOrigins: z.array(z.string()).openapi({
       description: 'Origins (scheme://host[:port]) whose browser pages may call the API with this tenant\'s keys (CORS)',
       example: ['https://till.example.com'],
+    }),
+    timezone: z.string().openapi({
+      description: "IANA time zone of the back office's times, the dashboard's today and the group's report days; a location's own zone overrides it for that site",
+      example: 'Europe/London',
     }),
     updatedAt: z.string(),
   })
@@ -62,6 +67,8 @@ export const SettingsPatch = z
     corsOrigins: z.array(z.string({ error: ORIGIN }).max(200, ORIGIN).refine(isExactOrigin, ORIGIN), { error: ORIGINS })
       .max(MAX_CORS_ORIGINS, ORIGINS).refine((list) => new Set(list).size === list.length, ORIGINS)
       .openapi({ description: 'Replaces the whole list; [] allows no browser origin', example: ['https://till.example.com'] }),
+    // Shape here; the database's own list (assertKnownTimeZone) has the last word in updateSettings.
+    timezone: IanaTimeZone,
   })
   .partial()
   .strict()

@@ -1,11 +1,12 @@
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
+import { assertKnownTimeZone } from '../platform/timeZones.ts';
 import type { Settings, SettingsPatch } from './schemas.ts';
 
-// The settings domain: one read, one write, both doors. settings_change() (sql/0016_points_expiry.sql)
-// sets points expiry when the patch names it, then settings_update() writes the row and emits
-// settings_updated, all in the caller's transaction.
+// The settings domain: one read, one write, both doors. settings_update_with_zone() (sql/0021) sets the
+// zone when the patch names it, then settings_change() (sql/0016) sets points expiry when it names that,
+// then settings_update() writes the row and emits settings_updated, all in the caller's transaction.
 
 export async function getSettings(db: Db, caller: Caller): Promise<Settings> {
   authorize(caller, 'settings.read');
@@ -15,7 +16,8 @@ export async function getSettings(db: Db, caller: Caller): Promise<Settings> {
 
 export async function updateSettings(db: Db, caller: Caller, patch: SettingsPatch): Promise<Settings> {
   authorize(caller, 'settings.update');
-  const [{ s }] = await db`select settings_change(${caller.tenantId}, ${db.json(patch)}, ${caller.actor}) as s`;
+  if (patch.timezone !== undefined) await assertKnownTimeZone(db, patch.timezone, 'timezone');
+  const [{ s }] = await db`select settings_update_with_zone(${caller.tenantId}, ${db.json(patch)}, ${caller.actor}) as s`;
   return s as Settings;
 }
 

@@ -72,6 +72,8 @@ const CASES: Case[] = [
   ['redeem: a fractional amount', 'POST', `/api/v1/gift-cards/${card.code}/redeem`, { amountCents: 1.5 }],
   ['redeem: a malformed code', 'POST', '/api/v1/gift-cards/not-a-code/redeem', { amountCents: 1 }],
   ['void: an unknown field', 'POST', `/api/v1/gift-cards/${card.code}/void`, { balanceCents: 0 }],
+  // No date at all is today in the report's zone (tenant or site), so an empty one stands in for "missing".
+  ['report: an empty date', 'GET', '/api/v1/reports/daily?date=', undefined],
   ['report: a date that is not a day', 'GET', '/api/v1/reports/daily?date=2026-02-30', undefined],
   ['report: year 0', 'GET', '/api/v1/reports/daily?date=0000-01-01', undefined],
   ['report: a year past 9999', 'GET', '/api/v1/reports/daily?date=10000-01-01', undefined],

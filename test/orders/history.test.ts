@@ -134,7 +134,8 @@ describe('whose orders a search sees', () => {
     expect(await numbers(till, 'q=zoe')).toEqual([mine.orderNumber]);
     expect(await numbers(till, 'from=2026-07-01&to=2026-07-01')).toEqual([mine.orderNumber]);
     expect(await numbers(till, 'from=2026-06-30&to=2026-06-30')).toEqual([]);
-    // The group (one site, in London) has its days in London too: ORD-1001 at 23:30 UTC is 1 July there.
+    // The group's days are the tenant's zone (settings `timezone`): in London, ORD-1001 at 23:30 UTC is 1 July there.
+    expect((await t.a.patch('/api/v1/settings', { timezone: 'Europe/London' })).status).toBe(200);
     expect(await numbers(t.a, 'q=zoe&from=2026-07-01&to=2026-07-01')).toEqual([mine.orderNumber, 'ORD-1001']);
   });
 });

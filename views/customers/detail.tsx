@@ -21,11 +21,11 @@ export type LedgerView = {
 
 export const ledgerBodyId = (customerId: string) => `ledger-${customerId}`;
 
-export function LedgerRow(p: { l: LedgerView; fresh?: boolean; seq?: number }) {
+export function LedgerRow(p: { tz: string; l: LedgerView; fresh?: boolean; seq?: number }) {
   const { l } = p;
   return (
     <tr id={`tx-${l.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}>
-      <td><time datetime={l.createdAt}>{when(l.createdAt)}</time></td>
+      <td><time datetime={l.createdAt}>{when(l.createdAt, p.tz)}</time></td>
       <td><span class={`tag t-${l.type}`}>{l.type}</span></td>
       <td class={`right ${l.points < 0 ? 'neg' : 'pos'}`}>{signed(l.points)}</td>
       <td class="right">{l.balanceAfter.toLocaleString('en-GB')}</td>
@@ -106,12 +106,12 @@ export function CustomerPage(p: {
             <th scope="col" class="right">Balance</th><th scope="col">Reason</th><th scope="col" class="hide-narrow">By</th></tr>
         </thead>
         <tbody id={ledgerBodyId(c.id)} data-seq={String(p.meta.seq)}>
-          {p.ledger.map((l) => <LedgerRow l={l} />)}
+          {p.ledger.map((l) => <LedgerRow tz={p.meta.tz} l={l} />)}
         </tbody>
         <OlderEntries href={p.moreHref} />
       </table>
       {p.visits ?? null}
-      <HistoryTable customerId={c.id} history={p.history} seq={p.meta.seq} />
+      <HistoryTable tz={p.meta.tz} customerId={c.id} history={p.history} seq={p.meta.seq} />
     </Layout>
   );
 }
@@ -129,10 +129,10 @@ function OlderEntries(p: { href: string | null }) {
 }
 
 /** Older ledger rows as their own tbody (so "Older entries" can replace itself). */
-export function LedgerMore(p: { ledger: LedgerView[]; moreHref: string | null }) {
+export function LedgerMore(p: { tz: string; ledger: LedgerView[]; moreHref: string | null }) {
   return (
     <>
-      <tbody>{p.ledger.map((l) => <LedgerRow l={l} />)}</tbody>
+      <tbody>{p.ledger.map((l) => <LedgerRow tz={p.tz} l={l} />)}</tbody>
       <OlderEntries href={p.moreHref} />
     </>
   );

@@ -135,12 +135,12 @@ export type HistoryView = {
   changes: Partial<Record<EditField, { from: string | boolean | null; to: string | boolean | null }>>;
 };
 
-export function HistoryRow(p: { h: HistoryView; fresh?: boolean; seq?: number }) {
+export function HistoryRow(p: { tz: string; h: HistoryView; fresh?: boolean; seq?: number }) {
   const { h } = p;
   const fields = EDIT_FIELDS.filter((f) => h.changes[f]);
   return (
     <tr id={`hist-${h.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}>
-      <td><time datetime={h.createdAt}>{when(h.createdAt)}</time></td>
+      <td><time datetime={h.createdAt}>{when(h.createdAt, p.tz)}</time></td>
       <td>{h.actor}</td>
       <td class="prose">
         {fields.map((f, i) => (
@@ -151,7 +151,7 @@ export function HistoryRow(p: { h: HistoryView; fresh?: boolean; seq?: number })
   );
 }
 
-export function HistoryTable(p: { customerId: string; history: HistoryView[]; seq: number }) {
+export function HistoryTable(p: { tz: string; customerId: string; history: HistoryView[]; seq: number }) {
   return (
     <>
       <h2>Edit history</h2>
@@ -159,7 +159,7 @@ export function HistoryTable(p: { customerId: string; history: HistoryView[]; se
         <caption class="sr-only">Who changed this customer's details, newest first</caption>
         <thead><tr><th scope="col">When</th><th scope="col">By</th><th scope="col">Changed</th></tr></thead>
         <tbody id={historyBodyId(p.customerId)} data-seq={String(p.seq)}>
-          {p.history.map((h) => <HistoryRow h={h} />)}
+          {p.history.map((h) => <HistoryRow tz={p.tz} h={h} />)}
         </tbody>
       </table>
       {p.history.length ? null : <p class="muted" data-empty-history>No edits yet.</p>}

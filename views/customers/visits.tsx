@@ -6,7 +6,7 @@ import { money, when } from '../shell/format.ts';
 // from the same reads as GET /api/v1/customers/{id}/orders and /gift-cards.
 
 /** `issueHref`: the gift cards page with its issue form linked to this customer (absent for an erased one). */
-export function VisitHistory(p: { orders: CustomerOrder[]; moreOrders: boolean; giftCards: GiftCard[]; currency: string; issueHref?: string }) {
+export function VisitHistory(p: { tz: string; orders: CustomerOrder[]; moreOrders: boolean; giftCards: GiftCard[]; currency: string; issueHref?: string }) {
   return (
     <section aria-label="Visit history" id="visit-history">
       <h2>Orders</h2>
@@ -21,7 +21,7 @@ export function VisitHistory(p: { orders: CustomerOrder[]; moreOrders: boolean; 
             {p.orders.map((o) => (
               <tr id={`customer-order-${o.id}`}>
                 <td class="mono">{o.orderNumber}</td>
-                <td><time datetime={o.createdAt}>{when(o.createdAt)}</time></td>
+                <td><time datetime={o.createdAt}>{when(o.createdAt, p.tz)}</time></td>
                 <td class="right">{money(o.subtotalCents - o.pointsDiscountCents, p.currency)}</td>
                 <td><span class={`tag s-${o.status}`}>{o.status}</span></td>
                 <td class="hide-narrow">{o.locationName ?? '—'}</td>
@@ -44,7 +44,7 @@ export function VisitHistory(p: { orders: CustomerOrder[]; moreOrders: boolean; 
             {p.giftCards.map((g) => (
               <tr>
                 <td class="mono">{g.code}</td>
-                <td><time datetime={g.createdAt}>{when(g.createdAt)}</time></td>
+                <td><time datetime={g.createdAt}>{when(g.createdAt, p.tz)}</time></td>
                 <td class="right">{money(g.initialCents, p.currency)}</td>
                 <td class="right">{money(g.balanceCents, p.currency)}</td>
                 <td><span class={`tag g-${g.status}`}>{g.status}</span></td>

@@ -20,12 +20,41 @@ export function money(cents: number, currency = 'GBP'): string {
   }
 }
 
-/** "14:05:09" today, "3 Mar 14:05" otherwise; always UTC on the server, labelled by the <time> element. */
-export function when(iso: string, now = new Date()): string {
+const parts = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone (building one is slow, and a page formats hundreds of times). */
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = parts.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz, year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      hourCycle: 'h23',
+    });
+    parts.set(tz, f);
+  }
+  return f;
+}
+
+function local(d: Date, tz: string) {
+  const p: Record<string, string> = {};
+  for (const { type, value } of formatter(tz).formatToParts(d)) p[type] = value;
+  return { day: `${p.year}-${p.month}-${p.day}`, date: `${p.day} ${p.month}`, hms: `${p.hour}:${p.minute}:${p.second}`, year: p.year };
+}
+
+/**
+ * "14:05:09" when it is today in `tz`, "3 Mar 14:05" another day this year, "3 Mar 2025 14:05" another
+ * year: the wall clock of the tenant's zone (settings `timezone`), the one every admin page and live
+ * fragment passes, so a time reads the same whichever way it arrived. The <time> element around it
+ * keeps the instant (ISO 8601). A zone Intl does not know falls back to UTC rather than failing a page.
+ */
+export function when(iso: string, tz: string, now = new Date()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const sameDay = d.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
-  const hms = d.toISOString().slice(11, 19);
-  if (sameDay) return hms;
-  return `${d.getUTCDate()} ${d.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })} ${hms.slice(0, 5)}`;
+  let zone = tz;
+  try { formatter(zone); } catch { zone = 'UTC'; }
+  const at = local(d, zone);
+  const today = local(now, zone);
+  if (at.day === today.day) return at.hms;
+  const date = at.year === today.year ? at.date : `${at.date} ${at.year}`;
+  return `${date} ${at.hms.slice(0, 5)}`;
 }

@@ -13,6 +13,8 @@ export type PageMeta = {
   /** The last event id the page's data reflects (read in the same snapshot, or before it). */
   seq: number;
   path: string;
+  /** The tenant's zone: every time on the page is formatted in it (format.ts `when`). */
+  tz: string;
   /** The header's location picker: the tenant's sites (none: no picker) and this admin's pick (null: all). */
   sites?: SiteChoice[];
   siteId?: string | null;

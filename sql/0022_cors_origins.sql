@@ -9,12 +9,15 @@ alter table tenants add column cors_origins text[] not null default '{}'
 -- "Is this origin on any tenant's list?" is asked by every preflight, before auth: an index answers it.
 create index tenants_cors_origins on tenants using gin (cors_origins);
 
-create or replace function tenant_settings_json(t tenants) returns jsonb language sql stable as $$
+-- The settings JSON, whole again: 0021 wrapped the earlier body to add the zone; this states every field.
+drop function tenant_settings_json(tenants);
+drop function tenant_settings_json_before_zone(tenants);
+create function tenant_settings_json(t tenants) returns jsonb language sql stable as $$
   select jsonb_build_object(
     'slug', t.slug, 'name', t.name, 'currency', t.currency, 'defaultCountry', t.default_country,
     'earnPointsPerUnit', t.earn_points_per_unit::float8, 'earnMinOrderCents', t.earn_min_order_cents,
     'pointValueCents', t.point_value_cents, 'pointsExpireAfterDays', t.points_expire_after_days,
-    'corsOrigins', to_jsonb(t.cors_origins), 'updatedAt', iso(t.updated_at))
+    'timezone', t.time_zone, 'corsOrigins', to_jsonb(t.cors_origins), 'updatedAt', iso(t.updated_at))
 $$;
 
 create or replace function settings_update(p_tenant uuid, p_patch jsonb, p_actor text) returns jsonb language plpgsql as $$
