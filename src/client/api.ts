@@ -258,7 +258,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The customer */
+                /** @description The customer, with the next points to expire */
                 200: {
                     headers: {
                         /** @description The version; send it as If-Match to edit */
@@ -266,7 +266,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Customer"];
+                        "application/json": components["schemas"]["CustomerDetail"];
                     };
                 };
                 /** @description Invalid input (`validation_failed`) */
@@ -759,7 +759,7 @@ export interface paths {
                     from?: string;
                     /** @description Last day, inclusive (local to tz). Default: today in the report's zone */
                     to?: string;
-                    /** @description Days are local to this IANA time zone. Default: the location's own zone with `locationId`; for the group, the zone its active locations share (UTC when they differ, or when the tenant has none) */
+                    /** @description Days are local to this IANA time zone. Default: the location's own zone with `locationId` (or a caller bound to one); for the group, the tenant's zone (settings `timezone`) */
                     tz?: string;
                     /** @description One location (site). Without it, the whole group with a per-location breakdown; a key or admin bound to one location always gets its own (another is 403 location_mismatch) */
                     locationId?: string;
@@ -1552,7 +1552,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the earn rule, point value, currency or default phone country (owners and API keys; not staff) */
+        /** Change the earn rule, point value, currency, default phone country or time zone (owners and API keys; not staff) */
         patch: {
             parameters: {
                 query?: never;
@@ -3087,7 +3087,7 @@ export interface paths {
                 query?: {
                     /** @description The day (local to tz). Default: today in the report's zone */
                     date?: string;
-                    /** @description Days are local to this IANA time zone. Default: the location's own zone with `locationId`; for the group, the zone its active locations share (UTC when they differ, or when the tenant has none) */
+                    /** @description Days are local to this IANA time zone. Default: the location's own zone with `locationId` (or a caller bound to one); for the group, the tenant's zone (settings `timezone`) */
                     tz?: string;
                     /** @description One location (site). Without it, the whole group with a per-location breakdown; a key or admin bound to one location always gets its own (another is 403 location_mismatch) */
                     locationId?: string;
@@ -3160,7 +3160,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every day from `from` to `to` (inclusive, at most 366), zero-filled for a chart; one location or the group, as for one day */
+        /**
+         * Every day from `from` to `to` (inclusive, at most 366), zero-filled for a chart; one location or the group, as for one day
+         * @description `format=csv` (or `Accept: text/csv` without `format`) answers the same figures as a CSV download: one `total` row per day, and for the group of a tenant with locations a `location` row per site under it.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3168,10 +3171,12 @@ export interface paths {
                     from?: string;
                     /** @description Last day, inclusive (local to tz). Default: today in the report's zone */
                     to?: string;
-                    /** @description Days are local to this IANA time zone. Default: the location's own zone with `locationId`; for the group, the zone its active locations share (UTC when they differ, or when the tenant has none) */
+                    /** @description Days are local to this IANA time zone. Default: the location's own zone with `locationId` (or a caller bound to one); for the group, the tenant's zone (settings `timezone`) */
                     tz?: string;
                     /** @description One location (site). Without it, the whole group with a per-location breakdown; a key or admin bound to one location always gets its own (another is 403 location_mismatch) */
                     locationId?: string;
+                    /** @description csv: the same figures as a CSV download. Default: JSON */
+                    format?: "json" | "csv";
                 };
                 header?: never;
                 path?: never;
@@ -3186,6 +3191,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["DailyReportRange"];
+                        "text/csv": string;
                     };
                 };
                 /** @description Invalid input (`validation_failed`) */
@@ -4394,7 +4400,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row.
+         * A customer's points balance changed (add, redeem, adjust, earn, reversal, or expire: points past their date): one event per ledger row.
          * @description Sent to every active webhook endpoint subscribed to `loyalty_updated` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
          */
         post: operations["webhook_loyalty_updated"];
@@ -4514,7 +4520,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * The tenant's settings changed (earn rule, point value, currency, default country, browser origins).
+         * The tenant's settings changed (earn rule, point value, currency, default country, expiry, …).
          * @description Sent to every active webhook endpoint subscribed to `settings_updated` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
          */
         post: operations["webhook_settings_updated"];
@@ -4949,7 +4955,7 @@ export interface components {
                 activityType: "refund" | "void";
             };
         };
-        /** @description A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row. */
+        /** @description A customer's points balance changed (add, redeem, adjust, earn, reversal, or expire: points past their date): one event per ledger row. */
         LoyaltyUpdatedEvent: {
             /**
              * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
@@ -4973,7 +4979,7 @@ export interface components {
             locationId: string | null;
             /** @description ISO 8601, UTC */
             timestamp: string;
-            /** @description A customer's points balance changed (add, redeem, adjust, earn or reversal): one event per ledger row. */
+            /** @description A customer's points balance changed (add, redeem, adjust, earn, reversal, or expire: points past their date): one event per ledger row. */
             data: {
                 customerId: string;
                 /** @description E.164; null once erased */
@@ -4984,8 +4990,11 @@ export interface components {
                 newBalance: number;
                 totalPointsEarned: number;
                 totalPointsRedeemed: number;
-                /** @enum {string} */
-                transactionType: "earn" | "add" | "redeem" | "adjust" | "reversal";
+                /**
+                 * @description expire: points past their date, taken by the maintenance pass (settings: pointsExpireAfterDays)
+                 * @enum {string}
+                 */
+                transactionType: "earn" | "add" | "redeem" | "adjust" | "reversal" | "expire";
                 reason: string | null;
                 orderId: string | null;
                 /** @description The ledger row id */
@@ -5198,7 +5207,7 @@ export interface components {
                 reward: components["schemas"]["Reward"];
             };
         };
-        /** @description The tenant's settings changed (earn rule, point value, currency, default country, browser origins). */
+        /** @description The tenant's settings changed (earn rule, point value, currency, default country, expiry, …). */
         SettingsUpdatedEvent: {
             /**
              * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
@@ -5222,16 +5231,40 @@ export interface components {
             locationId: string | null;
             /** @description ISO 8601, UTC */
             timestamp: string;
-            /** @description The tenant's settings changed (earn rule, point value, currency, default country, browser origins). */
+            /** @description The tenant's settings changed (earn rule, point value, currency, default country, expiry, …). */
             data: {
                 slug: string;
                 name: string;
+                /** @example GBP */
                 currency: string;
+                /**
+                 * @description ISO 3166 country for national phone numbers
+                 * @example GB
+                 */
                 defaultCountry: string;
+                /** @description Points per whole currency unit of an order total */
                 earnPointsPerUnit: number;
+                /** @description Orders below this total earn nothing */
                 earnMinOrderCents: number;
+                /** @description What one point is worth at checkout, in minor units */
                 pointValueCents: number;
+                /**
+                 * @description Points expire this many days after they were earned, oldest spent first; null: never
+                 * @example 365
+                 */
+                pointsExpireAfterDays: number | null;
+                /**
+                 * @description Origins (scheme://host[:port]) whose browser pages may call the API with this tenant's keys (CORS)
+                 * @example [
+                 *       "https://till.example.com"
+                 *     ]
+                 */
                 corsOrigins: string[];
+                /**
+                 * @description IANA time zone of the back office's times, the dashboard's today and the group's report days; a location's own zone overrides it for that site
+                 * @example Europe/London
+                 */
+                timezone: string;
                 updatedAt: string;
             };
         };
@@ -5262,6 +5295,15 @@ export interface components {
             data: components["schemas"]["Customer"][];
             nextCursor: string | null;
         };
+        CustomerDetail: components["schemas"]["Customer"] & {
+            nextExpiry: components["schemas"]["NextExpiry"];
+        };
+        NextExpiry: {
+            /** @description How many points expire then */
+            points: number;
+            /** @description When; a time already past means the next maintenance pass takes them */
+            expiresAt: string;
+        } | null;
         EditCustomer: {
             name?: string | null;
             /** Format: email */
@@ -5317,8 +5359,11 @@ export interface components {
         LedgerRow: {
             id: string;
             customerId: string;
-            /** @enum {string} */
-            type: "earn" | "add" | "redeem" | "adjust" | "reversal";
+            /**
+             * @description expire: points past their date, taken by the maintenance pass (settings: pointsExpireAfterDays)
+             * @enum {string}
+             */
+            type: "earn" | "add" | "redeem" | "adjust" | "reversal" | "expire";
             /** @description Signed: negative for redemptions */
             points: number;
             balanceBefore: number;
@@ -5457,12 +5502,22 @@ export interface components {
             /** @description What one point is worth at checkout, in minor units */
             pointValueCents: number;
             /**
+             * @description Points expire this many days after they were earned, oldest spent first; null: never
+             * @example 365
+             */
+            pointsExpireAfterDays: number | null;
+            /**
              * @description Origins (scheme://host[:port]) whose browser pages may call the API with this tenant's keys (CORS)
              * @example [
              *       "https://till.example.com"
              *     ]
              */
             corsOrigins: string[];
+            /**
+             * @description IANA time zone of the back office's times, the dashboard's today and the group's report days; a location's own zone overrides it for that site
+             * @example Europe/London
+             */
+            timezone: string;
             updatedAt: string;
         };
         SettingsPatch: {
@@ -5472,6 +5527,10 @@ export interface components {
             earnPointsPerUnit?: number;
             earnMinOrderCents?: number;
             pointValueCents?: number;
+            /** @description Points expire this many days after they were earned; null: never. Points already held keep their date (or never expire) unless applyToExistingPoints is true */
+            pointsExpireAfterDays?: number | null;
+            /** @description With pointsExpireAfterDays: points already held expire that many days after they were earned too (some possibly at once) */
+            applyToExistingPoints?: boolean;
             /**
              * @description Replaces the whole list; [] allows no browser origin
              * @example [
@@ -5479,6 +5538,8 @@ export interface components {
              *     ]
              */
             corsOrigins?: string[];
+            /** @example Europe/London */
+            timezone?: string;
         };
         LocationList: {
             data: components["schemas"]["Location"][];
