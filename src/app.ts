@@ -25,6 +25,7 @@ import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
 import { terminalRoutes } from './terminals/routes.ts';
 import { rewardRoutes } from './rewards/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -108,6 +109,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', eventRoutes(deps));
   app.route('/api/v1', terminalRoutes(deps));
   app.route('/api/v1', rewardRoutes(deps));
+  app.route('/api/v1', webhookRoutes(deps));
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
