@@ -61,3 +61,19 @@ test('a slow receiver times out, a redirect is not followed, and a huge body is 
     server.stop(true);
   }
 });
+
+test("the README's verification snippet accepts a real delivery's headers and refuses a tampered body", async () => {
+  const readme = await Bun.file(new URL('../../README.md', import.meta.url)).text();
+  const code = /\*\*Verifying a delivery\*\*[^]*?```ts\n([^]*?)```/.exec(readme)?.[1];
+  expect(code).toBeDefined();
+  const file = `/tmp/readme-verify-${process.pid}.ts`;
+  await Bun.write(file, code!);
+  const { verifyTillstream } = await import(file);
+  const body = '{"id":"7","type":"customer_created"}';
+  const headers = new Headers(deliveryHeaders('whsec_readme', 7, body));
+  expect(verifyTillstream('whsec_readme', headers, body)).toBe(true);
+  expect(verifyTillstream('whsec_readme', headers, body.replace('7', '8'))).toBe(false);
+  expect(verifyTillstream('whsec_other', headers, body)).toBe(false);
+  const old = new Headers(deliveryHeaders('whsec_readme', 7, body, Date.now() - 3_600_000));
+  expect(verifyTillstream('whsec_readme', old, body)).toBe(false);
+});
