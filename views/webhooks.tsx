@@ -121,11 +121,11 @@ export function ReplayForm(p: { base: string; id: string; state?: FormState }) {
       <input id="replay-event" name="eventId" inputmode="numeric" maxlength={15} required autocomplete="off" value={s.values?.eventId ?? ''}
         aria-invalid={s.errors?.eventId ? 'true' : undefined} aria-describedby="replay-event-error" />
       <FieldError state={s} name="eventId" id="replay-event-error" />
-      <fieldset>
-        <legend>What to send</legend>
-        <label><input type="radio" name="mode" value="one" checked={s.values?.mode !== 'after'} /> This event again, now</label>
-        <label><input type="radio" name="mode" value="after" checked={s.values?.mode === 'after'} /> Everything after it again, in order</label>
-      </fieldset>
+      <label for="replay-mode">What to send</label>
+      <select id="replay-mode" name="mode">
+        <option value="one" selected={s.values?.mode !== 'after'}>This event again, now</option>
+        <option value="after" selected={s.values?.mode === 'after'}>Everything after it again, in order</option>
+      </select>
       <div class="row"><button type="submit" class="btn">Replay</button></div>
     </form>
   );
