@@ -23,7 +23,7 @@ const patch = createRoute({
   method: 'patch', path: '/webhooks/{id}', tags, security,
   summary: `Change the URL or filters, pause, or resume (re-enables a disabled endpoint)${owners}`,
   request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(WebhookPatch) },
-  responses: { 200: json(Webhook, 'The endpoint after the change'), ...problems(400, 401, 403, 404, 413, 415, 422) },
+  responses: { 200: json(Webhook, 'The endpoint after the change'), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
 });
 const remove = createRoute({
   method: 'delete', path: '/webhooks/{id}', tags, security, summary: `Remove an endpoint and its delivery log${owners}`,
@@ -39,7 +39,7 @@ const replayRoute = createRoute({
   method: 'post', path: '/webhooks/{id}/replay', tags, security,
   summary: `Deliver everything after an event id again, in order (\`afterEventId\`), or send one event again now (\`eventId\`)${owners}`,
   request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(WebhookReplay) },
-  responses: { 200: json(ReplayResult, 'The endpoint, and for `eventId` the attempt made'), ...problems(400, 401, 403, 404, 413, 415, 422) },
+  responses: { 200: json(ReplayResult, 'The endpoint, and for `eventId` the attempt made'), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
 });
 
 export function webhookRoutes(deps: Deps) {
@@ -61,7 +61,10 @@ export function webhookRoutes(deps: Deps) {
       return c.body(null, 204);
     })
     .openapi(deliveries, async (c) => c.json(await listDeliveries(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('query')), 200))
-    // Not idempotent-stored: a replay is asked for again on purpose, and a one-event replay makes an outbound call.
-    .openapi(replayRoute, async (c) =>
-      c.json(await replay(sql, c.get('caller'), c.req.valid('param').id, c.req.valid('json'), sendOptions), 200));
+    // With an Idempotency-Key, a retried one-event replay answers with the first attempt instead of sending again.
+    .openapi(replayRoute, async (c) => {
+      const body = c.req.valid('json');
+      const { id } = c.req.valid('param');
+      return idempotent(c, deps, body, async (tx) => ({ status: 200, body: await replay(tx, c.get('caller'), id, body, sendOptions) }));
+    });
 }

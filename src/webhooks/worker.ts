@@ -22,9 +22,13 @@ import { WebhookDisabled } from './events.ts';
 // WEBHOOK_RETRY_BASE_MS, capped at WEBHOOK_RETRY_MAX_MS; an event failing for WEBHOOK_FAILURE_HORIZON_MS
 // (default 24 h) disables the endpoint and emits `webhook_disabled`.
 
-/** Events one claim delivers at most, and how long it keeps the row: short claims share the lanes fairly. */
+/**
+ * Events one claim delivers at most, and how long it starts new ones: short claims share the lanes
+ * fairly, and an owner's PATCH or DELETE, which waits for the row, waits at most this plus one delivery
+ * (WEBHOOK_TIMEOUT_MS): well inside the statement timeout by default.
+ */
 const BATCH = 100;
-const CLAIM_BUDGET_MS = 10_000;
+const CLAIM_BUDGET_MS = 2000;
 
 type Claimed = {
   id: string; tenant_id: string; url: string; secret: string; types: string[] | null; locations: string[] | null;

@@ -72,3 +72,14 @@ test('an API key may not manage webhooks (owners only)', async () => {
   expect(res.status).toBe(403);
   expect(res.body.detail).toBe('Only an owner can manage webhooks.');
 });
+
+test('a create retried with the same Idempotency-Key registers one endpoint and answers with the same secret', async () => {
+  const body = { url: 'https://example.com/retried' };
+  const first = await owner.post('/api/v1/webhooks', body, { 'idempotency-key': 'create-once' });
+  const again = await owner.post('/api/v1/webhooks', body, { 'idempotency-key': 'create-once' });
+  expect(first.status).toBe(201);
+  expect(again.status).toBe(201);
+  expect(again.headers.get('idempotent-replayed')).toBe('true');
+  expect(again.body.secret).toBe(first.body.secret);
+  expect([...await t.sql`select id from webhooks where url = ${body.url}`]).toEqual([{ id: first.body.id }]);
+});
