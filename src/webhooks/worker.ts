@@ -33,6 +33,8 @@ const CLAIM_BUDGET_MS = 2000;
 type Claimed = {
   id: string; tenant_id: string; url: string; secret: string; types: string[] | null; locations: string[] | null;
   cursor: number; attempts: number;
+  /** The tenant's newest committed event id when claimed: every event up to it is committed and visible. */
+  newest: number;
 };
 
 /** The wait before retry number `attempts` (1-based): exponential, capped, with "equal jitter" (half fixed, half random). */
@@ -89,7 +91,9 @@ export class WebhookWorker {
   async claimAndDeliver(): Promise<boolean> {
     return this.sql.begin(async (tx) => {
       const [w] = await tx`
-        select id, tenant_id, url, secret, types, locations, cursor, attempts from webhooks w
+        select id, tenant_id, url, secret, types, locations, cursor, attempts,
+          (select event_seq from tenant_counters c where c.tenant_id = w.tenant_id) as newest
+        from webhooks w
         where status = 'active' and next_attempt_at <= now()
           and cursor < (select event_seq from tenant_counters c where c.tenant_id = w.tenant_id)
         order by next_attempt_at limit 1
@@ -103,8 +107,10 @@ export class WebhookWorker {
   private async deliverBatch(tx: Tx, w: Claimed) {
     const started = Date.now();
     let cursor = w.cursor;
-    for (const event of await eventsAfter(tx, w.tenant_id, w.cursor, BATCH)) {
-      if (this.stopped || Date.now() - started > CLAIM_BUDGET_MS) break;
+    const events = await eventsAfter(tx, w.tenant_id, w.cursor, BATCH);
+    let whole = events.length < BATCH;
+    for (const event of events) {
+      if (this.stopped || Date.now() - started > CLAIM_BUDGET_MS) { whole = false; break; }
       if (!wants(w, event)) { cursor = event.id; continue; }
       const attempt = await send(w.url, w.secret, event.id, deliveryBody(event), {
         timeoutMs: this.config.WEBHOOK_TIMEOUT_MS, allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
@@ -114,6 +120,9 @@ export class WebhookWorker {
       cursor = event.id;
       w.attempts = 0;
     }
+    // Read to the end: events up to `newest` that were not there had been pruned (an endpoint paused past
+    // EVENT_RETENTION_HOURS), so the cursor passes them rather than claiming the endpoint forever.
+    if (whole) cursor = Math.max(cursor, w.newest);
     // Behind the other due endpoints in the claim order, so one busy endpoint does not starve the rest.
     await tx`update webhooks set cursor = ${cursor}, attempts = 0, failing_since = null, next_attempt_at = now() where id = ${w.id}`;
   }

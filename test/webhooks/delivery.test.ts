@@ -177,3 +177,24 @@ test('an instance killed mid-delivery loses nothing: another instance delivers t
   expect(dup[0]!.body).toBe(dup[1]!.body);
   expect(r.allSigned(hook.secret)).toBe(true);
 }, 30_000);
+
+test('events pruned while an endpoint was paused are passed over, and delivery carries on after them', async () => {
+  const r = receiver();
+  const hook = await register(r.url, { types: ['customer_created'] });
+  expect((await owner.patch(`/api/v1/webhooks/${hook.id}`, { status: 'paused' })).status).toBe(200);
+  for (let i = 0; i < 2; i++) await enrol(t.a, phone());
+  const pruned = await lastEventId(t.sql, t.tenantA.id);
+  // As the maintenance loop would after EVENT_RETENTION_HOURS.
+  await t.sql`delete from events where tenant_id = ${t.tenantA.id} and id > ${Number(hook.cursor)}`;
+  await t.sql`update tenant_counters set events_pruned_through = ${pruned} where tenant_id = ${t.tenantA.id}`;
+  const w = worker();
+  expect((await owner.patch(`/api/v1/webhooks/${hook.id}`, { status: 'active' })).status).toBe(200);
+  await until(async () => Number((await row(hook.id)).cursor) === pruned, 'the cursor passes the pruned events');
+  expect(r.hits).toHaveLength(0);
+  await enrol(t.a, phone());
+  const next = await lastEventId(t.sql, t.tenantA.id);
+  await until(async () => Number((await row(hook.id)).cursor) === next, 'the next event is delivered');
+  expect(r.delivered()).toEqual([next]);
+  await w.stop();
+  await remove(hook.id);
+}, 20_000);

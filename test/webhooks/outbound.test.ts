@@ -57,6 +57,10 @@ test('a slow receiver times out, a redirect is not followed, and a huge body is 
     const refused = await send(`${base}/huge`, 's', 1, '{}', { ...opts, allowPrivate: false });
     expect(refused.succeeded).toBe(false);
     expect(refused.error).toContain('resolves to 127.0.0.1');
+    // By name too: the check is on what the name resolves to.
+    const byName = await send(`http://localhost:${server.port}/huge`, 's', 1, '{}', { ...opts, allowPrivate: false });
+    expect(byName.succeeded).toBe(false);
+    expect(byName.error).toMatch(/^refused: localhost resolves to (127\.0\.0\.1|::1)/);
   } finally {
     server.stop(true);
   }
