@@ -13,7 +13,8 @@ import { until } from '../support/stream.ts';
 
 const t = await testApp({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: true });
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'owner password');
-const owner = (await signIn(t.app, 'alpha', 'owner@alpha.test', 'owner password')).api();
+const ownerPages = await signIn(t.app, 'alpha', 'owner@alpha.test', 'owner password');
+const owner = ownerPages.api();
 
 const fast: Partial<Config> = { WEBHOOK_RETRY_BASE_MS: 20, WEBHOOK_RETRY_MAX_MS: 100, WEBHOOK_SWEEP_MS: 50, WEBHOOK_TIMEOUT_MS: 2000 };
 const workers: WebhookWorker[] = [];
@@ -101,6 +102,7 @@ test('an endpoint failing for the whole horizon is disabled, owners get webhook_
   expect(keyFeed.body.data.map((e: any) => e.type)).not.toContain('webhook_disabled');
   const ownerFeed = await owner.get(`/api/v1/events?after=${customerEvent}`);
   expect(ownerFeed.body.data.map((e: any) => e.type)).toContain('webhook_disabled');
+  expect(await (await ownerPages.get('/activity')).text()).toContain(`Webhook disabled after failing for the retry horizon: ${r.url} (HTTP 503)`);
   expect(r.hits.every((h) => Number(h.eventId) === customerEvent)).toBe(true);
   // Disabled: nothing more is tried.
   const tries = r.hits.length;
