@@ -200,3 +200,26 @@ test('events pruned while an endpoint was paused are passed over, and delivery c
   await w.stop();
   await remove(hook.id);
 }, 20_000);
+
+test("a location filter sends that site's orders and every group-wide event, never another site's orders", async () => {
+  const site = async (code: string) => (await t.sql`insert into locations (tenant_id, name, code, time_zone)
+    values (${t.tenantA.id}, ${code}, ${code}, 'Europe/London') returning id`)[0]!.id as string;
+  const soho = await site('SOHO');
+  const camden = await site('CAMDEN');
+  const r = receiver();
+  const hook = await register(r.url, { types: ['new_order', 'customer_created'], locations: [soho] });
+  const w = worker();
+  const order = (locationId: string) => t.a.post('/api/v1/orders', { source: 'pos', orderType: 'collection', locationId, items: [{ name: 'Tea', quantity: 1, unitPriceCents: 250 }] });
+  const atSoho = await order(soho);
+  const atCamden = await order(camden);
+  expect([atSoho.status, atCamden.status]).toEqual([201, 201]);
+  const c = await enrol(t.a, phone());
+  const newest = await lastEventId(t.sql, t.tenantA.id);
+  await until(async () => Number((await row(hook.id)).cursor) === newest, 'all passed or delivered');
+  const got = r.hits.map((h) => JSON.parse(h.body));
+  expect(got.map((e) => [e.type, e.locationId])).toEqual([['new_order', soho], ['customer_created', null]]);
+  expect(got[0].data.orderId).toBe(atSoho.body.id);
+  expect(got[1].data.customer.id).toBe(c.id);
+  await w.stop();
+  await remove(hook.id);
+}, 20_000);
