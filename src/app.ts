@@ -28,6 +28,7 @@ import { asyncApiRoutes } from './events/asyncapi.ts';
 import { registerEventWebhooks } from './events/webhookDocs.ts';
 import { terminalRoutes } from './terminals/routes.ts';
 import { rewardRoutes } from './rewards/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -113,6 +114,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', eventRoutes(deps));
   app.route('/api/v1', terminalRoutes(deps));
   app.route('/api/v1', rewardRoutes(deps));
+  app.route('/api/v1', webhookRoutes(deps));
 
   // Every event type's payload, as the POST a webhook endpoint receives (OpenAPI 3.1 `webhooks`).
   registerEventWebhooks(app.openAPIRegistry);

@@ -14,6 +14,8 @@ import { pruneGiftCardMisses } from './giftCards/throttle.ts';
 import { pruneSignInFailures } from './identity/signInThrottle.ts';
 import { prunePresence } from './realtime/presence.ts';
 import { expirePoints } from './customers/expiry.ts';
+import { WebhookWorker } from './webhooks/worker.ts';
+import { pruneDeliveries } from './webhooks/log.ts';
 
 // Boot: config → database (embedded or DATABASE_URL) → migrate → listener → serve.
 const config = loadConfig();
@@ -53,12 +55,17 @@ try {
   process.exit(1);
 }
 hub.start();
+// Webhook delivery runs here, after commit and off every request: NOTIFY wakes it, a sweep retries.
+const webhooks = new WebhookWorker(sql, config);
+listener.onNotify(() => webhooks.wake());
+webhooks.start();
 const stopMaintenance = startMaintenance([
   { name: 'events', run: () => pruneEvents(sql, config.EVENT_RETENTION_HOURS) },
   { name: 'idempotency keys', run: () => pruneIdempotencyKeys(sql, config.IDEMPOTENCY_RETENTION_HOURS) },
   { name: 'gift card misses', run: () => pruneGiftCardMisses(sql) },
   { name: 'failed sign-ins', run: () => pruneSignInFailures(sql) },
   // A crashed instance's terminals already show disconnected (their rows expired); this clears them out.
+  { name: 'webhook deliveries', run: () => pruneDeliveries(sql, config.EVENT_RETENTION_HOURS) },
   { name: 'expired terminal presence', run: () => prunePresence(sql) },
   // Points past their date (sql/0016_points_expiry.sql): a bounded batch per round, idempotent.
   { name: 'customers with points expired', run: () => expirePoints(sql) },
@@ -86,6 +93,8 @@ async function shutdown(signal: string) {
   stopMaintenance();
   // Streams first: an open stream is an in-flight request that would otherwise last the whole grace.
   hub.stop();
+  // A delivery in flight finishes (bounded by WEBHOOK_TIMEOUT_MS); one cut short is delivered again elsewhere.
+  const webhooksStopped = webhooks.stop();
   // stop() closes the listening socket at once and resolves when the last in-flight request is done.
   const drained = server.stop(false).then(() => true);
   const inTime = await Promise.race([drained, Bun.sleep(config.SHUTDOWN_GRACE_MS).then(() => false)]);
@@ -95,6 +104,7 @@ async function shutdown(signal: string) {
   }
   // Its terminals show disconnected at once on every instance, rather than after their rows expire.
   await hub.withdraw().catch(() => { /* rows left behind expire within the presence bound */ });
+  await Promise.race([webhooksStopped, Bun.sleep(config.WEBHOOK_TIMEOUT_MS)]);
   await listener.stop();
   // Past the deadline, work still running is cut (its transactions roll back), not waited for.
   await sql.end({ timeout: inTime ? 5 : 0 });

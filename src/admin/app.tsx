@@ -20,6 +20,7 @@ import { giftCardListPages } from './giftCardList.tsx';
 import { posPages } from './pos.tsx';
 import { reconciliationPages } from './reconciliation.tsx';
 import { keyPages } from './keys.tsx';
+import { webhookPages } from './webhooks.tsx';
 import { terminalPages } from './terminals.tsx';
 import { locationPages } from './locations.tsx';
 import { rewardPages } from './rewards.tsx';
@@ -130,6 +131,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, reconciliationPages(deps));
   app.route(base, terminalPages(deps));
   app.route(base, keyPages(deps));
+  app.route(base, webhookPages(deps));
   app.route(base, locationPages(deps));
   app.route(base, rewardPages(deps));
   app.route(base, posRewardPages(deps));

@@ -68,6 +68,9 @@ export const POLICY = {
   'settings.update': OWNERS_AND_KEYS,
   // Keys are credentials: only an owner creates, lists or revokes them (there is no API route for it).
   'apiKeys.manage': OWNERS,
+  // Webhooks send every event of the group (customers' names and phones included) to a URL of the
+  // caller's choosing, signed with a secret: owners only, like keys, and the group's alone (GROUP_ONLY).
+  'webhooks.manage': OWNERS,
   // Who sees which site: only an owner limits a staff admin to one location, or frees them.
   'admins.manage': OWNERS,
 } as const satisfies Record<string, readonly Role[]>;
@@ -80,7 +83,7 @@ export type Operation = keyof typeof POLICY;
  */
 export const GROUP_ONLY: readonly Operation[] = [
   'customers.export', 'customers.merge', 'customers.erase', 'settings.update', 'locations.manage', 'rewards.manage', 'apiKeys.manage', 'admins.manage',
-  'giftCards.liability',
+  'giftCards.liability', 'webhooks.manage',
 ];
 
 /**
@@ -127,5 +130,6 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'customers.export': 'Only an owner (or an API key of the whole group) can export customers and the ledger.',
   'customers.erase': 'Only an owner can erase a customer.',
   'rewards.manage': 'Only an owner can change the rewards menu.',
+  'webhooks.manage': 'Only an owner can manage webhooks.',
   'giftCards.liability': 'Only an owner (or an API key of the whole group) can see what the gift cards owe.',
 };

@@ -46,6 +46,19 @@ const Config = z.object({
   MAINTENANCE_INTERVAL_MS: int(60_000, 1000),
   /** Secure cookies; set when the service is served over TLS. */
   COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Webhook endpoints on loopback, private and link-local addresses (after DNS) receive deliveries only when true (SSRF). */
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** One delivery (connect, send, response) is abandoned after this long and counts as a failure. */
+  WEBHOOK_TIMEOUT_MS: int(5000, 100),
+  /** First retry delay after a failed delivery; it doubles per failure (with jitter) up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: int(10_000, 10),
+  WEBHOOK_RETRY_MAX_MS: int(60 * 60_000, 10),
+  /** An endpoint whose head event has failed for this long is disabled (an owner re-enables it). */
+  WEBHOOK_FAILURE_HORIZON_MS: int(24 * 60 * 60_000, 100),
+  /** How often each instance looks for endpoints due a retry (new events wake it at once, via NOTIFY). */
+  WEBHOOK_SWEEP_MS: int(5000, 20),
+  /** Endpoints one instance delivers to at once (each holds a database connection while it delivers). */
+  WEBHOOK_CONCURRENCY: int(2, 1),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

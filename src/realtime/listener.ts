@@ -33,6 +33,8 @@ export class Listener {
   /** No reconnect before this time: set after a failed one. */
   private retryAt = 0;
 
+  private readonly wakes: ((payload: string) => void)[] = [];
+
   constructor(private readonly opts: { url: string; sql: Sql; hub: Hub; config: Config }) {
     opts.hub.listenerUp = () => this.isUp();
   }
@@ -49,6 +51,14 @@ export class Listener {
       }
       if (Date.now() - this.lastBeat > every * MISSED_INTERVALS && Date.now() >= this.retryAt) this.reconnect();
     }, Math.max(25, Math.floor(every / 4)));
+  }
+
+  /**
+   * Also wake `fn` on every events NOTIFY (`<tenant>:<seq>`) and after every (re)listen (with ''): the
+   * webhook worker rides this connection rather than opening its own.
+   */
+  onNotify(fn: (payload: string) => void) {
+    this.wakes.push(fn);
   }
 
   async stop() {
@@ -83,11 +93,16 @@ export class Listener {
       this.lastBeat = Date.now();
       if (this.listens++ > 0) this.opts.hub.metrics.listenerReconnects++;
       this.opts.hub.catchUpAll();
+      for (const wake of this.wakes) wake('');
     };
     await conn.listen(HEARTBEAT_CHANNEL, (payload) => {
       if (this.conn === conn && payload.startsWith(this.instanceId)) this.lastBeat = Date.now();
     });
-    await conn.listen(EVENTS_CHANNEL, (payload) => { if (this.conn === conn) this.opts.hub.notify(payload); }, onListen);
+    await conn.listen(EVENTS_CHANNEL, (payload) => {
+      if (this.conn !== conn) return;
+      this.opts.hub.notify(payload);
+      for (const wake of this.wakes) wake(payload);
+    }, onListen);
   }
 
   private async reconnect() {

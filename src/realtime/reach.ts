@@ -2,6 +2,7 @@ import type { Caller } from '../identity/caller.ts';
 import { allows } from '../identity/policy.ts';
 import { TEAM_EVENT_TYPES } from '../identity/teamEvents.ts';
 import type { Db } from '../platform/database.ts';
+import { webhookEventCatalogue } from '../webhooks/events.ts';
 
 // Which events a stream (or a catch-up page) receives: its types, and the sites it follows. The rule
 // exists once in two forms that must agree: `receives` for live fan-out (one set lookup per stream and
@@ -36,8 +37,11 @@ export type Reach = {
  * leave them out, live and on replay alike, even when it names them in `types`.
  */
 export function hiddenFrom(caller: Caller): ReadonlySet<string> | null {
-  return allows(caller.role, 'admins.manage', Boolean(caller.boundLocationId)) ? null : TEAM_EVENT_TYPES;
+  return allows(caller.role, 'admins.manage', Boolean(caller.boundLocationId)) ? null : OWNERS_ONLY;
 }
+
+/** webhook_disabled joins them: it names an endpoint URL (which may carry a token), the owners' business like the Webhooks page. */
+const OWNERS_ONLY: ReadonlySet<string> = new Set([...TEAM_EVENT_TYPES, ...Object.keys(webhookEventCatalogue)]);
 
 /** Does a stream with this reach get this event? */
 export function receives(reach: Reach, e: { type: string; locationId?: string | null }): boolean {

@@ -28,7 +28,11 @@ export async function seedTenant(sql: Sql, api: Api, tenantId: string, phones: [
   // Rewards are managed by owners only (a key is refused), so the seed writes one directly.
   const [reward] = await sql`insert into rewards (tenant_id, name, points_cost, free_item) values (${tenantId}, 'Fuzz coffee', 100, 'Coffee') returning id`;
 
+  // Webhooks likewise (owners only); .invalid never resolves, so nothing could be delivered anywhere.
+  const [webhook] = await sql`insert into webhooks (tenant_id, url, secret) values (${tenantId}, 'https://hook.example.invalid/fuzz', 'whsec_fuzz') returning id`;
+
   return {
+    webhooks: webhook.id,
     customers: customer.id, pos: customer.id, orders: order.body.id, 'gift-cards': card.code,
     reconciliation: item.id, keys: key.id, rewards: reward.id,
   };

@@ -40,7 +40,7 @@ const limitedStaffA = await signIn(t.app, 'alpha', 'home-staff@alpha.test', 'sta
 
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff' | 'reward';
+type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff' | 'reward' | 'webhook';
 
 type Fixture = {
   n: number;
@@ -66,6 +66,8 @@ type Fixture = {
   staffId: string;
   /** An active reward of tenant A costing 5 points (its name is unique to the fixture). */
   reward: { id: string; name: string };
+  /** A webhook endpoint of tenant A (nothing delivers to it in this file). */
+  webhookId: string;
 };
 
 /** What a probe's paths look like in a test name. */
@@ -75,6 +77,7 @@ const PLACEHOLDERS: Fixture = {
   duplicate: { id: '{duplicate}' },
   order: { id: '{order}' }, card: { code: '{code}' }, itemId: '{item}', keyId: '{key}',
   location: { id: '{location}', code: '{loc}' }, staffId: '{staff}', reward: { id: '{reward}', name: '{rewardName}' },
+  webhookId: '{webhook}',
 };
 
 let made = 0;
@@ -120,6 +123,10 @@ async function fixture(needs: readonly Need[], at: At | null = null): Promise<Fi
     const [row] = await t.sql`insert into rewards (tenant_id, name, points_cost, free_item) values (${t.tenantA.id}, ${name}, 5, 'Tea') returning id`;
     fx.reward = { id: row.id, name };
   }
+  if (needs.includes('webhook')) {
+    const [row] = await t.sql`insert into webhooks (tenant_id, url, secret) values (${t.tenantA.id}, ${`https://example.com/hook/${n}`}, 'whsec_probe') returning id`;
+    fx.webhookId = row.id;
+  }
   return fx;
 }
 
@@ -143,6 +150,7 @@ async function tenantState(sql: Sql, tenantId: string) {
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from rewards x where x.tenant_id = ${tenantId}) as rewards,
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.email, x.role, x.location_id, x.deactivated_at, x.password_hash), '|' order by x.id), '')) from admins x
       where x.tenant_id = ${tenantId}) as admins,
+    (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from webhooks x where x.tenant_id = ${tenantId}) as webhooks,
     (select count(*)::int from events x where x.tenant_id = ${tenantId}) as events`;
   return { ...row };
 }
@@ -466,6 +474,22 @@ const PROBES: Record<Operation, Probe> = {
       admin('POST', (fx) => `/keys/${fx.keyId}/revoke`, 200, 'resource'),
     ],
     noDoor: { api: 'Keys are credentials: there is no API route to mint or revoke them (the admin page and the CLI only).' },
+  },
+  'webhooks.manage': {
+    needs: ['webhook'],
+    calls: [
+      api('GET', () => '/api/v1/webhooks', 200, 'tenant', { shows: (fx) => fx.webhookId }),
+      api('POST', () => '/api/v1/webhooks', 201, 'tenant', { body: (fx) => ({ url: `https://example.com/made/${fx.n}` }) }),
+      api('PATCH', (fx) => `/api/v1/webhooks/${fx.webhookId}`, 200, 'resource', { body: () => ({ status: 'paused' }) }),
+      api('GET', (fx) => `/api/v1/webhooks/${fx.webhookId}/deliveries`, 200, 'resource'),
+      api('POST', (fx) => `/api/v1/webhooks/${fx.webhookId}/replay`, 200, 'resource', { body: () => ({ afterEventId: 0 }) }),
+      admin('GET', () => '/webhooks', 200, 'tenant', { shows: (fx) => fx.webhookId }),
+      admin('POST', () => '/webhooks', 200, 'tenant', { form: (fx) => ({ url: `https://example.com/page/${fx.n}`, types: 'new_order' }) }),
+      admin('GET', (fx) => `/webhooks/${fx.webhookId}`, 200, 'resource'),
+      admin('POST', (fx) => `/webhooks/${fx.webhookId}/status`, 200, 'resource', { form: () => ({ status: 'paused' }) }),
+      admin('POST', (fx) => `/webhooks/${fx.webhookId}/replay`, 200, 'resource', { form: () => ({ eventId: '0', mode: 'after' }) }),
+      admin('POST', (fx) => `/webhooks/${fx.webhookId}/delete`, 200, 'resource'),
+    ],
   },
   'admins.manage': {
     needs: ['staff', 'location'],

@@ -51,6 +51,8 @@ export function describe(e: EventLike, currency = 'GBP'): string {
       return `Admin deactivated: ${d.admin?.email ?? 'someone'}`;
     case 'admin_updated':
       return `Admin ${d.admin?.email ?? 'someone'}: ${TEAM_CHANGE[d.change as string] ?? 'changed'}`;
+    case 'webhook_disabled':
+      return `Webhook disabled after failing for the retry horizon: ${d.url ?? 'an endpoint'} (${d.reason ?? 'failing'})`;
     default:
       return e.type.replace(/_/g, ' ');
   }

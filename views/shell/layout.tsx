@@ -39,6 +39,7 @@ export const NAV: NavItem[] = [
   { href: 'rewards', label: 'Rewards', ownerOnly: true },
   { href: 'team', label: 'Team', ownerOnly: true },
   { href: 'keys', label: 'API keys', ownerOnly: true },
+  { href: 'webhooks', label: 'Webhooks', ownerOnly: true },
   { href: 'settings', label: 'Settings', ownerOnly: true },
 ];
 
