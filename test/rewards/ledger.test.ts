@@ -63,7 +63,7 @@ describe('the transactions list', () => {
 
     const [spend, lot] = await transactions(c.id, api);
     expect(spend).toMatchObject({ type: 'redeem', expiresAt: null });
-    const [row] = await t.sql`select created_at, expires_at from ledger where id = ${lot.id}`;
+    const [row] = await t.sql`select created_at, expires_at from ledger where id = ${lot.id as string}`;
     expect(lot.type).toBe('add');
     expect(new Date(lot.expiresAt as string).getTime()).toBe(row.expires_at.getTime());
     expect(row.expires_at.getTime() - row.created_at.getTime()).toBe(30 * 86_400_000);
