@@ -67,6 +67,7 @@ describe('reward progress, next expiry and POS reward buttons are live', () => {
         await customer.locator(`#ledger-${c.id} tr[data-reward-id="${coffee.body.id}"]`).waitFor();
         await pos.locator(`#pts-${c.id}`, { hasText: '240' }).waitFor();
         expect(await coffeeButton.count()).toBe(1);
+        await pos.screenshot({ path: join(ui.shots, `live-pos-redeemed-${width}.png`), fullPage: true });
 
         // The owner deactivates the coffee: its button goes from the POS, and the customer page stops counting it.
         expect((await owner.patch(`/api/v1/rewards/${coffee.body.id}`, { active: false })).status).toBe(200);
