@@ -1,3 +1,4 @@
+import { LiveRegion } from './shell/liveRegion.tsx';
 import type { FormState } from './shell/form.tsx';
 import { FieldError } from './shell/form.tsx';
 import { count, money } from './shell/format.ts';
@@ -109,31 +110,54 @@ export function RewardsPage(p: { meta: PageMeta; rewards: RewardView[]; currency
   );
 }
 
-/** The POS: one big button per reward the loaded customer can afford; a tap redeems it. */
-export function PosRewards(p: { base: string; customerId: string; rewards: RewardView[]; currency: string }) {
-  // Rendered (hidden) even when empty, so the card says it has looked.
-  if (!p.rewards.length) return <section class="pos-rewards" data-count="0" hidden></section>;
+export const posRewardsId = (customerId: string) => `pos-rewards-${customerId}`;
+export const posRewardsHref = (base: string, customerId: string) => `${base}/pos/${customerId}/rewards`;
+/** What re-reads the reward buttons and the progress line besides the customer's own loyalty_updated. */
+const MENU_EVENTS = ['reward_created', 'reward_updated'];
+
+/**
+ * The POS: one big button per reward the loaded customer can afford; a tap redeems it. Live: the
+ * customer's balance moving (another till, an expiry pass) or the menu changing re-reads it.
+ */
+export function PosRewards(p: { base: string; customerId: string; rewards: RewardView[]; currency: string; seq: number }) {
+  // Rendered (hidden) even when empty, so the card says it has looked and a later event can fill it.
+  const n = p.rewards.length;
   return (
-    <section class="pos-rewards" data-count={String(p.rewards.length)} aria-label="Rewards this customer can afford">
-      <h3>Rewards</h3>
-      <div class="quick">
-        {p.rewards.map((r) => (
-          <button type="button" class="btn big reward" hx-post={`${p.base}/pos/${p.customerId}/rewards/${r.id}`}
-            hx-target="#pos-card" hx-swap="outerHTML" hx-disable="this">
-            <span>{r.name}</span> <small>{count(r.pointsCost)} pts · {gives(r, p.currency)}</small>
-          </button>
-        ))}
-      </div>
-    </section>
+    <LiveRegion tag="section" id={posRewardsId(p.customerId)} class="pos-rewards" href={posRewardsHref(p.base, p.customerId)}
+      seq={p.seq} on={MENU_EVENTS} hidden={!n} label={n ? 'Rewards this customer can afford' : undefined}
+      attrs={{ 'data-count': String(n) }}>
+      {n ? (
+        <>
+          <h3>Rewards</h3>
+          <div class="quick">
+            {p.rewards.map((r) => (
+              <button type="button" class="btn big reward" hx-post={`${p.base}/pos/${p.customerId}/rewards/${r.id}`}
+                hx-target="#pos-card" hx-swap="outerHTML" hx-disable="this">
+                <span>{r.name}</span> <small>{count(r.pointsCost)} pts · {gives(r, p.currency)}</small>
+              </button>
+            ))}
+          </div>
+        </>
+      ) : null}
+    </LiveRegion>
   );
 }
 
-/** "40 points to Free coffee", or what the balance can already buy. */
-export function RewardProgress(p: { balance: number; next: { reward: RewardView; pointsToGo: number } | null; affordable: number }) {
-  if (!p.next && !p.affordable) return null;
+export const progressId = (customerId: string) => `progress-${customerId}`;
+export const progressHref = (base: string, customerId: string) => `${base}/customers/${customerId}/progress`;
+
+/**
+ * "40 points to Free coffee", or what the balance can already buy. Live like the POS buttons; an empty
+ * region stays (hidden) so a later event can fill it.
+ */
+export function RewardProgress(p: {
+  base: string; customerId: string; seq: number;
+  balance: number; next: { reward: RewardView; pointsToGo: number } | null; affordable: number;
+}) {
   const pct = p.next ? Math.floor((100 * p.balance) / p.next.reward.pointsCost) : 100;
   return (
-    <section class="card stack reward-progress" aria-label="Rewards progress">
+    <LiveRegion tag="section" id={progressId(p.customerId)} class="card stack reward-progress" href={progressHref(p.base, p.customerId)}
+      seq={p.seq} on={MENU_EVENTS} hidden={!p.next && !p.affordable} label="Rewards progress">
       {p.next ? (
         <>
           <p><strong>{count(p.next.pointsToGo)} points</strong> to {p.next.reward.name}</p>
@@ -141,6 +165,6 @@ export function RewardProgress(p: { balance: number; next: { reward: RewardView;
         </>
       ) : null}
       {p.affordable ? <p class="muted">Enough points for {p.affordable === 1 ? '1 reward' : `${p.affordable} rewards`} now.</p> : null}
-    </section>
+    </LiveRegion>
   );
 }

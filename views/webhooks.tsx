@@ -131,14 +131,14 @@ export function ReplayForm(p: { base: string; id: string; state?: FormState }) {
   );
 }
 
-export function DeliveryLog(p: { deliveries: DeliveryView[] }) {
+export function DeliveryLog(p: { tz: string; deliveries: DeliveryView[] }) {
   return (
     <table id="delivery-log" class="grid">
       <caption class="sr-only">Deliveries, newest first</caption>
       <thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Result</th><th scope="col">Latency</th><th scope="col">Response</th></tr></thead>
       <tbody>{p.deliveries.map((d) => (
         <tr id={`delivery-${d.id}`}>
-          <td><time datetime={d.createdAt}>{when(d.createdAt)}</time></td>
+          <td><time datetime={d.createdAt}>{when(d.createdAt, p.tz)}</time></td>
           <td class="mono">{d.eventId} {d.eventType}{d.kind === 'replay' ? ' (replay)' : ''}</td>
           <td>{d.status === 'succeeded' ? <span class="tag">{d.responseCode}</span> : <span class="tag flag">{d.responseCode ?? 'failed'}</span>} attempt {d.attempt}</td>
           <td>{d.latencyMs} ms</td>
@@ -157,7 +157,7 @@ export function WebhookPage(p: { meta: PageMeta; w: WebhookView; deliveries: Del
       <table class="grid"><tbody><WebhookRow w={p.w} base={base} sites={p.sites} /></tbody></table>
       <ReplayForm base={base} id={p.w.id} />
       <h2>Deliveries</h2>
-      {p.deliveries.length ? <DeliveryLog deliveries={p.deliveries} /> : <p class="muted">Nothing delivered yet.</p>}
+      {p.deliveries.length ? <DeliveryLog tz={p.meta.tz} deliveries={p.deliveries} /> : <p class="muted">Nothing delivered yet.</p>}
     </Layout>
   );
 }

@@ -13,6 +13,7 @@ import { renderAdminFragment } from './fragments.tsx';
 import { activityPages } from './activity.tsx';
 import { customerEditPages } from './customerEdit.tsx';
 import { customerPages } from './customers.tsx';
+import { customerRegionPages } from './customerRegions.tsx';
 import { customerMergeErasePages } from './customerMergeErase.tsx';
 import { dashboardPages } from './dashboard.tsx';
 import { giftCardPages } from './giftCards.tsx';
@@ -122,6 +123,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, passwordPages(deps));
   app.route(base, dashboardPages(deps));
   app.route(base, customerPages(deps));
+  app.route(base, customerRegionPages(deps));
   app.route(base, customerMergeErasePages(deps));
   app.route(base, customerEditPages(deps));
   app.route(base, posPages(deps));

@@ -148,7 +148,7 @@ export function customerPages(deps: Deps) {
     return page(c, (
       <CustomerPage meta={meta(c, seq)} c={cust} ledger={data.ledger} moreHref={data.moreHref} history={data.history} visits={visits}
         nextExpiry={data.expiry}>
-        <RewardProgress balance={cust.pointsBalance} next={data.rewards.next} affordable={data.rewards.affordable.length} />
+        <RewardProgress base={base} customerId={cust.id} seq={seq} balance={cust.pointsBalance} next={data.rewards.next} affordable={data.rewards.affordable.length} />
         <DuplicatesPanel base={base} customerId={cust.id} />
         {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}
       </CustomerPage>

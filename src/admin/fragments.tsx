@@ -1,5 +1,6 @@
 import { ActivityRow, feedId } from '../../views/activity.tsx';
 import { NumbersOob } from '../../views/customers/balance.tsx';
+import { expiryHref, expiryRegionId } from '../../views/customers/expiry.tsx';
 import { LedgerRow, ledgerBodyId } from '../../views/customers/detail.tsx';
 import { IdentityOob, RowIdentityOob, erasedIdentity } from '../../views/customers/heading.tsx';
 import { CustomerEditForm, HistoryRow, historyBodyId, valuesOf } from '../../views/customers/edit.tsx';
@@ -10,6 +11,8 @@ import { SettingsForm, settingsValues } from '../../views/settings.tsx';
 import { describe } from '../../views/shell/describe.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { OrderCardOob } from '../../views/orders.tsx';
+import { posRewardsHref, posRewardsId, progressHref, progressId } from '../../views/rewards.tsx';
+import { Tick } from '../../views/shell/liveRegion.tsx';
 import { Prepend } from '../../views/shell/prepend.tsx';
 import { ToastOob } from '../../views/shell/toast.tsx';
 import type { OutboxEvent } from '../realtime/envelope.ts';
@@ -59,9 +62,13 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
             <LedgerRow tz={tz} fresh seq={e.id} l={{
               id: d.transactionId ?? `ev${e.id}`, type: d.transactionType, points: d.pointsChange,
               balanceAfter: d.newBalance, reason: d.reason ?? null, orderId: d.orderId ?? null,
-              createdAt: e.createdAt, actor,
+              createdAt: e.createdAt, actor, rewardId: d.rewardId ?? null,
             }} />
           </Prepend>
+          {/* What the event cannot redraw itself (it needs the rewards menu, the expiry replay): re-read. */}
+          <Tick region={progressId(d.customerId)} href={progressHref(base, d.customerId)} seq={e.id} />
+          <Tick region={expiryRegionId(d.customerId)} href={expiryHref(base, d.customerId)} seq={e.id} />
+          <Tick region={posRewardsId(d.customerId)} href={posRewardsHref(base, d.customerId)} seq={e.id} />
         </>
       );
       break;

@@ -17,9 +17,10 @@ export function posRewardPages(deps: Deps) {
 
   app.get('/pos/:id/rewards', async (c) => {
     const caller = c.get('caller');
-    const progress = await customerRewards(sql, caller, c.req.param('id'));
-    return fragment(c, <PosRewards base={adminBase(caller.tenantSlug)} customerId={c.req.param('id')}
-      rewards={progress.affordable} currency={c.get('session').currency} />);
+    const id = c.req.param('id');
+    const { seq, data } = await snapshot(sql, caller.tenantId, (tx) => customerRewards(tx, caller, id));
+    return fragment(c, <PosRewards base={adminBase(caller.tenantSlug)} customerId={id} seq={seq}
+      rewards={data.affordable} currency={c.get('session').currency} />);
   });
 
   app.post('/pos/:id/rewards/:rewardId', async (c) => {

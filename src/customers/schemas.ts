@@ -38,6 +38,9 @@ export const LedgerRow = z
     orderId: z.string().nullable(),
     locationId: z.string().nullable().openapi({ description: 'Where it happened (a location id), or null' }),
     createdAt: z.string(),
+    rewardId: z.string().nullable().openapi({ description: 'The reward a redemption spent its points on (POST /customers/{id}/rewards/{rewardId}/redeem, or checkout with rewardId); null for every other row' }),
+    rewardName: z.string().nullable().openapi({ description: "That reward's current name (the reason keeps the name it had then); null when rewardId is" }),
+    expiresAt: z.string().nullable().openapi({ description: "For a row that adds points (a lot): when what is left of it expires under the tenant's expiry setting now in force; null when it never will, and for every spend. Redemptions spend the oldest lots first" }),
   })
   .openapi('LedgerRow');
 export type LedgerRow = z.infer<typeof LedgerRow>;

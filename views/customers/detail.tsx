@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { Balance, Earned, Redeemed } from './balance.tsx';
-import { NextExpiry, type NextExpiryView } from './expiry.tsx';
+import { ExpiryRegion, type NextExpiryView } from './expiry.tsx';
 import { CustomerEditForm, HistoryTable, type HistoryView, valuesOf } from './edit.tsx';
 import { CustomerEmail, CustomerPhone, CustomerTitle, customerTitle } from './heading.tsx';
 import type { CustomerView } from './list.tsx';
@@ -17,6 +17,8 @@ export type LedgerView = {
   orderId: string | null;
   createdAt: string;
   actor: string;
+  /** The reward a redemption spent its points on (the reason names it as it was then). */
+  rewardId?: string | null;
 };
 
 export const ledgerBodyId = (customerId: string) => `ledger-${customerId}`;
@@ -24,7 +26,8 @@ export const ledgerBodyId = (customerId: string) => `ledger-${customerId}`;
 export function LedgerRow(p: { tz: string; l: LedgerView; fresh?: boolean; seq?: number }) {
   const { l } = p;
   return (
-    <tr id={`tx-${l.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}>
+    <tr id={`tx-${l.id}`} class={p.fresh ? 'flash' : undefined} data-seq={p.seq === undefined ? undefined : String(p.seq)}
+      data-reward-id={l.rewardId ?? undefined}>
       <td><time datetime={l.createdAt}>{when(l.createdAt, p.tz)}</time></td>
       <td><span class={`tag t-${l.type}`}>{l.type}</span></td>
       <td class={`right ${l.points < 0 ? 'neg' : 'pos'}`}>{signed(l.points)}</td>
@@ -88,7 +91,7 @@ export function CustomerPage(p: {
         <div class="big"><span class="muted">Points</span><br /><Balance customerId={c.id} points={c.pointsBalance} seq={p.meta.seq} /></div>
         <div><span class="muted">Earned</span><br /><Earned customerId={c.id} points={c.totalPointsEarned} seq={p.meta.seq} /></div>
         <div><span class="muted">Redeemed</span><br /><Redeemed customerId={c.id} points={c.totalPointsRedeemed} seq={p.meta.seq} /></div>
-        {p.nextExpiry !== undefined ? <div><span class="muted">Next expiry</span><br /><NextExpiry next={p.nextExpiry} /></div> : null}
+        {p.nextExpiry !== undefined ? <div><span class="muted">Next expiry</span><br /><ExpiryRegion base={base} customerId={c.id} next={p.nextExpiry} seq={p.meta.seq} tz={p.meta.tz} /></div> : null}
       </section>
       <div class="forms3">
         <PointsForm base={base} customerId={c.id} action="add" />

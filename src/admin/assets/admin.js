@@ -109,6 +109,12 @@
         // event, so it can never be stale and must not be re-read away.
         if (!Number.isFinite(seq) || seq <= 0) continue;
         const target = typeof t.target === 'string' ? document.querySelector(t.target) : t.target;
+        if (target && target.hasAttribute('data-live-region')) {
+          // A live region re-read on an event's word (views/shell/liveRegion.tsx) answers for itself
+          // alone: of two overlapping re-reads the older is dropped; other events never make it stale.
+          if (Number(target.dataset.seq) > seq) tasks.splice(i, 1);
+          continue;
+        }
         if (seq < applied) {
           if (target && target.id === 'main') { tasks.splice(i, 1); continue; }
           clearTimeout(rereadTimer);
