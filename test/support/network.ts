@@ -16,6 +16,9 @@ export function flakyNetwork(inner: typeof fetch = fetch) {
       return Response.json({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'simulated', code: 'database_unavailable' },
         { status: 503, headers: { 'retry-after': '1', 'content-type': 'application/problem+json' } });
     }
+    const isStream = JSON.stringify(init?.headers ?? {}).includes('text/event-stream');
+    // A stream's answer never ends, so it cannot be "lost after the work": the connection just fails.
+    if (mode === 'lose-answers' && isStream) throw new TypeError('fetch failed: connection reset');
     const ctrl = new AbortController();
     init?.signal?.addEventListener('abort', () => ctrl.abort(init.signal?.reason));
     open.add(ctrl);
@@ -31,7 +34,8 @@ export function flakyNetwork(inner: typeof fetch = fetch) {
       return res;
     } finally {
       // Streams stay registered while their body is read, so `set('down')` can cut them.
-      if (!(init?.headers && JSON.stringify(init.headers).includes('text/event-stream'))) open.delete(ctrl);
+      if (!isStream) open.delete(ctrl);
+      else ctrl.signal.addEventListener('abort', () => open.delete(ctrl));
     }
   }) as typeof fetch;
 
