@@ -54,6 +54,7 @@ export function createClient(opts: ClientOptions) {
     if (res.ok || RETRY_LATER.has(res.status) || res.status >= 500 || json?.code === 'idempotency_key_in_use') {
       return { kind: 'unavailable', reason: `${res.status} ${json?.code ?? res.statusText}`, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
     }
+    // A 4xx that is not our problem+json (a proxy's page) is still final; it is described as invalid input.
     const problem: Problem = json && typeof json === 'object' && 'code' in json
       ? json : { type: 'about:blank', title: res.statusText, status: res.status, detail: String(json ?? ''), code: 'validation_failed' };
     return { kind: 'refused', status: res.status, problem };

@@ -40,6 +40,7 @@ export class OfflineQueue {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private delay: number;
   private stopped = false;
+  private saving: Promise<void> = Promise.resolve();
   // Submitters still waiting for their write's answer, by seq. Until the queue goes offline a refusal
   // goes back to them (the till shows it at once); after that it is a conflict.
   private waiters = new Map<number, (s: Submitted<WriteName>) => void>();
@@ -64,7 +65,7 @@ export class OfflineQueue {
     const item: QueuedWrite = { seq: this.state.nextSeq++, queuedAt: new Date().toISOString(), write: write as AnyWrite };
     this.state.pending.push(item);
     // Stored before it is first sent: from here on a crash, a restart or a lost answer replays it.
-    await this.opts.store.save(this.state);
+    await this.persist();
     if (!this.online || this.stopped) return { status: 'queued', seq: item.seq };
     const answer = new Promise<Submitted<WriteName>>((resolve) => this.waiters.set(item.seq, resolve));
     void this.flush();
@@ -81,7 +82,7 @@ export class OfflineQueue {
   async acknowledge(seq: number) {
     await this.loaded;
     this.state.conflicts = this.state.conflicts.filter((c) => c.seq !== seq);
-    await this.opts.store.save(this.state);
+    await this.persist();
   }
 
   /** Replay now (e.g. the till's network came back) instead of at the next retry. */
@@ -125,17 +126,25 @@ export class OfflineQueue {
       const conflict: Conflict = { seq: item.seq, queuedAt: item.queuedAt, refusedAt: new Date().toISOString(),
         write: item.write, status: outcome.status, problem: outcome.problem };
       this.state.conflicts.push(conflict);
-      await this.opts.store.save(this.state);
+      await this.persist();
       this.opts.onConflict?.(conflict);
       return;
     }
-    await this.opts.store.save(this.state);
+    await this.persist();
     if (outcome.kind === 'ok') {
       if (waiter) waiter({ status: 'applied', value: outcome.value as WriteResults[WriteName], replayed: outcome.replayed });
       else this.opts.onApplied?.({ seq: item.seq, write: item.write, value: outcome.value, replayed: outcome.replayed });
     } else {
       waiter?.({ status: 'refused', httpStatus: outcome.status, problem: outcome.problem });
     }
+  }
+
+  // Saves run one after another, each of a snapshot taken when it was asked for: two overlapping saves
+  // (a submit while the sender settles a write) could otherwise land out of order and leave the older state.
+  private persist(): Promise<void> {
+    const snapshot = structuredClone(this.state);
+    this.saving = this.saving.catch(() => {}).then(() => this.opts.store.save(snapshot));
+    return this.saving;
   }
 
   private releaseWaiters() {
