@@ -4188,6 +4188,521 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhook endpoints (owners only) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every endpoint, oldest first (secrets are never shown again) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookList"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an endpoint (owners only): it receives every event committed from now on, signed with the secret in this answer (shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the stored response for the same key and body (Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookCreate"];
+                };
+            };
+            responses: {
+                /** @description Created; store `secret` now */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookCreated"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused by a business rule or a concurrent duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different body (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log (owners only) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL or filters, pause, or resume (re-enables a disabled endpoint) (owners only) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the stored response for the same key and body (Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPatch"];
+                };
+            };
+            responses: {
+                /** @description The endpoint after the change */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused by a business rule or a concurrent duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different body (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first (owners only) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One row per attempt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDeliveryPage"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver everything after an event id again, in order (`afterEventId`), or send one event again now (`eventId`) (owners only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the stored response for the same key and body (Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookReplay"];
+                };
+            };
+            responses: {
+                /** @description The endpoint, and for `eventId` the attempt made */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookReplayResult"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused by a business rule or a concurrent duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different body (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     admin_created: {
@@ -4524,6 +5039,26 @@ export interface webhooks {
          * @description Sent to every active webhook endpoint subscribed to `settings_updated` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
          */
         post: operations["webhook_settings_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    webhook_disabled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An endpoint failed for the whole retry horizon and was disabled; an owner can re-enable it (PATCH status active). Owners only.
+         * @description Sent to every active webhook endpoint subscribed to `webhook_disabled` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
+         */
+        post: operations["webhook_webhook_disabled"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5268,6 +5803,43 @@ export interface components {
                 updatedAt: string;
             };
         };
+        /** @description An endpoint failed for the whole retry horizon and was disabled; an owner can re-enable it (PATCH status active). Owners only. */
+        WebhookDisabledEvent: {
+            /**
+             * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "webhook_disabled";
+            /**
+             * @description Tenant slug
+             * @example demo
+             */
+            tenant: string;
+            /**
+             * @description The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).
+             * @example 4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10
+             */
+            locationId: string | null;
+            /** @description ISO 8601, UTC */
+            timestamp: string;
+            /** @description An endpoint failed for the whole retry horizon and was disabled; an owner can re-enable it (PATCH status active). Owners only. */
+            data: {
+                webhookId: string;
+                url: string;
+                /** @description The event that could not be delivered (the head of the queue); delivery resumes from it when re-enabled. */
+                eventId: string;
+                /** @description ISO 8601: the first failed attempt at that event */
+                failingSince: string;
+                attempts: number;
+                /** @description The last attempt's error or response status */
+                reason: string;
+            };
+        };
         Problem: {
             type: string;
             title: string;
@@ -5373,6 +5945,12 @@ export interface components {
             /** @description Where it happened (a location id), or null */
             locationId: string | null;
             createdAt: string;
+            /** @description The reward a redemption spent its points on (POST /customers/{id}/rewards/{rewardId}/redeem, or checkout with rewardId); null for every other row */
+            rewardId: string | null;
+            /** @description That reward's current name (the reason keeps the name it had then); null when rewardId is */
+            rewardName: string | null;
+            /** @description For a row that adds points (a lot): when what is left of it expires under the tenant's expiry setting now in force; null when it never will, and for every spend. Redemptions spend the oldest lots first */
+            expiresAt: string | null;
         };
         CustomerOrderPage: {
             data: components["schemas"]["CustomerOrder"][];
@@ -5851,7 +6429,7 @@ export interface components {
             reset: boolean;
         };
         /** @description One event. Switch on `type`: each type has its own `data` (see `webhooks` for every type). */
-        EventEnvelope: components["schemas"]["AdminCreatedEvent"] | components["schemas"]["AdminDeactivatedEvent"] | components["schemas"]["AdminUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerErasedEvent"] | components["schemas"]["CustomerMergedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["GiftCardPurchasedEvent"] | components["schemas"]["GiftCardRedeemedEvent"] | components["schemas"]["GiftCardUpdatedEvent"] | components["schemas"]["LoyaltyUpdatedEvent"] | components["schemas"]["NewOrderEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["ReconciliationResolvedEvent"] | components["schemas"]["RewardCreatedEvent"] | components["schemas"]["RewardUpdatedEvent"] | components["schemas"]["SettingsUpdatedEvent"];
+        EventEnvelope: components["schemas"]["AdminCreatedEvent"] | components["schemas"]["AdminDeactivatedEvent"] | components["schemas"]["AdminUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerErasedEvent"] | components["schemas"]["CustomerMergedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["GiftCardPurchasedEvent"] | components["schemas"]["GiftCardRedeemedEvent"] | components["schemas"]["GiftCardUpdatedEvent"] | components["schemas"]["LoyaltyUpdatedEvent"] | components["schemas"]["NewOrderEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["ReconciliationResolvedEvent"] | components["schemas"]["RewardCreatedEvent"] | components["schemas"]["RewardUpdatedEvent"] | components["schemas"]["SettingsUpdatedEvent"] | components["schemas"]["WebhookDisabledEvent"];
         TerminalList: {
             data: components["schemas"]["Terminal"][];
             /** @description The tenant's newest event id, which `lag` is measured against */
@@ -5924,7 +6502,7 @@ export interface components {
         RewardRedemption: {
             transaction: components["schemas"]["LedgerRow"] & {
                 /** @description The reward this redeem row paid for */
-                rewardId: string;
+                rewardId?: string;
             };
             customer: components["schemas"]["Customer"];
             reward: components["schemas"]["Reward"];
@@ -5935,6 +6513,93 @@ export interface components {
              * @description The location this happened at (tenant-wide keys; a key bound to a location may omit it, or must name its own)
              */
             locationId?: string;
+        };
+        WebhookList: {
+            data: components["schemas"]["Webhook"][];
+        };
+        Webhook: {
+            id: string;
+            url: string;
+            /** @description null: every type */
+            types: string[] | null;
+            /** @description null: every site */
+            locations: string[] | null;
+            /** @enum {string} */
+            status: "active" | "paused" | "disabled";
+            /** @description The last event id this endpoint is done with (delivered or filtered out) */
+            cursor: string;
+            /** @description Consecutive failed attempts at the next event (0: healthy) */
+            attempts: number;
+            failingSince: string | null;
+            /** @description When the next retry is due while failing; null when healthy */
+            nextAttemptAt: string | null;
+            disabledAt: string | null;
+            disabledReason: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        WebhookCreated: components["schemas"]["Webhook"] & {
+            /** @description Signs every delivery (Tillstream-Signature). Shown only in this response: store it now. */
+            secret: string;
+        };
+        WebhookCreate: {
+            /**
+             * Format: uri
+             * @example https://example.com/tillstream/webhook
+             */
+            url: string;
+            /** @description Only these event types; absent: every type */
+            types?: string[];
+            /** @description Only these sites' per-site events (orders); group-wide events (points, customers, gift cards) always go. Absent: every site */
+            locations?: string[];
+        };
+        WebhookPatch: {
+            /**
+             * Format: uri
+             * @example https://example.com/tillstream/webhook
+             */
+            url?: string;
+            /** @description null: every type */
+            types?: string[] | null;
+            /** @description null: every site */
+            locations?: string[] | null;
+            /**
+             * @description paused: events wait (the cursor stays); active: delivery resumes, and a disabled endpoint is re-enabled
+             * @enum {string}
+             */
+            status?: "active" | "paused";
+        };
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        WebhookDelivery: {
+            id: string;
+            eventId: string;
+            eventType: string;
+            attempt: number;
+            /** @enum {string} */
+            kind: "delivery" | "replay";
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            responseCode: number | null;
+            latencyMs: number;
+            /** @description Why it failed before a response (timeout, refused address, connection error) */
+            error: string | null;
+            /** @description The first 1 KB of the response body */
+            bodyExcerpt: string | null;
+            createdAt: string;
+        };
+        WebhookReplayResult: {
+            webhook: components["schemas"]["Webhook"];
+            delivery: components["schemas"]["WebhookDelivery"] & (Record<string, never> | null);
+        };
+        WebhookReplay: {
+            /** @example 42 */
+            afterEventId: string;
+        } | {
+            /** @example 42 */
+            eventId: string;
         };
     };
     responses: never;
@@ -6426,6 +7091,35 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SettingsUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_disabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (the envelope `id`); dedupe on it: a retry carries the same id. */
+                "tillstream-event-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "tillstream-timestamp": string;
+                /** @description v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. Verify before trusting the body; refuse stale timestamps. */
+                "tillstream-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookDisabledEvent"];
             };
         };
         responses: {
