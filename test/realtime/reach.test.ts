@@ -10,7 +10,8 @@ describe('who receives an event', () => {
   test('every catalogued type is decided: orders are per-site, points, customers, gift cards, settings and reconciliation are group-wide', () => {
     // A new type fails here until someone decides whether a till at another site needs it.
     const group = ['customer_created', 'customer_updated', 'customer_merged', 'customer_erased', 'loyalty_updated', 'gift_card_purchased', 'gift_card_redeemed', 'gift_card_updated',
-      'settings_updated', 'reconciliation_resolved', 'reward_created', 'reward_updated', 'admin_created', 'admin_updated', 'admin_deactivated'];
+      'settings_updated', 'reconciliation_resolved', 'reward_created', 'reward_updated', 'admin_created', 'admin_updated', 'admin_deactivated',
+      'wallet_link_created', 'wallet_links_revoked'];
     expect([...SITE_EVENT_TYPES].sort()).toEqual(['new_order', 'order_updated']);
     expect(Object.keys(eventCatalogue).sort()).toEqual([...SITE_EVENT_TYPES, ...group].sort());
   });
