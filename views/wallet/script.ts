@@ -76,7 +76,13 @@ export const WALLET_SCRIPT = `(() => {
       if (es && es.readyState === EventSource.CLOSED) { es = null; probe(); }
     };
   }
-  addEventListener('offline', () => { if (!closed) show('offline', 'Offline \\u2014 reconnecting. Your points are safe and will catch up.'); });
+  // The phone says it has no network: drop the connection now (it may linger half-open for minutes) and
+  // say so; 'online' reconnects from the last id seen, so what happened meanwhile arrives in order.
+  addEventListener('offline', () => {
+    if (closed) return;
+    clearTimeout(timer); if (es) es.close(); es = null;
+    show('offline', 'Offline \\u2014 reconnecting. Your points are safe and will catch up.');
+  });
   addEventListener('online', () => { if (!closed) { retryMs = 1000; connect(); } });
   connect();
 })();`;
