@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { testApp } from '../support/app.ts';
 import { createAdmin, signIn } from '../support/admin.ts';
 import { enrol, eventsAfter, issueCard, lastEventId } from '../support/fixtures.ts';
+import { eventCatalogue } from '../../src/events/catalogue.ts';
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'staff@alpha.test', 'staff password', 'staff');
@@ -37,6 +38,7 @@ describe('wallet links', () => {
     const events = await eventsAfter(t.sql, t.tenantA.id, before);
     expect(events.map((e) => e.type)).toEqual(['wallet_link_created']);
     expect(events[0].data).toEqual({ customerId: c.id, linkId: expect.any(String), expiresAt: link.expiresAt });
+    expect(eventCatalogue.wallet_link_created.safeParse(events[0].data).success).toBe(true);
   });
 
   test("the page shows the restaurant's name and the balance, with no name or phone of the customer", async () => {
@@ -82,8 +84,12 @@ describe('wallet links', () => {
     expect([(await page(a.url)).status, (await page(b.url)).status, (await page(o.url)).status]).toEqual([404, 404, 200]);
     const [{ n }] = await t.sql`select count(*)::int as n from wallet_links where customer_id = ${c.id} and revoked_at is not null`;
     expect(n).toBe(2);
-    // Revoking again revokes nothing and says so.
+    // Revoking again revokes nothing and says so; each revocation is one event in the catalogue's shape.
+    const before = await lastEventId(t.sql, t.tenantA.id);
     expect((await t.a.call('DELETE', `/api/v1/customers/${c.id}/wallet-link`)).body).toEqual({ revoked: 0 });
+    const [e] = await eventsAfter(t.sql, t.tenantA.id, before);
+    expect({ type: e.type, data: e.data }).toEqual({ type: 'wallet_links_revoked', data: { customerId: c.id, revoked: 0 } });
+    expect(eventCatalogue.wallet_links_revoked.safeParse(e.data).success).toBe(true);
   });
 
   test("erasing the customer kills their links (the row says revoked), and an erased customer gets no new link", async () => {
