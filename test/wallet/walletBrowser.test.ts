@@ -3,12 +3,14 @@ import type { Page } from 'playwright-core';
 import { browserOn } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { enrol } from '../support/fixtures.ts';
+import { createAdmin } from '../support/admin.ts';
 
 // The guest's wallet in a real browser at a phone's width (390 px) and a desk's (1280 px): it updates
 // the moment the till adds points, shows a clear offline state, and catches up when the network returns.
 
 const t = await testApp();
 const ui = browserOn(t.app);
+await createAdmin(t.sql, t.tenantA.id, 'staff@alpha.test', 'correct horse', 'staff');
 await t.sql`insert into rewards (tenant_id, name, points_cost, free_item) values (${t.tenantA.id}, 'Free coffee', 100, 'Coffee')`;
 const [soho] = await t.sql`insert into locations (tenant_id, name, code, time_zone) values (${t.tenantA.id}, 'Soho', 'SOHO', 'Europe/London') returning id`;
 
@@ -64,6 +66,32 @@ describe('the wallet page in a browser', () => {
       await page.context().close();
     }, 30_000);
   }
+
+  test('staff make a link on the customer page: its QR code and URL show, and the URL opens the wallet', async () => {
+    const c = await enrol(t.a, '+447306900008', 20);
+    const context = await ui.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    page.setDefaultTimeout(5000);
+    await page.goto(`${ui.origin}/alpha/admin/login`);
+    await page.getByLabel('Email').fill('staff@alpha.test');
+    await page.getByLabel('Password').fill('correct horse');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${ui.origin}/alpha/admin/dashboard`);
+    await page.goto(`${ui.origin}/alpha/admin/customers/${c.id}`);
+    await page.getByRole('button', { name: 'Make a wallet link' }).click();
+    const figure = page.locator('figure.wallet-qr');
+    await figure.locator('svg').waitFor();
+    await figure.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ui.shots}/admin-wallet-link-390.png` });
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    const buttons = await page.locator('section[aria-label="Wallet link"] button').evaluateAll((bs) => bs.map((b) => b.getBoundingClientRect().right));
+    expect(Math.max(...buttons)).toBeLessThanOrEqual(390);
+    const url = await figure.getAttribute('data-wallet-link');
+    const guest = await walletAt(390, url!);
+    await balanceIs(guest, '20');
+    await context.close();
+    await guest.context().close();
+  }, 30_000);
 
   test('a revoked link shows that it no longer works', async () => {
     const c = await enrol(t.a, '+447306900009', 5);

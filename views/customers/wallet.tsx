@@ -16,15 +16,15 @@ export function WalletLinkPanel(p: { base: string; customerId: string; minted?: 
       {p.message ? <p class="ok" role="status">{p.message}</p> : null}
       {p.error ? <p class="error" role="alert">{p.error}</p> : null}
       {p.minted ? (
-        <figure class="wallet-qr" data-wallet-link={p.minted.url}>
+        <figure class="wallet-qr" data-wallet-link={p.minted.url} style="margin:0">
           <div style="max-width:220px">{raw(p.minted.qrSvg)}</div>
           <figcaption>
-            <a href={p.minted.url} target="_blank" rel="noreferrer noopener" class="mono">{p.minted.absoluteUrl}</a>
+            <a href={p.minted.url} target="_blank" rel="noreferrer noopener" class="mono" style="overflow-wrap:anywhere">{p.minted.absoluteUrl}</a>
             <br /><span class="muted">{`Works until ${p.minted.expiresAt.slice(0, 10)}. Shown once: make a new one if it is lost.`}</span>
           </figcaption>
         </figure>
       ) : null}
-      <div class="row">
+      <div style="display:flex;flex-wrap:wrap;gap:.5rem">
         <form hx-post={`${p.base}/customers/${p.customerId}/wallet-link`} hx-target={`#${id}`} hx-swap="outerHTML">
           <button type="submit" class="btn">{p.minted ? 'Make another link' : 'Make a wallet link'}</button>
         </form>
