@@ -29,6 +29,8 @@ import { registerEventWebhooks } from './events/webhookDocs.ts';
 import { terminalRoutes } from './terminals/routes.ts';
 import { rewardRoutes } from './rewards/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { walletLinkRoutes } from './wallet/routes.ts';
+import { walletApp } from './wallet/door.tsx';
 
 /** Extra readiness checks (the event listener adds one); each resolves true when healthy. */
 export type ReadinessChecks = Record<string, () => boolean | Promise<boolean>>;
@@ -115,6 +117,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', terminalRoutes(deps));
   app.route('/api/v1', rewardRoutes(deps));
   app.route('/api/v1', webhookRoutes(deps));
+  app.route('/api/v1', walletLinkRoutes(deps));
 
   // Every event type's payload, as the POST a webhook endpoint receives (OpenAPI 3.1 `webhooks`).
   registerEventWebhooks(app.openAPIRegistry);
@@ -127,6 +130,8 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
     servers: [{ url: '/' }],
   });
   app.route('/', docsRoutes());
+  // The guest's wallet: /w/<token>, no sign-in (a tenant slug is at least two characters, so never `w`).
+  app.route('/', walletApp(deps));
   // The back office: /{tenant}/admin/… HTML pages and their assets.
   app.route('/', adminApp(deps));
   app.route('/', asyncApiRoutes());

@@ -15,6 +15,7 @@ import { customerEditPages } from './customerEdit.tsx';
 import { customerPages } from './customers.tsx';
 import { customerRegionPages } from './customerRegions.tsx';
 import { customerMergeErasePages } from './customerMergeErase.tsx';
+import { customerWalletPages } from './customerWallet.tsx';
 import { dashboardPages } from './dashboard.tsx';
 import { giftCardPages } from './giftCards.tsx';
 import { giftCardListPages } from './giftCardList.tsx';
@@ -125,6 +126,7 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, customerPages(deps));
   app.route(base, customerRegionPages(deps));
   app.route(base, customerMergeErasePages(deps));
+  app.route(base, customerWalletPages(deps));
   app.route(base, customerEditPages(deps));
   app.route(base, posPages(deps));
   app.route(base, giftCardPages(deps));

@@ -18,6 +18,7 @@ import { RangeQuery } from '../reports/schemas.ts';
 import { ApiError } from '../platform/errors.ts';
 import { CustomerResults, CustomerRows, CustomersPage, EnrolForm, type CustomerPage as Page } from '../../views/customers/list.tsx';
 import { DuplicatesPanel, ErasePanel } from '../../views/customers/mergeErase.tsx';
+import { WalletLinkPanel } from '../../views/customers/wallet.tsx';
 import type { FormState } from '../../views/shell/form.tsx';
 import { signed } from '../../views/shell/format.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
@@ -150,6 +151,7 @@ export function customerPages(deps: Deps) {
         nextExpiry={data.expiry}>
         <RewardProgress base={base} customerId={cust.id} seq={seq} balance={cust.pointsBalance} next={data.rewards.next} affordable={data.rewards.affordable.length} />
         <DuplicatesPanel base={base} customerId={cust.id} />
+        {cust.phone !== null ? <WalletLinkPanel base={base} customerId={cust.id} /> : null}
         {caller.role === 'owner' ? <ErasePanel base={base} customerId={cust.id} erased={cust.phone === null} /> : null}
       </CustomerPage>
     ));

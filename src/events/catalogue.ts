@@ -7,6 +7,7 @@ import { reconciliationEventCatalogue } from '../reconciliation/events.ts';
 import { rewardEventCatalogue } from '../rewards/events.ts';
 import { teamEventCatalogue } from '../identity/teamEvents.ts';
 import { webhookEventCatalogue } from '../webhooks/events.ts';
+import { walletEventCatalogue } from '../wallet/events.ts';
 
 // The event catalogue: one zod schema per event type for the envelope's `data`. The SQL functions
 // that emit events must produce exactly these shapes (test/realtime/stream.test.ts "event payloads" and
@@ -24,4 +25,5 @@ export const eventCatalogue: Record<string, z.ZodType> = {
   ...rewardEventCatalogue,
   ...teamEventCatalogue,
   ...webhookEventCatalogue,
+  ...walletEventCatalogue,
 };

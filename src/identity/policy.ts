@@ -34,6 +34,9 @@ export const POLICY = {
   'customers.erase': OWNERS,
   // Fixing a typo or a new number is counter work; If-Match keeps two editors from clobbering each other.
   'customers.edit': EVERYONE,
+  // A guest's wallet link (/w/<token>: their balance, activity and cards, live) is made and revoked at
+  // the counter, by whoever may look the customer up: it shows the guest no more than staff already see.
+  'customers.walletLink': EVERYONE,
   'points.add': EVERYONE,
   'points.redeem': EVERYONE,
   'points.adjust': EVERYONE,

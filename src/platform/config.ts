@@ -35,6 +35,12 @@ const Config = z.object({
   SSE_MAX_STREAMS_PER_KEY: int(50, 1),
   /** Bytes queued for one client before it is dropped as too slow (it reconnects and resumes). */
   SSE_CLIENT_QUEUE_BYTES: int(1024 * 1024, 1024),
+  /** A guest wallet link (/w/<token>) works this long after it is made (30 days: a printed card's life). */
+  WALLET_LINK_TTL_HOURS: int(24 * 30, 1),
+  /** Open live streams per wallet link (a guest's phone and a tab or two); past it, 429. */
+  WALLET_STREAMS_PER_LINK: int(5, 1),
+  /** Uses of one wallet link (page loads and stream opens) per rolling minute, per instance; past it, 429. */
+  WALLET_REQUESTS_PER_MINUTE: int(30, 1),
   LISTENER_HEARTBEAT_MS: int(10_000, 100),
   /** How often open streams are checked against revoked keys. */
   KEY_SWEEP_MS: int(10_000, 100),

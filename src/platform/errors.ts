@@ -24,6 +24,7 @@ export const PROBLEM_CODES = [
   'precondition_required', 'precondition_failed',
   // throttles and limits
   'too_many_streams', 'too_many_gift_card_misses',
+  'too_many_requests', // a guest wallet link used too often (src/wallet/throttle.ts)
   'limit_exceeded', // a balance or total would pass its documented bound (README, "Bounds")
   // business rules (raised by the SQL functions)
   'customer_exists', 'insufficient_points', 'no_customer', 'redemption_exceeds_subtotal', 'gift_card_exceeds_total',

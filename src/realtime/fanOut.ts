@@ -17,6 +17,7 @@ export function fanOut(e: HubEvent, streams: Iterable<Subscriber>, formats: Form
   const frames = new Map<string, Uint8Array | null>();
   for (const sub of streams) {
     if (!receives(sub, e)) continue;
+    if (sub.only && !sub.only(e)) continue;
     let bytes = frames.get(sub.format);
     if (bytes === undefined) {
       bytes = formats.frame(sub.format, e);

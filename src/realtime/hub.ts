@@ -26,6 +26,11 @@ export type OpenOptions = {
   resume: number | 'invalid' | null;
   format: string;
   sink: Sink;
+  /**
+   * A guest's stream (a wallet link: src/wallet/): its own cap key and limit instead of the caller's,
+   * and a test on each event (Subscriber.only). Still one subscriber of the tenant's one feed.
+   */
+  guest?: { streamKey: string; cap: number; only: (e: HubEvent) => boolean };
 };
 
 /** An open stream, or the per-key cap's refusal (the door words it: 429 too_many_streams). */
@@ -51,6 +56,7 @@ export class Hub {
   private readonly feeds: TenantFeeds;
   private readonly heartbeat = new Heartbeat();
   private stopSweep: (() => void) | null = null;
+  private readonly sweeps: (() => Promise<void>)[] = [];
   private readonly retry: Uint8Array;
   /** This instance's terminals in Postgres, so every instance sees every terminal (presence.ts). */
   readonly presence: Presence;
@@ -113,12 +119,12 @@ export class Hub {
    */
   open(opts: OpenOptions): Opened {
     if (!this.formats.has(opts.format)) throw new Error(`unknown stream format ${opts.format}`);
-    const streamKey = streamKeyOf(opts.caller);
-    const admission = this.streams.admit(streamKey);
+    const streamKey = opts.guest?.streamKey ?? streamKeyOf(opts.caller);
+    const admission = this.streams.admit(streamKey, opts.guest?.cap);
     if (!admission.ok) return { ok: false, reason: 'too_many_streams', limit: admission.limit };
     const sub = newSubscriber({
       tenantId: opts.caller.tenantId, streamKey, sessionId: opts.caller.sessionId ?? null, types: opts.types, sites: opts.sites, format: opts.format, sink: opts.sink,
-      hidden: hiddenFrom(opts.caller),
+      hidden: hiddenFrom(opts.caller), only: opts.guest?.only ?? null,
       slice: this.heartbeat.nextSlice(),
     });
     this.streams.add(sub);
@@ -173,9 +179,25 @@ export class Hub {
     for (const sub of this.streams.ofSession(sessionId)) this.close(sub, 'revoked');
   }
 
-  /** Close the streams of revoked keys and ended admin sessions (see keySweep.ts). */
-  sweepRevokedKeys() {
-    return sweepRevokedKeys(this.sql, this.streams, (sub) => this.close(sub, 'revoked'));
+  /** Close every stream counted against one cap key here (a revoked guest wallet link's: `wallet:<id>`). */
+  closeStreamsOf(streamKey: string) {
+    if (this.streams.streamsFor(streamKey) === 0) return;
+    for (const sub of this.streams.list()) if (sub.streamKey === streamKey) this.close(sub, 'revoked');
+  }
+
+  /** The cap keys with open streams here that start with `prefix` (a sweep of guest links reads these). */
+  streamKeysWith(prefix: string): string[] {
+    return this.streams.keysWith(prefix);
+  }
+
+  /** Close the streams of revoked keys and ended admin sessions (see keySweep.ts), and run the doors' own sweeps. */
+  async sweepRevokedKeys() {
+    await Promise.all([sweepRevokedKeys(this.sql, this.streams, (sub) => this.close(sub, 'revoked')), ...this.sweeps.map((s) => s())]);
+  }
+
+  /** A door's own check of its streams' credentials (guest wallet links), run with the key sweep. */
+  addSweep(sweep: () => Promise<void>) {
+    this.sweeps.push(sweep);
   }
 
   /**

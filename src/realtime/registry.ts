@@ -32,8 +32,9 @@ export class Registry<S extends Registered> {
     return this.perKey.get(streamKey) ?? 0;
   }
 
-  admit(streamKey: string | null): Admission {
-    if (streamKey && this.streamsFor(streamKey) >= this.maxPerKey) return { ok: false, limit: this.maxPerKey };
+  /** `limit` overrides the per-key cap for streams with their own (a guest wallet link's). */
+  admit(streamKey: string | null, limit = this.maxPerKey): Admission {
+    if (streamKey && this.streamsFor(streamKey) >= limit) return { ok: false, limit };
     return { ok: true };
   }
 
@@ -80,6 +81,11 @@ export class Registry<S extends Registered> {
   /** No copy, for the hot path (heartbeats); a Set skips entries deleted mid-walk, so closing is safe. */
   [Symbol.iterator]() {
     return this.all.values();
+  }
+
+  /** The cap keys with at least one open stream that start with `prefix`. */
+  keysWith(prefix: string): string[] {
+    return [...this.perKey.keys()].filter((k) => k.startsWith(prefix));
   }
 
   /** The API keys that hold at least one open stream (the revoked-key sweep checks these). */

@@ -69,7 +69,10 @@ export async function replayThenLive(sub: Subscriber, feed: TenantFeed, resume: 
     const rows = page.filter((r) => r.id !== null);
     for (const row of rows) {
       sub.lastSentId = row.id;
-      const bytes = ctx.formats.frame(sub.format, outboxEvent(feed, row));
+      const event = outboxEvent(feed, row);
+      // The stream's own test (a guest's customer), the same one fan-out applies live.
+      if (sub.only && !sub.only(event)) continue;
+      const bytes = ctx.formats.frame(sub.format, event);
       if (bytes === null) continue;
       if ((sub.sink.desiredSize ?? 0) < 0 && !(await drained(sub))) return ctx.close(sub, 'slow');
       ctx.metrics.eventsReplayed++;

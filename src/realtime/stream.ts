@@ -1,5 +1,5 @@
 import type { Caller } from '../identity/caller.ts';
-import type { Hub, Opened } from './hub.ts';
+import type { Hub, Opened, OpenOptions } from './hub.ts';
 import type { Subscriber } from './subscriber.ts';
 
 export type StreamRequest = {
@@ -13,6 +13,8 @@ export type StreamRequest = {
   format: string;
   /** The request's abort signal: the stream closes when the client goes. */
   signal: AbortSignal;
+  /** A guest's stream: see OpenOptions.guest. */
+  guest?: OpenOptions['guest'];
 };
 
 export type EventStream = {
@@ -41,7 +43,7 @@ export function openStream(hub: Hub, req: StreamRequest): StreamOpening {
     { highWaterMark: hub.config.SSE_CLIENT_QUEUE_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
   );
   // start() ran synchronously above, so the controller is there to hand the hub.
-  const opened = hub.open({ caller: req.caller, types: req.types, sites: req.sites, format: req.format, resume: req.resume, sink: controller });
+  const opened = hub.open({ caller: req.caller, types: req.types, sites: req.sites, format: req.format, resume: req.resume, sink: controller, guest: req.guest });
   if (!opened.ok) return opened;
   sub = opened.subscriber;
   const subscriber = sub;

@@ -20,6 +20,11 @@ export type Subscriber = {
   readonly sites: ReadonlySet<string> | null;
   /** Types the caller may not receive (see reach.ts hiddenFrom); null: none. */
   readonly hidden: ReadonlySet<string> | null;
+  /**
+   * A last test on the already-parsed event, live and on replay alike (a guest wallet's: this customer's
+   * events only, src/wallet/filter.ts); null: none. Pure and cheap: it runs per stream per event.
+   */
+  readonly only: ((e: HubEvent) => boolean) | null;
   readonly format: string;
   readonly sink: Sink;
   /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
@@ -41,10 +46,11 @@ export type Subscriber = {
 export function newSubscriber(
   fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & {
     sessionId?: string | null; sites?: ReadonlySet<string> | null; hidden?: ReadonlySet<string> | null;
+    only?: ((e: HubEvent) => boolean) | null;
   },
 ): Subscriber {
   return {
-    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, only: fields.only ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

@@ -5,7 +5,7 @@ import type { Sql } from '../../src/platform/database.ts';
 // transaction count (committed + rolled back), which is how idle load is measured.
 
 /** A reader of the next stdout line of `proc`; fails when the process ends first. */
-export async function lines(proc: Subprocess<'ignore', 'pipe', 'inherit'>) {
+export async function lines(proc: { stdout: ReadableStream<Uint8Array> }) {
   const reader = proc.stdout.getReader();
   const dec = new TextDecoder();
   let buf = '';

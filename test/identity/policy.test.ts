@@ -148,6 +148,7 @@ async function tenantState(sql: Sql, tenantId: string) {
       where x.tenant_id = ${tenantId}) as api_keys,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from locations x where x.tenant_id = ${tenantId}) as locations,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from rewards x where x.tenant_id = ${tenantId}) as rewards,
+    (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from wallet_links x where x.tenant_id = ${tenantId}) as wallet_links,
     (select md5(coalesce(string_agg(concat_ws(',', x.id, x.email, x.role, x.location_id, x.deactivated_at, x.password_hash), '|' order by x.id), '')) from admins x
       where x.tenant_id = ${tenantId}) as admins,
     (select md5(coalesce(string_agg(x::text, '|' order by x.id), '')) from webhooks x where x.tenant_id = ${tenantId}) as webhooks,
@@ -172,7 +173,7 @@ type Scope =
 
 type ApiCall = {
   door: 'api';
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: (fx: Fixture) => string;
   body?: (fx: Fixture) => unknown;
   headers?: (fx: Fixture) => Record<string, string>;
@@ -275,6 +276,15 @@ const PROBES: Record<Operation, Probe> = {
       admin('POST', (fx) => `/customers/${fx.customer.id}/edit`, 200, 'resource', {
         form: (fx) => ({ version: '1', orig_phone: fx.customer.phone, phone: fx.customer.phone, orig_marketingOptIn: 'false', marketingOptIn: 'true' }),
       }),
+    ],
+  },
+  'customers.walletLink': {
+    needs: ['customer'],
+    calls: [
+      api('POST', (fx) => `/api/v1/customers/${fx.customer.id}/wallet-link`, 201, 'resource'),
+      api('DELETE', (fx) => `/api/v1/customers/${fx.customer.id}/wallet-link`, 200, 'resource'),
+      admin('POST', (fx) => `/customers/${fx.customer.id}/wallet-link`, 200, 'resource'),
+      admin('POST', (fx) => `/customers/${fx.customer.id}/wallet-link/revoke`, 200, 'resource'),
     ],
   },
   'points.add': {
