@@ -4703,6 +4703,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/wallet-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a guest wallet link: the customer's own live balance, activity and gift cards at /w/<token>
+         * @description The token is shown once (only its hash is kept), so a retry with the same Idempotency-Key does not replay the first answer: it replaces that link's token and answers the new one, leaving one live link per key.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the stored response for the same key and body (Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The link, its expiry and its QR code */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WalletLink"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused by a business rule or a concurrent duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different body (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Revoke every wallet link of this customer: old links answer 404 and their live streams close */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many live links there were */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WalletLinksRevoked"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     admin_created: {
@@ -5039,6 +5197,46 @@ export interface webhooks {
          * @description Sent to every active webhook endpoint subscribed to `settings_updated` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
          */
         post: operations["webhook_settings_updated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    wallet_link_created: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A guest wallet link was made for a customer (or, on a retried Idempotency-Key, its token replaced).
+         * @description Sent to every active webhook endpoint subscribed to `wallet_link_created` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
+         */
+        post: operations["webhook_wallet_link_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    wallet_links_revoked: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Every wallet link of a customer was revoked: old links answer 404 and their streams close.
+         * @description Sent to every active webhook endpoint subscribed to `wallet_links_revoked` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
+         */
+        post: operations["webhook_wallet_links_revoked"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5803,6 +6001,68 @@ export interface components {
                 updatedAt: string;
             };
         };
+        /** @description A guest wallet link was made for a customer (or, on a retried Idempotency-Key, its token replaced). */
+        WalletLinkCreatedEvent: {
+            /**
+             * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "wallet_link_created";
+            /**
+             * @description Tenant slug
+             * @example demo
+             */
+            tenant: string;
+            /**
+             * @description The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).
+             * @example 4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10
+             */
+            locationId: string | null;
+            /** @description ISO 8601, UTC */
+            timestamp: string;
+            /** @description A guest wallet link was made for a customer (or, on a retried Idempotency-Key, its token replaced). */
+            data: {
+                customerId: string;
+                linkId: string;
+                expiresAt: string;
+            };
+        };
+        /** @description Every wallet link of a customer was revoked: old links answer 404 and their streams close. */
+        WalletLinksRevokedEvent: {
+            /**
+             * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "wallet_links_revoked";
+            /**
+             * @description Tenant slug
+             * @example demo
+             */
+            tenant: string;
+            /**
+             * @description The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).
+             * @example 4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10
+             */
+            locationId: string | null;
+            /** @description ISO 8601, UTC */
+            timestamp: string;
+            /** @description Every wallet link of a customer was revoked: old links answer 404 and their streams close. */
+            data: {
+                customerId: string;
+                /** @description How many live links became dead */
+                revoked: number;
+            };
+        };
         /** @description An endpoint failed for the whole retry horizon and was disabled; an owner can re-enable it (PATCH status active). Owners only. */
         WebhookDisabledEvent: {
             /**
@@ -5849,7 +6109,7 @@ export interface components {
              * @description Stable snake_case code; branch on this, not on `detail`.
              * @enum {string}
              */
-            code: "validation_failed" | "unsupported_media_type" | "payload_too_large" | "not_found" | "http_error" | "method_not_allowed" | "unauthorized" | "forbidden" | "csrf_failed" | "password_change_required" | "location_mismatch" | "location_archived" | "location_code_taken" | "admin_exists" | "last_owner" | "idempotency_key_reused" | "idempotency_key_in_use" | "precondition_required" | "precondition_failed" | "too_many_streams" | "too_many_gift_card_misses" | "limit_exceeded" | "customer_exists" | "insufficient_points" | "no_customer" | "redemption_exceeds_subtotal" | "gift_card_exceeds_total" | "insufficient_funds" | "gift_card_void" | "gift_card_expired" | "invalid_transition" | "already_resolved" | "conflict" | "already_merged" | "customer_erased" | "reward_inactive" | "events_unavailable" | "internal_error" | "database_unavailable";
+            code: "validation_failed" | "unsupported_media_type" | "payload_too_large" | "not_found" | "http_error" | "method_not_allowed" | "unauthorized" | "forbidden" | "csrf_failed" | "password_change_required" | "location_mismatch" | "location_archived" | "location_code_taken" | "admin_exists" | "last_owner" | "idempotency_key_reused" | "idempotency_key_in_use" | "precondition_required" | "precondition_failed" | "too_many_streams" | "too_many_gift_card_misses" | "too_many_requests" | "limit_exceeded" | "customer_exists" | "insufficient_points" | "no_customer" | "redemption_exceeds_subtotal" | "gift_card_exceeds_total" | "insufficient_funds" | "gift_card_void" | "gift_card_expired" | "invalid_transition" | "already_resolved" | "conflict" | "already_merged" | "customer_erased" | "reward_inactive" | "events_unavailable" | "internal_error" | "database_unavailable";
         } & {
             [key: string]: unknown;
         };
@@ -6429,7 +6689,7 @@ export interface components {
             reset: boolean;
         };
         /** @description One event. Switch on `type`: each type has its own `data` (see `webhooks` for every type). */
-        EventEnvelope: components["schemas"]["AdminCreatedEvent"] | components["schemas"]["AdminDeactivatedEvent"] | components["schemas"]["AdminUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerErasedEvent"] | components["schemas"]["CustomerMergedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["GiftCardPurchasedEvent"] | components["schemas"]["GiftCardRedeemedEvent"] | components["schemas"]["GiftCardUpdatedEvent"] | components["schemas"]["LoyaltyUpdatedEvent"] | components["schemas"]["NewOrderEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["ReconciliationResolvedEvent"] | components["schemas"]["RewardCreatedEvent"] | components["schemas"]["RewardUpdatedEvent"] | components["schemas"]["SettingsUpdatedEvent"] | components["schemas"]["WebhookDisabledEvent"];
+        EventEnvelope: components["schemas"]["AdminCreatedEvent"] | components["schemas"]["AdminDeactivatedEvent"] | components["schemas"]["AdminUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerErasedEvent"] | components["schemas"]["CustomerMergedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["GiftCardPurchasedEvent"] | components["schemas"]["GiftCardRedeemedEvent"] | components["schemas"]["GiftCardUpdatedEvent"] | components["schemas"]["LoyaltyUpdatedEvent"] | components["schemas"]["NewOrderEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["ReconciliationResolvedEvent"] | components["schemas"]["RewardCreatedEvent"] | components["schemas"]["RewardUpdatedEvent"] | components["schemas"]["SettingsUpdatedEvent"] | components["schemas"]["WalletLinkCreatedEvent"] | components["schemas"]["WalletLinksRevokedEvent"] | components["schemas"]["WebhookDisabledEvent"];
         TerminalList: {
             data: components["schemas"]["Terminal"][];
             /** @description The tenant's newest event id, which `lag` is measured against */
@@ -6600,6 +6860,21 @@ export interface components {
         } | {
             /** @example 42 */
             eventId: string;
+        };
+        WalletLink: {
+            /**
+             * @description Root-relative: `/w/<token>`. Shown once: only a hash of the token is kept.
+             * @example /w/q3J9…
+             */
+            url: string;
+            /** @description ISO 8601, UTC; the link is dead (404) after it */
+            expiresAt: string;
+            /** @description The link as a QR code, an SVG document to print or show */
+            qrSvg: string;
+        };
+        WalletLinksRevoked: {
+            /** @description How many live links there were; each is now dead (404) */
+            revoked: number;
         };
     };
     responses: never;
@@ -7091,6 +7366,64 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SettingsUpdatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_wallet_link_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (the envelope `id`); dedupe on it: a retry carries the same id. */
+                "tillstream-event-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "tillstream-timestamp": string;
+                /** @description v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. Verify before trusting the body; refuse stale timestamps. */
+                "tillstream-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalletLinkCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_wallet_links_revoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (the envelope `id`); dedupe on it: a retry carries the same id. */
+                "tillstream-event-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "tillstream-timestamp": string;
+                /** @description v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. Verify before trusting the body; refuse stale timestamps. */
+                "tillstream-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalletLinksRevokedEvent"];
             };
         };
         responses: {
