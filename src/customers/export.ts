@@ -4,7 +4,7 @@ import type { Sql, Tx } from '../platform/database.ts';
 import { cursorInTransaction } from '../platform/exportCursor.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
-import { type Cell, csvStream } from '../platform/csv.ts';
+import { type Cell, csvLine, csvStream } from '../platform/csv.ts';
 import { reportScope } from '../reports/scope.ts';
 import { defaultDays } from '../reports/defaultDays.ts';
 
@@ -41,7 +41,11 @@ const CUSTOMER_HEADER = ['id', 'phone', 'name', 'email', 'pointsBalance', 'total
 const LEDGER_HEADER = ['id', 'customerId', 'type', 'points', 'balanceBefore', 'balanceAfter', 'reason', 'orderId', 'locationId', 'actor', 'createdAt'];
 
 type Row = Record<string, Cell>;
-const pick = (header: readonly string[]) => (r: Row) => header.map((h) => r[h]);
+/** A row as its CSV line, cell by cell in the header's order. */
+const lineOf = (header: readonly string[]) => (r: Row) => csvLine(header.map((h) => r[h]));
+/** A ledger row as Postgres wrote it (ledger_csv_line, sql/0026_csv_lines.sql). */
+type LedgerLine = { line: string };
+const ledgerLine = (r: LedgerLine) => r.line;
 const stamp = () => new Date().toISOString().slice(0, 10);
 
 /** The customer list (optionally the search `q`, as on the list), newest first. */
@@ -55,12 +59,12 @@ export async function exportCustomers(sql: Sql, caller: Caller, query: { q?: str
     from customers c where c.tenant_id = ${caller.tenantId}
       ${needle ? db`and c.search_text like ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}` : db``}
     order by c.seq desc`.cursor(BATCH) as AsyncIterable<Row[]>;
-  return { filename: `customers-${caller.tenantSlug}-${stamp()}.csv`, timeZone: tz, body: await body(sql, want, CUSTOMER_HEADER, rows) };
+  return { filename: `customers-${caller.tenantSlug}-${stamp()}.csv`, timeZone: tz, body: await body(sql, want, CUSTOMER_HEADER, rows, lineOf(CUSTOMER_HEADER)) };
 }
 
-const ledgerColumns = (db: Tx, tz: string) => db`l.id, l.customer_id as "customerId", l.type, l.points, l.balance_before as "balanceBefore",
-  l.balance_after as "balanceAfter", l.reason, l.order_id as "orderId", l.location_id as "locationId", l.actor,
-  iso_at(l.created_at, ${tz}) as "createdAt"`;
+// The ledger exports are the big ones (a group's whole ledger is millions of rows): Postgres writes
+// each line, so the server holds one string per row rather than an object of eleven cells.
+const ledgerColumns = (db: Tx, tz: string) => db`ledger_csv_line(l, ${tz}) as line`;
 
 /** One customer's ledger, oldest first (a statement reads forwards). */
 export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId: string, want: Want): Promise<CsvExport> {
@@ -70,8 +74,8 @@ export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId:
   if (!owner) throw notFound('Customer');
   const { tz } = await reportScope(sql, caller, undefined, undefined);
   const rows = (db: Tx) => db`select ${ledgerColumns(db, tz)} from ledger l
-    where l.tenant_id = ${caller.tenantId} and l.customer_id = ${customerId} order by l.seq`.cursor(BATCH) as AsyncIterable<Row[]>;
-  return { filename: `ledger-${customerId}.csv`, timeZone: tz, body: await body(sql, want, LEDGER_HEADER, rows) };
+    where l.tenant_id = ${caller.tenantId} and l.customer_id = ${customerId} order by l.seq`.cursor(BATCH) as AsyncIterable<LedgerLine[]>;
+  return { filename: `ledger-${customerId}.csv`, timeZone: tz, body: await body(sql, want, LEDGER_HEADER, rows, ledgerLine) };
 }
 
 /**
@@ -95,14 +99,14 @@ export async function exportLedger(
       ${scope.locationId ? db`and l.location_id = ${scope.locationId}` : db``}
     -- In the order of ledger_tenant_created (ties by seq, an incremental sort): the first batch streams at
     -- once. Ordering by seq alone sorted the whole range first, past the statement timeout at 5M rows.
-    order by l.created_at, l.seq`.cursor(BATCH) as AsyncIterable<Row[]>;
+    order by l.created_at, l.seq`.cursor(BATCH) as AsyncIterable<LedgerLine[]>;
   const site = scope.locationId ? `-${scope.locationId}` : '';
-  return { filename: `ledger-${caller.tenantSlug}${site}-${range.from}-to-${range.to}.csv`, timeZone: scope.tz, body: await body(sql, want, LEDGER_HEADER, rows) };
+  return { filename: `ledger-${caller.tenantSlug}${site}-${range.from}-to-${range.to}.csv`, timeZone: scope.tz, body: await body(sql, want, LEDGER_HEADER, rows, ledgerLine) };
 }
 
 /** The file: its rows read in a transaction of their own (none for a HEAD). */
-function body(sql: Sql, want: Want, header: readonly string[], rows: (tx: Tx) => AsyncIterable<Row[]>) {
-  return want.body ? csvStream(header, cursorInTransaction(sql, want.statementTimeoutMs, rows), pick(header)) : null;
+function body<R>(sql: Sql, want: Want, header: readonly string[], rows: (tx: Tx) => AsyncIterable<R[]>, line: (row: R) => string) {
+  return want.body ? csvStream(header, cursorInTransaction(sql, want.statementTimeoutMs, rows), line) : null;
 }
 
 /** The download response both doors send. */

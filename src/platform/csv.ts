@@ -24,13 +24,14 @@ export function csvLine(cells: readonly Cell[]): string {
 
 /**
  * A CSV body from batches of rows (a `postgres` cursor): the header, then one chunk per batch, each
+ * row written by `line` (csvLine of its cells, or a line Postgres wrote: sql/0026_csv_lines.sql), each
  * fetched only when the reader asks for more, so at most one batch is held however long the export.
  * The first batch is read before the stream is handed back, so a query that fails at once (the
  * database is down) is still a problem response, not a broken download. A reader that goes away
  * cancels the stream, which ends the cursor and frees its connection.
  */
 export async function csvStream<R>(
-  header: readonly string[], batches: AsyncIterable<readonly R[]>, cells: (row: R) => readonly Cell[],
+  header: readonly string[], batches: AsyncIterable<readonly R[]>, line: (row: R) => string,
 ): Promise<ReadableStream<Uint8Array>> {
   const encoder = new TextEncoder();
   const it = batches[Symbol.asyncIterator]();
@@ -40,7 +41,7 @@ export async function csvStream<R>(
   // otherwise the portal stays suspended and its connection is never given back to the pool.
   let fetching: Promise<unknown> | null = null;
   let cancelled = false;
-  const chunk = (rows: readonly R[]) => encoder.encode(rows.map((r) => csvLine(cells(r))).join(''));
+  const chunk = (rows: readonly R[]) => encoder.encode(rows.map(line).join(''));
   return new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(csvLine(header)));

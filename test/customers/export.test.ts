@@ -37,6 +37,14 @@ describe('a CSV cell', () => {
   test('keeps numbers as numbers (a negative stays -15) and writes null as empty', () => {
     expect(csvLine([-15, 0, null, undefined, true])).toBe('-15,0,,,true\r\n');
   });
+
+  test("written by Postgres (csv_text, for the ledger's lines) is the same cell as csvCell writes", async () => {
+    const values = ['a,b', 'say "hi"', 'one\ntwo', 'one\r\ntwo', 'plain', '=1+1', '+44 7700', '-2', '@SUM(A1)', '\tx', '\rx',
+      '=a,b', "it's", '', ' =lead space', 'naïve, "café"', '\\back\\slash', null];
+    const [{ cells }] = await t.sql`select array_agg(csv_text(v) order by i) as cells
+      from unnest(${t.sql.array(values as string[])}::text[]) with ordinality as x(v, i)`;
+    expect(cells).toEqual(values.map(csvCell));
+  });
 });
 
 describe('exports over the API', () => {
