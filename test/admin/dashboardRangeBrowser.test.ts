@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, signedInPage, overflow } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { burger, enrol, fries, issueCard } from '../support/fixtures.ts';
@@ -26,19 +26,10 @@ const origin = ui.origin;
 console.log(`dashboard range screenshots: ${ui.shots}`);
 
 async function ownerAt(width: number): Promise<Page> {
-  const context = await ui.browser.newContext({ viewport: { width, height: width < 500 ? 844 : 800 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${origin}/alpha/admin/login`);
-  await page.getByLabel('Email').fill('owner@alpha.test');
-  await page.getByLabel('Password').fill('correct horse');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+  const page = await signedInPage(ui, width);
   return page;
 }
 
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 /** Days charted by each chart, in page order. */
 const charted = (page: Page) => page.locator('figure.chart').evaluateAll((fs) => fs.map((f) => Number(f.getAttribute('data-days'))));
 /** The orders chart's bar heights, one a day. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn, openMenu } from '../support/browser.ts';
+import { browserOn, openMenu, signedInPage, overflow } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { issueCard } from '../support/fixtures.ts';
@@ -20,15 +20,7 @@ const ui = browserOn(t.app);
 const origin = ui.origin;
 
 async function ownerOnList(width: number): Promise<Page> {
-  const context = await ui.browser.newContext({ viewport: { width, height: width < 600 ? 844 : 800 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${origin}/alpha/admin/login`);
-  await page.getByLabel('Email').fill('owner@alpha.test');
-  await page.getByLabel('Password').fill('correct horse');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+  const page = await signedInPage(ui, width);
   await openMenu(page);
   await page.getByRole('link', { name: 'Gift cards', exact: true }).click();
   await page.waitForURL(`${origin}/alpha/admin/gift-cards`);
@@ -37,7 +29,6 @@ async function ownerOnList(width: number): Promise<Page> {
   return page;
 }
 
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 const rows = (page: Page) => page.locator('#gc-rows tr th.mono').allTextContents();
 
 describe('the gift card list in a browser', () => {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
 import { WebhookWorker } from '../../src/webhooks/worker.ts';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, signedInPage, overflow } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { enrol, lastEventId } from '../support/fixtures.ts';
@@ -23,18 +23,9 @@ const ui = browserOn(t.app);
 const origin = ui.origin;
 
 async function ownerAt(width: number): Promise<Page> {
-  const context = await ui.browser.newContext({ viewport: { width, height: width < 500 ? 844 : 800 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${origin}/alpha/admin/login`);
-  await page.getByLabel('Email').fill('owner@alpha.test');
-  await page.getByLabel('Password').fill('correct horse');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin}/alpha/admin/dashboard`);
+  const page = await signedInPage(ui, width);
   return page;
 }
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe('webhooks in a browser', () => {
   for (const [width, n] of [[390, 1], [1280, 2]] as const) {

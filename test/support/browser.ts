@@ -41,3 +41,30 @@ export async function openMenu(page: Page) {
   const button = page.locator('header.top details.menu:not([open]) > summary');
   if (await button.isVisible()) await button.click();
 }
+
+/** A phone (390×844) below 600 px wide, else a counter tablet or desktop (width×800). */
+export const viewportOf = (width: number) => ({ width, height: width < 600 ? 844 : 800 });
+
+/** How far the page scrolls sideways (0 or less: it fits). */
+export const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/**
+ * A fresh browser context at `width`, signed in to `tenant`'s admin as `email`, on the dashboard. Page
+ * errors are printed, so a script that throws is seen in the test's output.
+ */
+export async function signedInPage(
+  session: { origin: string; browser: Browser }, width: number,
+  who: { tenant?: string; email?: string; password?: string } = {},
+): Promise<Page> {
+  const { tenant = 'alpha', email = 'owner@alpha.test', password = 'correct horse' } = who;
+  const context = await session.browser.newContext({ viewport: viewportOf(width), deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5000);
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(`${session.origin}/${tenant}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${session.origin}/${tenant}/admin/dashboard`);
+  return page;
+}
