@@ -6,6 +6,7 @@ import { giftCardEventCatalogue } from '../giftCards/events.ts';
 import { reconciliationEventCatalogue } from '../reconciliation/events.ts';
 import { rewardEventCatalogue } from '../rewards/events.ts';
 import { teamEventCatalogue } from '../identity/teamEvents.ts';
+import { notificationEventCatalogue } from '../notifications/events.ts';
 
 // The event catalogue: one zod schema per event type for the envelope's `data`. The SQL functions
 // that emit events must produce exactly these shapes (test/realtime/stream.test.ts "event payloads" and
@@ -22,4 +23,5 @@ export const eventCatalogue: Record<string, z.ZodType> = {
   ...reconciliationEventCatalogue,
   ...rewardEventCatalogue,
   ...teamEventCatalogue,
+  ...notificationEventCatalogue,
 };

@@ -36,6 +36,8 @@ const Config = z.object({
   /** Bytes queued for one client before it is dropped as too slow (it reconnects and resumes). */
   SSE_CLIENT_QUEUE_BYTES: int(1024 * 1024, 1024),
   LISTENER_HEARTBEAT_MS: int(10_000, 100),
+  /** The event listener down longer than this notifies the owners (once per outage: notifications/). */
+  LISTENER_DOWN_NOTIFY_MS: int(60_000, 100),
   /** How often open streams are checked against revoked keys. */
   KEY_SWEEP_MS: int(10_000, 100),
   /**

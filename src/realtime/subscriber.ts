@@ -20,6 +20,8 @@ export type Subscriber = {
   readonly sites: ReadonlySet<string> | null;
   /** Types the caller may not receive (see reach.ts hiddenFrom); null: none. */
   readonly hidden: ReadonlySet<string> | null;
+  /** The admin whose personal events it receives (see reach.ts); null: none (keys). */
+  readonly admin: string | null;
   readonly format: string;
   readonly sink: Sink;
   /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
@@ -40,11 +42,11 @@ export type Subscriber = {
 
 export function newSubscriber(
   fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & {
-    sessionId?: string | null; sites?: ReadonlySet<string> | null; hidden?: ReadonlySet<string> | null;
+    sessionId?: string | null; sites?: ReadonlySet<string> | null; hidden?: ReadonlySet<string> | null; admin?: string | null;
   },
 ): Subscriber {
   return {
-    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, admin: fields.admin ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

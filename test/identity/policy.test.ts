@@ -411,6 +411,20 @@ const PROBES: Record<Operation, Probe> = {
       admin('GET', () => '/terminals/table', 200, 'tenant', { htmx: true, shows: (fx) => fx.keyId }),
     ],
   },
+  'notifications.read': {
+    needs: [],
+    calls: [
+      api('GET', () => '/api/v1/notifications', 200, 'tenant', { shows: () => 'unreadCount' }),
+      admin('GET', () => '/notifications/panel', 200, 'tenant', { htmx: true, shows: () => 'Notifications' }),
+    ],
+  },
+  'notifications.manage': {
+    needs: [],
+    calls: [
+      api('POST', () => '/api/v1/notifications/read-all', 200, 'tenant'),
+      admin('POST', () => '/notifications/read-all', 200, 'tenant'),
+    ],
+  },
   'settings.update': {
     needs: [],
     calls: [

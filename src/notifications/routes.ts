@@ -1,0 +1,48 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { Deps } from '../platform/deps.ts';
+import { IdParam } from '../platform/fields.ts';
+import { json, newRouter, problems } from '../platform/openapi.ts';
+import { deleteNotification, listNotifications, markAllRead, markRead } from './notifications.ts';
+import { Notification, NotificationListQuery, NotificationPage, ReadAllResult } from './schemas.ts';
+
+// The notification centre over the API, for integrators building their own back office. Scoped to an
+// admin session (the `ts_session` cookie, plus X-CSRF-Token on writes): notifications, their read state
+// and preferences are one admin's, and an API key has no admin behind it, so a key gets 403 forbidden.
+
+const tags = ['Notifications'];
+/** The admin session cookie (registered in src/app.ts as `session`). */
+const security = [{ session: [] }];
+
+const list = createRoute({
+  method: 'get', path: '/notifications', tags, security,
+  summary: "The signed-in admin's notifications, newest first (keyset paged), with their unread count",
+  request: { query: NotificationListQuery },
+  responses: { 200: json(NotificationPage, 'A page of notifications'), ...problems(400, 401, 403) },
+});
+const read = createRoute({
+  method: 'post', path: '/notifications/{id}/read', tags, security, summary: 'Mark one notification read (every open tab of this admin follows)',
+  request: { params: IdParam },
+  responses: { 200: json(Notification, 'The notification, read'), ...problems(400, 401, 403, 404) },
+});
+const readAll = createRoute({
+  method: 'post', path: '/notifications/read-all', tags, security, summary: "Mark all the admin's notifications read",
+  responses: { 200: json(ReadAllResult, 'How many were unread'), ...problems(401, 403) },
+});
+const remove = createRoute({
+  method: 'delete', path: '/notifications/{id}', tags, security, summary: 'Delete one notification',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+});
+
+export function notificationRoutes(deps: Deps) {
+  const { sql } = deps;
+  return newRouter()
+    .openapi(list, async (c) => c.json(await listNotifications(sql, c.get('caller'), c.req.valid('query')), 200))
+    .openapi(readAll, async (c) => c.json(await markAllRead(sql, c.get('caller')), 200))
+    .openapi(read, async (c) => c.json(await markRead(sql, c.get('caller'), c.req.valid('param').id), 200))
+    .openapi(remove, async (c) => {
+      await deleteNotification(sql, c.get('caller'), c.req.valid('param').id);
+      return c.body(null, 204);
+    });
+}
+
