@@ -2,12 +2,13 @@ import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db, Sql } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
+import { atLocation } from '../locations/where.ts';
 import { decodeCursor, keysetPage } from '../platform/pagination.ts';
 import { NOTIFICATION_KINDS, type Notification, type NotificationListQuery, type NotificationPage, type Preferences } from './schemas.ts';
 
 // The notification centre, both doors: an admin's own notifications and preferences. The rows are
 // written by SQL next to their causes (sql/0026_notifications.sql); this module reads them and changes
-// read state, always scoped to the calling admin: another admin's id is 404, exactly like an unknown one.
+// read state (its event recorded at the admin's site, like every write: locations/where.ts), always scoped to the calling admin: another admin's id is 404, exactly like an unknown one.
 
 /** The admin behind a session caller. The policy refuses keys first (403 forbidden). */
 function adminOf(caller: Caller): string {
@@ -46,20 +47,20 @@ export async function unreadCountOf(db: Db, caller: Caller): Promise<number> {
 
 export async function markRead(db: Db, caller: Caller, id: string): Promise<Notification> {
   authorize(caller, 'notifications.manage');
-  const [row] = await db`select notification_read(${adminOf(caller)}, ${id}) as n`;
+  const [row] = await atLocation(db, caller, null, (tx) => tx`select notification_read(${adminOf(caller)}, ${id}) as n`);
   if (!row.n) throw notFound();
   return row.n;
 }
 
 export async function markAllRead(db: Db, caller: Caller): Promise<{ read: number; unreadCount: 0 }> {
   authorize(caller, 'notifications.manage');
-  const [row] = await db`select notification_read_all(${adminOf(caller)}) as n`;
+  const [row] = await atLocation(db, caller, null, (tx) => tx`select notification_read_all(${adminOf(caller)}) as n`);
   return { read: row.n, unreadCount: 0 };
 }
 
 export async function deleteNotification(db: Db, caller: Caller, id: string): Promise<void> {
   authorize(caller, 'notifications.manage');
-  const [row] = await db`select notification_delete(${adminOf(caller)}, ${id}) as ok`;
+  const [row] = await atLocation(db, caller, null, (tx) => tx`select notification_delete(${adminOf(caller)}, ${id}) as ok`);
   if (!row.ok) throw notFound();
 }
 
