@@ -90,8 +90,10 @@ $$;
 -- Every new row tells its admin's open pages (toast, badge) through the outbox.
 create function notifications_announce() returns trigger language plpgsql as $$
 begin
+  -- causeEventId: the event that caused it, if any, so the page shows one toast for both.
   perform emit_event(new.tenant_id, 'notification_created', jsonb_build_object('adminId', new.admin_id,
-    'notification', notification_json(new), 'unreadCount', notification_unread(new.admin_id)), null);
+    'notification', notification_json(new), 'unreadCount', notification_unread(new.admin_id),
+    'causeEventId', case when new.source_key like 'event:%' then substring(new.source_key from 7) end), null);
   return null;
 end $$;
 create trigger notifications_announce after insert on notifications for each row execute function notifications_announce();

@@ -91,7 +91,7 @@ export function BellPanel(p: { items: Notification[]; nextCursor: string | null;
   );
 }
 
-export function PreferencesForm(p: { prefs: Preferences; role: 'owner' | 'staff'; base: string; saved?: boolean; error?: string }) {
+export function PreferencesForm(p: { prefs: Omit<Preferences, 'redemptionThreshold'> & { redemptionThreshold: number | string }; role: 'owner' | 'staff'; base: string; saved?: boolean; error?: string }) {
   const kinds = NOTIFICATION_KINDS.filter((k) => k !== 'listener_down' || p.role === 'owner');
   return (
     <form id="notification-prefs" class="card stack" hx-post={`${p.base}/notifications/preferences`} hx-target="this"

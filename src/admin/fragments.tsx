@@ -156,7 +156,8 @@ function notificationFragment(e: AdminEvent) {
     <>
       <BellCount unread={unread} seq={e.id} oob />
       <div hx-swap-oob="beforeend:#toasts" data-seq={String(e.id)}>
-        <div class={`toast notify ${n.kind === 'online_order' ? 'order' : ''}`} role="status" data-notify={n.kind ?? ''}>
+        <div class={`toast notify ${n.kind === 'online_order' ? 'order' : ''}`} role="status" data-notify={n.kind ?? ''}
+          data-cause={d.causeEventId ?? ''}>
           {n.link ? <a href={n.link}>{n.title}</a> : n.title}{n.body ? <span class="toast-body">{n.body}</span> : null}
         </div>
       </div>

@@ -2,7 +2,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { ApiError } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
-import { NOTIFICATION_KINDS, Preferences } from '../notifications/schemas.ts';
+import { NOTIFICATION_KINDS, Preferences, type NotificationKind } from '../notifications/schemas.ts';
 import {
   deleteNotification, listNotifications, markAllRead, markRead, preferencesOf, savePreferences,
 } from '../notifications/notifications.ts';
@@ -126,7 +126,10 @@ export function notificationPages(deps: Deps) {
     const role = caller.role === 'owner' ? 'owner' : 'staff';
     const parsed = await preferencesForm(c);
     if (!parsed.success) {
-      const prefs = await preferencesOf(sql, caller);
+      // What was ticked and typed stays on the form, with the message beside it; nothing is saved.
+      const form = await c.req.formData();
+      const kinds = form.getAll('kinds').map(String).filter((k): k is NotificationKind => (NOTIFICATION_KINDS as readonly string[]).includes(k));
+      const prefs = { kinds, sound: form.get('sound') === 'on', redemptionThreshold: String(form.get('redemptionThreshold') ?? '').slice(0, 20) };
       const error = parsed.error.issues[0]?.message ?? 'Check the threshold.';
       return fragment(c, <PreferencesForm prefs={prefs} role={role} base={base} error={error} />, 422);
     }

@@ -12,6 +12,7 @@ export const NotificationCreated = z
     adminId: z.string(),
     notification: Notification,
     unreadCount: z.number().int().describe("The admin's unread count with this one"),
+    causeEventId: z.string().nullable().describe('The event that caused it (an order, a redemption, a sale); null for the others'),
   })
   .strict()
   .describe('A notification for one admin (their own session streams only).');

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Deps } from '../platform/deps.ts';
 import { IdParam } from '../platform/fields.ts';
-import { json, newRouter, problems } from '../platform/openapi.ts';
+import { idempotent } from '../platform/idempotency.ts';
+import { IdempotencyHeader, json, newRouter, problems } from '../platform/openapi.ts';
 import { deleteNotification, listNotifications, markAllRead, markRead } from './notifications.ts';
 import { Notification, NotificationListQuery, NotificationPage, ReadAllResult } from './schemas.ts';
 
@@ -21,11 +22,12 @@ const list = createRoute({
 });
 const read = createRoute({
   method: 'post', path: '/notifications/{id}/read', tags, security, summary: 'Mark one notification read (every open tab of this admin follows)',
-  request: { params: IdParam },
+  request: { params: IdParam, headers: IdempotencyHeader },
   responses: { 200: json(Notification, 'The notification, read'), ...problems(400, 401, 403, 404) },
 });
 const readAll = createRoute({
   method: 'post', path: '/notifications/read-all', tags, security, summary: "Mark all the admin's notifications read",
+  request: { headers: IdempotencyHeader },
   responses: { 200: json(ReadAllResult, 'How many were unread'), ...problems(401, 403) },
 });
 const remove = createRoute({
@@ -38,8 +40,11 @@ export function notificationRoutes(deps: Deps) {
   const { sql } = deps;
   return newRouter()
     .openapi(list, async (c) => c.json(await listNotifications(sql, c.get('caller'), c.req.valid('query')), 200))
-    .openapi(readAll, async (c) => c.json(await markAllRead(sql, c.get('caller')), 200))
-    .openapi(read, async (c) => c.json(await markRead(sql, c.get('caller'), c.req.valid('param').id), 200))
+    .openapi(readAll, async (c) => idempotent(c, deps, {}, async (tx) => ({ status: 200, body: await markAllRead(tx, c.get('caller')) })))
+    .openapi(read, async (c) => {
+      const { id } = c.req.valid('param');
+      return idempotent(c, deps, {}, async (tx) => ({ status: 200, body: await markRead(tx, c.get('caller'), id) }));
+    })
     .openapi(remove, async (c) => {
       await deleteNotification(sql, c.get('caller'), c.req.valid('param').id);
       return c.body(null, 204);

@@ -169,6 +169,11 @@
       const n = col.querySelector('.count');
       if (n) n.textContent = String(col.querySelectorAll('.order-card').length);
     });
+    // A notification's toast takes the place of its cause's (the order's own toast says less).
+    document.querySelectorAll('#toasts .toast.notify[data-cause]').forEach((n) => {
+      const cause = n.getAttribute('data-cause');
+      if (cause) document.querySelectorAll(`#toasts .toast[data-event="${CSS.escape(cause)}"]`).forEach((t) => t.remove());
+    });
     // A notification's toast sounds once, if this admin chose sound (the bell's data-sound).
     const notified = document.querySelectorAll('#toasts [data-notify]:not([data-sounded])');
     if (notified.length) {
