@@ -23,12 +23,12 @@ const list = createRoute({
 const read = createRoute({
   method: 'post', path: '/notifications/{id}/read', tags, security, summary: 'Mark one notification read (every open tab of this admin follows)',
   request: { params: IdParam, headers: IdempotencyHeader },
-  responses: { 200: json(Notification, 'The notification, read'), ...problems(400, 401, 403, 404) },
+  responses: { 200: json(Notification, 'The notification, read'), ...problems(400, 401, 403, 404, 409, 422) },
 });
 const readAll = createRoute({
   method: 'post', path: '/notifications/read-all', tags, security, summary: "Mark all the admin's notifications read",
   request: { headers: IdempotencyHeader },
-  responses: { 200: json(ReadAllResult, 'How many were unread'), ...problems(401, 403) },
+  responses: { 200: json(ReadAllResult, 'How many were unread'), ...problems(400, 401, 403, 409, 422) },
 });
 const remove = createRoute({
   method: 'delete', path: '/notifications/{id}', tags, security, summary: 'Delete one notification',
