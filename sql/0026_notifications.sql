@@ -152,7 +152,8 @@ create constraint trigger reconciliation_notify after insert on reconciliation_q
 -- stream closed, the instance crashed and its rows expired, the key was revoked) deletes its presence
 -- row; when no unexpired row of the key is left it is disconnected. A revoked key is not news, and a
 -- graceful shutdown (its clients reconnect to another instance at once) sets tillstream.presence_withdraw.
--- One notification per connection episode (the latest connected_at), however many instances held it.
+-- One notification per connection episode (the latest connected_at), however many instances held it,
+-- and at most one per terminal per 10 minutes.
 create function terminal_presence_gone() returns trigger language plpgsql as $$
 begin
   if coalesce(current_setting('tillstream.presence_withdraw', true), '') = 'on' then return null; end if;
@@ -163,7 +164,10 @@ begin
     join api_keys k on k.id = g.api_key_id
     join tenants t on t.id = k.tenant_id
     where k.revoked_at is null
-      and not exists (select 1 from terminal_presence p where p.api_key_id = g.api_key_id and p.expires_at > now());
+      and not exists (select 1 from terminal_presence p where p.api_key_id = g.api_key_id and p.expires_at > now())
+      -- A till on flaky wifi drops and reconnects all day: at most one notification per terminal per 10 minutes.
+      and not exists (select 1 from notifications x where x.tenant_id = k.tenant_id and x.kind = 'terminal_offline'
+        and x.source_key like 'terminal:' || k.id || ':%' and x.created_at > now() - interval '10 minutes');
   return null;
 end $$;
 create trigger terminal_presence_gone after delete on terminal_presence referencing old table as gone
