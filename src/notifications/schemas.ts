@@ -59,3 +59,8 @@ export const Preferences = z
   })
   .strict();
 export type Preferences = z.infer<typeof Preferences>;
+
+export const PreferencesBody = Preferences.openapi('NotificationPreferences');
+/** PATCH: any of the fields; the rest stay as they were. */
+export const PreferencesPatch = Preferences.partial().strict().openapi('NotificationPreferencesPatch');
+export type PreferencesPatch = z.infer<typeof PreferencesPatch>;

@@ -419,6 +419,7 @@ const PROBES: Record<Operation, Probe> = {
     needs: [],
     calls: [
       api('GET', () => '/api/v1/notifications', 200, 'tenant', { shows: () => 'unreadCount' }),
+      api('GET', () => '/api/v1/notifications/preferences', 200, 'tenant', { shows: () => 'redemptionThreshold' }),
       admin('GET', () => '/notifications/panel', 200, 'tenant', { htmx: true, shows: () => '/alpha/admin/notifications' }),
       admin('GET', () => '/notifications', 200, 'tenant', { shows: () => '/alpha/admin/notifications/preferences' }),
     ],

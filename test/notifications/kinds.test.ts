@@ -184,6 +184,29 @@ describe('the API, both doors', () => {
     expect((await client(t.app, null).get('/api/v1/notifications')).status).toBe(401);
   });
 
+  test('preferences over the API: role defaults, a PATCH changes only what it names, bad input is 400 and changes nothing', async () => {
+    await createAdmin(t.sql, t.tenantA.id, 'prefs@alpha.test', 'staff password', 'staff');
+    const api = (await signIn(t.app, 'alpha', 'prefs@alpha.test', 'staff password')).api();
+    const first = await api.get('/api/v1/notifications/preferences');
+    expect(first.body).toEqual({ kinds: ['online_order', 'reconciliation_item', 'terminal_offline'], sound: true, redemptionThreshold: 500 });
+    const patched = await api.patch('/api/v1/notifications/preferences', { sound: false, kinds: ['gift_card_sold', 'online_order'] });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toEqual({ kinds: ['online_order', 'gift_card_sold'], sound: false, redemptionThreshold: 500 });
+    for (const bad of [{ kinds: ['everything'] }, { redemptionThreshold: 0 }, { sound: 'loud' }, { other: 1 }]) {
+      const r = await api.patch('/api/v1/notifications/preferences', bad);
+      expect({ status: r.status, code: r.body.code }).toEqual({ status: 400, code: 'validation_failed' });
+    }
+    const [row] = await t.sql`select p.kinds, p.sound, p.redemption_threshold from notification_preferences p join admins a on a.id = p.admin_id
+      where a.email = 'prefs@alpha.test'`;
+    expect([row.kinds, row.sound, row.redemption_threshold]).toEqual([['online_order', 'gift_card_sold'], false, 500]);
+    // And they decide: this staff admin now hears of gift cards sold.
+    const m = await mark();
+    await issueCard(t.a, 1000);
+    expect(await recipients('gift_card_sold', m)).toContain('prefs@alpha.test');
+    const key = await t.a.get('/api/v1/notifications/preferences');
+    expect({ status: key.status, code: key.body.code }).toEqual({ status: 403, code: 'forbidden' });
+  });
+
   test("another admin's notification is 404, in the same tenant or another; nothing changes", async () => {
     const [mine] = await t.sql`select id from notifications where admin_id = ${owner} and read_at is null limit 1`;
     const staffApi = (await signIn(t.app, 'alpha', 'staff@alpha.test', 'staff password')).api();
