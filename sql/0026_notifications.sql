@@ -37,12 +37,15 @@ create table notifications (
   link text,
   -- What caused it ('event:<id>', 'reconciliation:<id>', …): a replayed cause never notifies twice.
   source_key text not null,
+  -- The customer its body names, if any: erasing them blanks it (I8; notifications_forget_customer).
+  customer_id uuid,
   created_at timestamptz not null default now(),
   read_at timestamptz,
   unique (admin_id, source_key)
 );
 create index notifications_page on notifications (admin_id, seq desc);
 create index notifications_unread on notifications (admin_id) where read_at is null;
+create index notifications_customer on notifications (customer_id) where customer_id is not null;
 
 -- Owners hear about everything; staff about what the counter acts on.
 create function notification_default_kinds(p_role text) returns text[] language sql immutable as $$
@@ -70,10 +73,10 @@ returns table (admin_id uuid) language sql stable as $$
 $$;
 
 create function notify_admins(p_tenant uuid, p_kind text, p_location uuid, p_amount integer,
-  p_title text, p_body text, p_link text, p_source text)
+  p_title text, p_body text, p_link text, p_source text, p_customer uuid default null)
 returns void language sql as $$
-  insert into notifications (tenant_id, admin_id, kind, title, body, link, source_key)
-  select p_tenant, r.admin_id, p_kind, left(p_title, 200), left(p_body, 1000), p_link, p_source
+  insert into notifications (tenant_id, admin_id, kind, title, body, link, source_key, customer_id)
+  select p_tenant, r.admin_id, p_kind, left(p_title, 200), left(p_body, 1000), p_link, p_source, p_customer
   from notification_recipients(p_tenant, p_kind, p_location, p_amount) r
   on conflict (admin_id, source_key) do nothing
 $$;
@@ -114,13 +117,13 @@ begin
       'New online order ' || (d->>'orderNumber'),
       coalesce(d->>'customerName', 'A guest') || ' · ' || replace(d->>'orderType', '_', ' ') || ' · '
         || money_text((d->>'totalCents')::bigint, t.currency),
-      '/' || t.slug || '/admin/orders/' || (d->>'orderId'), 'event:' || new.id);
+      '/' || t.slug || '/admin/orders/' || (d->>'orderId'), 'event:' || new.id, (d->>'customerId')::uuid);
   elsif new.type = 'loyalty_updated' and d->>'transactionType' = 'redeem' then
     perform notify_admins(new.tenant_id, 'large_redemption', new.location_id, -(d->>'pointsChange')::int,
       'Redemption of ' || -(d->>'pointsChange')::int || ' points',
       coalesce(d->>'customerName', 'A customer') || coalesce(' · ' || (d->>'rewardName'), '')
         || ' · balance now ' || (d->>'newBalance'),
-      '/' || t.slug || '/admin/customers/' || (d->>'customerId'), 'event:' || new.id);
+      '/' || t.slug || '/admin/customers/' || (d->>'customerId'), 'event:' || new.id, (d->>'customerId')::uuid);
   elsif new.type = 'gift_card_purchased' then
     perform notify_admins(new.tenant_id, 'gift_card_sold', new.location_id, null,
       'Gift card sold: ' || money_text((d->>'initialCents')::bigint, t.currency),
@@ -192,6 +195,25 @@ begin
   get diagnostics n = row_count;
   return n;
 end $$;
+
+-- Erasing a customer (customer_erase sets erased_at on them and on any merged into them) blanks the body
+-- of every notification that named them, and of its notification_created event: those bodies join the
+-- name with other words, so the erasure's exact-value scrub of the outbox would not find them (I8).
+create function notifications_forget_customer() returns trigger language plpgsql as $$
+declare v_ids text[];
+begin
+  with gone as (
+    update notifications set body = null where customer_id = new.id and body is not null returning id::text as id
+  )
+  select array_agg(id) into v_ids from gone;
+  if v_ids is not null then
+    update events e set data = jsonb_set(e.data, '{notification,body}', 'null'::jsonb)
+    where e.tenant_id = new.tenant_id and e.type = 'notification_created' and e.data->'notification'->>'id' = any(v_ids);
+  end if;
+  return null;
+end $$;
+create trigger notifications_forget_customer after update of erased_at on customers for each row
+  when (old.erased_at is null and new.erased_at is not null) execute function notifications_forget_customer();
 
 -- Read, read-all, delete: one admin's own rows only (another's id is simply not found: null).
 create function notification_read(p_admin uuid, p_id uuid) returns jsonb language plpgsql as $$

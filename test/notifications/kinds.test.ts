@@ -144,6 +144,24 @@ describe('what notifies whom', () => {
   });
 });
 
+describe('erasure', () => {
+  test("erasing a customer blanks the notifications that named them, rows and outbox alike (I8)", async () => {
+    const c = await enrol(t.a, '+447306700099', 2000, 'Erin Erasable');
+    const o = await t.a.post('/api/v1/orders', { source: 'online', orderType: 'delivery', items: [burger], customer: { phone: c.phone } });
+    expect(o.status).toBe(201);
+    expect((await t.a.post(`/api/v1/customers/${c.id}/points/redeem`, { points: 600 })).status).toBe(200);
+    const named = async () => Number((await t.sql`select
+      (select count(*) from notifications where body like '%Erin Erasable%') +
+      (select count(*) from events where type = 'notification_created' and data::text like '%Erin Erasable%') as n`)[0].n);
+    expect(await named()).toBeGreaterThanOrEqual(4);
+    const api = (await signIn(t.app, 'alpha', 'owner@alpha.test', 'owner password')).api();
+    expect((await api.post(`/api/v1/customers/${c.id}/erase`, {})).status).toBe(200);
+    expect(await named()).toBe(0);
+    // The notifications themselves stay (an order and a redemption happened), without the person.
+    expect((await t.sql`select count(*)::int as n from notifications where customer_id = ${c.id}`)[0].n).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('the API, both doors', () => {
   test('an admin session lists, reads, reads all and deletes its own notifications; keys get 403', async () => {
     const api = (await signIn(t.app, 'alpha', 'staff@alpha.test', 'staff password')).api();
