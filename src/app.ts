@@ -27,6 +27,7 @@ import { eventRoutes } from './events/routes.ts';
 import { asyncApiRoutes } from './events/asyncapi.ts';
 import { registerEventWebhooks } from './events/webhookDocs.ts';
 import { terminalRoutes } from './terminals/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { rewardRoutes } from './rewards/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { walletLinkRoutes } from './wallet/routes.ts';
@@ -100,6 +101,11 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
     type: 'http', scheme: 'bearer', description: 'An API key from `bun run cli key create`; it decides the tenant.',
   });
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey', in: 'cookie', name: 'ts_session',
+    description: "A signed-in admin's session (the back office's cookie); writes also need X-CSRF-Token. Notifications are per admin.",
+  });
+
   app.route('/api/v1', customerRoutes(deps));
   app.route('/api/v1', customerVisitRoutes(deps));
   app.route('/api/v1', ledgerExportRoutes(deps));
@@ -118,6 +124,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   app.route('/api/v1', rewardRoutes(deps));
   app.route('/api/v1', webhookRoutes(deps));
   app.route('/api/v1', walletLinkRoutes(deps));
+  app.route('/api/v1', notificationRoutes(deps));
 
   // Every event type's payload, as the POST a webhook endpoint receives (OpenAPI 3.1 `webhooks`).
   registerEventWebhooks(app.openAPIRegistry);

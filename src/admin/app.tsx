@@ -33,6 +33,7 @@ import { signInPages } from './signIn.tsx';
 import { orderPages } from './orders.tsx';
 import { orderHistoryPages } from './orderHistory.tsx';
 import { sitePickerPages, withSites } from './sitePicker.tsx';
+import { notificationPages, withBell } from './notifications.tsx';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from '../identity/sessions.ts';
 import { eventStream } from '../events/stream.ts';
 import { passwordChangeRequired } from '../identity/apiCaller.ts';
@@ -105,7 +106,9 @@ export function adminApp(deps: LiveDeps) {
   app.route(base, signInPages(deps, directory));
   // The header's location picker: its sites for every page, and the pick itself.
   app.use(`${base}/*`, withSites(deps));
+  app.use(`${base}/*`, withBell(deps));
   app.route(base, sitePickerPages(deps));
+  app.route(base, notificationPages(deps));
 
   app.get(`${base}`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));
   app.get(`${base}/`, (c) => c.redirect(`/${c.req.param('tenant')}/admin/dashboard`, 303));

@@ -4,9 +4,10 @@ import { retryingRead, transaction, type Sql, type Tx } from '../platform/databa
 import type { PageMeta } from '../../views/shell/layout.tsx';
 import type { Session } from '../identity/sessions.ts';
 import type { SiteOption } from '../locations/choice.ts';
+import type { BellState } from '../../views/notifications.tsx';
 
 /** `sites`: the tenant's sites for the header picker, loaded for full pages only (./sitePicker.tsx). */
-export type AdminEnv = { Variables: { caller: Caller; session: Session; sites?: SiteOption[] } };
+export type AdminEnv = { Variables: { caller: Caller; session: Session; sites?: SiteOption[]; bell?: BellState } };
 export type AdminContext = Context<AdminEnv>;
 
 /** Full pages start with a doctype; JSX does not write one. */
@@ -58,6 +59,7 @@ export function meta(c: AdminContext, seq: number): PageMeta {
     actor: `admin:${s.adminId}`, tz: s.timeZone,
     path: new URL(c.req.url).pathname,
     sites: c.get('sites') ?? [],
+    bell: c.get('bell'),
     siteId: c.get('caller').locationId ?? null,
     siteLocked: Boolean(s.boundLocationId),
   };

@@ -16,6 +16,8 @@ import { Tick } from '../../views/shell/liveRegion.tsx';
 import { Prepend } from '../../views/shell/prepend.tsx';
 import { ToastOob } from '../../views/shell/toast.tsx';
 import type { OutboxEvent } from '../realtime/envelope.ts';
+import { PERSONAL_EVENT_TYPES } from '../notifications/events.ts';
+import { BellCount } from '../../views/notifications.tsx';
 
 // The admin stream's payload: one event → one HTML string of out-of-band swaps, rendered once and
 // written as the same bytes to every admin page of the tenant. Each piece targets an element id that
@@ -48,6 +50,8 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
   const text = describe(e, ctx.currency(e.tenantId));
   const activity = { id: e.id, type: e.type, text, actor, createdAt: e.createdAt };
   const d = e.data ?? {};
+  // One admin's own events (only their streams receive them, reach.ts): the bell, never the feed.
+  if (PERSONAL_EVENT_TYPES.has(e.type)) return typeMarker(e.type) + notificationFragment(e).toString();
 
   let specific: unknown = null;
   switch (e.type) {
@@ -144,4 +148,26 @@ export function renderAdminFragment(e: AdminEvent, ctx: FragmentContext = plainC
     </>
   );
   return typeMarker(e.type) + html.toString();
+}
+
+/**
+ * notification_created: the badge and a toast (data-notify marks it for the page script's sound, when
+ * this admin has sound on); notifications_read: the badge. An open panel re-reads itself on either (admin.js).
+ */
+function notificationFragment(e: AdminEvent) {
+  const d = e.data ?? {};
+  const unread = Number(d.unreadCount ?? 0);
+  if (e.type !== 'notification_created') return <BellCount unread={unread} seq={e.id} oob />;
+  const n = d.notification ?? {};
+  return (
+    <>
+      <BellCount unread={unread} seq={e.id} oob />
+      <div hx-swap-oob="beforeend:#toasts" data-seq={String(e.id)}>
+        <div class={`toast notify ${n.kind === 'online_order' ? 'order' : ''}`} role="status" data-notify={n.kind ?? ''}
+          data-cause={d.causeEventId ?? ''}>
+          {n.link ? <a href={n.link}>{n.title}</a> : n.title}{n.body ? <span class="toast-body">{n.body}</span> : null}
+        </div>
+      </div>
+    </>
+  );
 }

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from '@hono/zod-openapi';
 import { eventCatalogue } from './catalogue.ts';
+import { PERSONAL_EVENT_TYPES } from '../notifications/events.ts';
 import { envelopeSchema, ResetData } from '../realtime/envelope.ts';
 import { SITE_EVENT_TYPES } from '../realtime/reach.ts';
 
@@ -22,16 +23,18 @@ const REACH_TEXT = {
     + '(or bound to a location) only when that site is one it follows. Without a location it reaches unfiltered streams only.',
   group: 'Group-wide: reaches every stream of the tenant whatever its `locations=` filter or bound location, so a till '
     + 'shows balances and cards wherever they changed. `locationId` still says where it happened (null when nowhere).',
+  personal: "Personal: one admin's own (`data.adminId`), to that admin's session streams only; never an API key's stream, "
+    + 'another admin\'s, or GET /api/v1/events (the staff notification centre).',
 };
 
 function message(type: string, data: z.ZodType) {
-  const reach = reachOf(type);
+  const reach = PERSONAL_EVENT_TYPES.has(type) ? 'personal' : reachOf(type);
   return {
     name: type,
     title: type,
     summary: data.description ?? type,
     description: REACH_TEXT[reach],
-    tags: [{ name: reach === 'site' ? 'per-site' : 'group-wide' }],
+    tags: [{ name: reach === 'site' ? 'per-site' : reach === 'personal' ? 'personal' : 'group-wide' }],
     contentType: 'application/json',
     payload: jsonSchema(envelopeSchema(type, data)),
     headers: {

@@ -8,6 +8,7 @@ import { rewardEventCatalogue } from '../rewards/events.ts';
 import { teamEventCatalogue } from '../identity/teamEvents.ts';
 import { webhookEventCatalogue } from '../webhooks/events.ts';
 import { walletEventCatalogue } from '../wallet/events.ts';
+import { notificationEventCatalogue } from '../notifications/events.ts';
 
 // The event catalogue: one zod schema per event type for the envelope's `data`. The SQL functions
 // that emit events must produce exactly these shapes (test/realtime/stream.test.ts "event payloads" and
@@ -26,4 +27,5 @@ export const eventCatalogue: Record<string, z.ZodType> = {
   ...teamEventCatalogue,
   ...webhookEventCatalogue,
   ...walletEventCatalogue,
+  ...notificationEventCatalogue,
 };

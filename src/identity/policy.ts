@@ -19,6 +19,7 @@ import type { Caller, Role } from './caller.ts';
 const EVERYONE = ['key', 'owner', 'staff'] as const;
 const OWNERS_AND_KEYS = ['key', 'owner'] as const;
 const OWNERS = ['owner'] as const;
+const ADMINS = ['owner', 'staff'] as const;
 
 export const POLICY = {
   'customers.read': EVERYONE,
@@ -76,6 +77,10 @@ export const POLICY = {
   'webhooks.manage': OWNERS,
   // Who sees which site: only an owner limits a staff admin to one location, or frees them.
   'admins.manage': OWNERS,
+  // The notification centre is per admin (read state, preferences): an admin session only. A key has no
+  // inbox; an integrator's own back office calls these with its admin's session (README, Notifications).
+  'notifications.read': ADMINS,
+  'notifications.manage': ADMINS,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Operation = keyof typeof POLICY;
@@ -134,5 +139,7 @@ const FORBIDDEN: Partial<Record<Operation, string>> = {
   'customers.erase': 'Only an owner can erase a customer.',
   'rewards.manage': 'Only an owner can change the rewards menu.',
   'webhooks.manage': 'Only an owner can manage webhooks.',
+  'notifications.read': 'Notifications belong to a signed-in admin: use an admin session, not an API key.',
+  'notifications.manage': 'Notifications belong to a signed-in admin: use an admin session, not an API key.',
   'giftCards.liability': 'Only an owner (or an API key of the whole group) can see what the gift cards owe.',
 };

@@ -42,6 +42,8 @@ const Config = z.object({
   /** Uses of one wallet link (page loads and stream opens) per rolling minute, per instance; past it, 429. */
   WALLET_REQUESTS_PER_MINUTE: int(30, 1),
   LISTENER_HEARTBEAT_MS: int(10_000, 100),
+  /** The event listener down longer than this notifies the owners (once per outage: notifications/). */
+  LISTENER_DOWN_NOTIFY_MS: int(60_000, 100),
   /** How often open streams are checked against revoked keys. */
   KEY_SWEEP_MS: int(10_000, 100),
   /**

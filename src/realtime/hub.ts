@@ -125,6 +125,8 @@ export class Hub {
     const sub = newSubscriber({
       tenantId: opts.caller.tenantId, streamKey, sessionId: opts.caller.sessionId ?? null, types: opts.types, sites: opts.sites, format: opts.format, sink: opts.sink,
       hidden: hiddenFrom(opts.caller), only: opts.guest?.only ?? null,
+      // An admin session's stream carries that admin's own notification events (reach.ts); a key's none.
+      admin: opts.caller.keyId ? null : opts.caller.adminId,
       slice: this.heartbeat.nextSlice(),
     });
     this.streams.add(sub);

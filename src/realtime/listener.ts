@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../platform/config.ts';
 import { reconnectBackoff, type Sql } from '../platform/database.ts';
+import { reportListenerDown } from '../notifications/notifications.ts';
 import { log } from '../platform/log.ts';
 import type { Hub } from './hub.ts';
 
@@ -32,6 +33,9 @@ export class Listener {
   private stopped = false;
   /** No reconnect before this time: set after a failed one. */
   private retryAt = 0;
+  /** Since when this listener has been down (null: up), and whether the owners were told (once per outage). */
+  private downSince: number | null = null;
+  private downReported = false;
 
   private readonly wakes: ((payload: string) => void)[] = [];
 
@@ -50,6 +54,7 @@ export class Listener {
         this.opts.sql.notify(HEARTBEAT_CHANNEL, `${this.instanceId}:${++this.beat}`).catch(() => {});
       }
       if (Date.now() - this.lastBeat > every * MISSED_INTERVALS && Date.now() >= this.retryAt) this.reconnect();
+      this.watchOutage();
     }, Math.max(25, Math.floor(every / 4)));
   }
 
@@ -69,6 +74,23 @@ export class Listener {
     const conn = this.conn;
     this.conn = null;
     await conn?.end({ timeout: 0 }).catch(() => {});
+  }
+
+  /**
+   * Only the listener knows it is down (no event marks it): past LISTENER_DOWN_NOTIFY_MS it writes a
+   * notification for the owners, once per outage, and notify_listener_down() keeps several instances
+   * noticing the same outage to one row per owner. A failed write (Postgres away) is tried next tick.
+   */
+  private watchOutage() {
+    if (this.isUp()) {
+      this.downSince = null;
+      this.downReported = false;
+      return;
+    }
+    this.downSince ??= Date.now();
+    if (this.downReported || Date.now() - this.downSince < this.opts.config.LISTENER_DOWN_NOTIFY_MS) return;
+    this.downReported = true;
+    reportListenerDown(this.opts.sql, this.instanceId, new Date(this.downSince)).catch(() => { this.downReported = false; });
   }
 
   /** Up when listening and our own heartbeat came back recently. */

@@ -1,4 +1,4 @@
-import type { Sql } from '../platform/database.ts';
+import type { Db, Sql } from '../platform/database.ts';
 import { log } from '../platform/log.ts';
 import { apiKeyIdOf } from './registry.ts';
 import type { Subscriber } from './subscriber.ts';
@@ -52,7 +52,7 @@ export function presenceRows(streams: Iterable<Subscriber>, feedCursor: (tenantI
  * and expiry), delete this instance's rows for keys it no longer streams to, and record on those keys
  * that they were last seen now (api_keys.last_used_at), so "last seen" survives the row.
  */
-export async function writePresence(sql: Sql, instanceId: string, rows: PresenceRow[], ttlMs: number) {
+export async function writePresence(sql: Db, instanceId: string, rows: PresenceRow[], ttlMs: number) {
   const keys = rows.map((r) => r.apiKeyId);
   await sql`
     with live as (
@@ -170,7 +170,15 @@ export class Presence {
 
   private async write(rows: PresenceRow[]) {
     if (!rows.length && !this.written) return;
-    await writePresence(this.sql, this.instanceId, rows, this.ttlMs);
+    if (this.withdrawing) {
+      // A graceful shutdown's terminals reconnect to another instance at once: not "dropped off" (sql/0026).
+      await this.sql.begin(async (tx) => {
+        await tx`select set_config('tillstream.presence_withdraw', 'on', true)`;
+        await writePresence(tx, this.instanceId, rows, this.ttlMs);
+      });
+    } else {
+      await writePresence(this.sql, this.instanceId, rows, this.ttlMs);
+    }
     this.written = rows.length > 0;
   }
 }

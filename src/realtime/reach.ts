@@ -1,6 +1,7 @@
 import type { Caller } from '../identity/caller.ts';
 import { allows } from '../identity/policy.ts';
 import { TEAM_EVENT_TYPES } from '../identity/teamEvents.ts';
+import { PERSONAL_EVENT_TYPES } from '../notifications/events.ts';
 import type { Db } from '../platform/database.ts';
 import { webhookEventCatalogue } from '../webhooks/events.ts';
 
@@ -29,6 +30,12 @@ export type Reach = {
   readonly sites: ReadonlySet<string> | null;
   /** Types this caller may never receive, whatever it asks for (hiddenFrom); null or absent: none. */
   readonly hidden?: ReadonlySet<string> | null;
+  /**
+   * The admin whose personal events (PERSONAL_EVENT_TYPES: the notification centre's, addressed by
+   * data.adminId) this stream receives; null or absent: none at all. Only an admin session's own page
+   * stream sets it, so a key, another admin, an event page and the Activity feed never see them.
+   */
+  readonly admin?: string | null;
 };
 
 /**
@@ -44,9 +51,10 @@ export function hiddenFrom(caller: Caller): ReadonlySet<string> | null {
 const OWNERS_ONLY: ReadonlySet<string> = new Set([...TEAM_EVENT_TYPES, ...Object.keys(webhookEventCatalogue)]);
 
 /** Does a stream with this reach get this event? */
-export function receives(reach: Reach, e: { type: string; locationId?: string | null }): boolean {
+export function receives(reach: Reach, e: { type: string; locationId?: string | null; data?: any }): boolean {
   if (reach.types && !reach.types.has(e.type)) return false;
   if (reach.hidden?.has(e.type)) return false;
+  if (PERSONAL_EVENT_TYPES.has(e.type)) return reach.admin != null && e.data?.adminId === reach.admin;
   if (reach.sites && SITE_EVENT_TYPES.has(e.type)) return e.locationId != null && reach.sites.has(e.locationId);
   return true;
 }
@@ -58,5 +66,9 @@ export function reachSql(sql: Db, reach: Reach) {
     ? sql`and (type <> all(${[...SITE_EVENT_TYPES]}) or location_id = any(${[...reach.sites]}::uuid[]))`
     : sql``;
   const hidden = reach.hidden ? sql`and type <> all(${[...reach.hidden]})` : sql``;
-  return sql`${types} ${sites} ${hidden}`;
+  const personal = [...PERSONAL_EVENT_TYPES];
+  const mine = reach.admin
+    ? sql`and (type <> all(${personal}) or data->>'adminId' = ${reach.admin})`
+    : sql`and type <> all(${personal})`;
+  return sql`${types} ${sites} ${hidden} ${mine}`;
 }

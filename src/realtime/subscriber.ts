@@ -25,6 +25,8 @@ export type Subscriber = {
    * events only, src/wallet/filter.ts); null: none. Pure and cheap: it runs per stream per event.
    */
   readonly only: ((e: HubEvent) => boolean) | null;
+  /** The admin whose personal events it receives (see reach.ts); null: none (keys). */
+  readonly admin: string | null;
   readonly format: string;
   readonly sink: Sink;
   /** Which heartbeat tick this stream belongs to (see heartbeat.ts). */
@@ -46,11 +48,11 @@ export type Subscriber = {
 export function newSubscriber(
   fields: Pick<Subscriber, 'tenantId' | 'streamKey' | 'types' | 'format' | 'sink' | 'slice'> & {
     sessionId?: string | null; sites?: ReadonlySet<string> | null; hidden?: ReadonlySet<string> | null;
-    only?: ((e: HubEvent) => boolean) | null;
+    only?: ((e: HubEvent) => boolean) | null; admin?: string | null;
   },
 ): Subscriber {
   return {
-    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, only: fields.only ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
+    ...fields, sessionId: fields.sessionId ?? null, sites: fields.sites ?? null, hidden: fields.hidden ?? null, only: fields.only ?? null, admin: fields.admin ?? null, openedAt: Date.now(), lastSentId: -1, startAfter: null, live: false, pending: [], pendingBytes: 0, closed: false,
     started: Promise.resolve(),
   };
 }

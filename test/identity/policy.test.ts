@@ -40,7 +40,7 @@ const limitedStaffA = await signIn(t.app, 'alpha', 'home-staff@alpha.test', 'sta
 
 // Fixtures: what a probe needs in tenant A, made fresh for every cell of the matrix ---------------------
 
-type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff' | 'reward' | 'webhook';
+type Need = 'customer' | 'duplicate' | 'order' | 'card' | 'item' | 'key' | 'location' | 'staff' | 'reward' | 'webhook' | 'notification';
 
 type Fixture = {
   n: number;
@@ -117,6 +117,10 @@ async function fixture(needs: readonly Need[], at: At | null = null): Promise<Fi
     const [row] = await t.sql`insert into locations (tenant_id, name, code, time_zone)
       values (${t.tenantA.id}, ${`Site ${label(n)}`}, ${code}, 'Europe/London') returning id`;
     fx.location = { id: row.id, code };
+  }
+  if (needs.includes('notification')) {
+    // An unread notification for every admin of A (reconciliation items notify owners and staff by default).
+    await t.sql`select notify_admins(${t.tenantA.id}, 'reconciliation_item', null, null, 'Probe', null, null, ${`probe:${n}`})`;
   }
   if (needs.includes('reward')) {
     const name = `Reward ${label(n)}`;
@@ -427,6 +431,22 @@ const PROBES: Record<Operation, Probe> = {
       api('GET', () => '/api/v1/terminals', 200, 'tenant', { shows: (fx) => fx.keyId }),
       admin('GET', () => '/terminals', 200, 'tenant', { shows: (fx) => fx.keyId }),
       admin('GET', () => '/terminals/table', 200, 'tenant', { htmx: true, shows: (fx) => fx.keyId }),
+    ],
+  },
+  'notifications.read': {
+    needs: [],
+    calls: [
+      api('GET', () => '/api/v1/notifications', 200, 'tenant', { shows: () => 'unreadCount' }),
+      api('GET', () => '/api/v1/notifications/preferences', 200, 'tenant', { shows: () => 'redemptionThreshold' }),
+      admin('GET', () => '/notifications/panel', 200, 'tenant', { htmx: true, shows: () => '/alpha/admin/notifications' }),
+      admin('GET', () => '/notifications', 200, 'tenant', { shows: () => '/alpha/admin/notifications/preferences' }),
+    ],
+  },
+  'notifications.manage': {
+    needs: ['notification'],
+    calls: [
+      api('POST', () => '/api/v1/notifications/read-all', 200, 'tenant'),
+      admin('POST', () => '/notifications/read-all', 200, 'tenant'),
     ],
   },
   'settings.update': {

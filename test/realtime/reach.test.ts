@@ -11,9 +11,24 @@ describe('who receives an event', () => {
     // A new type fails here until someone decides whether a till at another site needs it.
     const group = ['customer_created', 'customer_updated', 'customer_merged', 'customer_erased', 'loyalty_updated', 'gift_card_purchased', 'gift_card_redeemed', 'gift_card_updated',
       'settings_updated', 'reconciliation_resolved', 'reward_created', 'reward_updated', 'admin_created', 'admin_updated', 'admin_deactivated',
-      'webhook_disabled', 'wallet_link_created', 'wallet_links_revoked'];
+      'webhook_disabled', 'wallet_link_created', 'wallet_links_revoked',
+      // Personal: one admin's own (data.adminId), to their session streams only (see the test below).
+      'notification_created', 'notifications_read'];
     expect([...SITE_EVENT_TYPES].sort()).toEqual(['new_order', 'order_updated']);
     expect(Object.keys(eventCatalogue).sort()).toEqual([...SITE_EVENT_TYPES, ...group].sort());
+  });
+
+  test("an admin's notification events reach only that admin's streams: never another admin's, a key's or an unaddressed reach", () => {
+    const mine = { type: 'notification_created', locationId: null, data: { adminId: 'a1' } };
+    const read = { type: 'notifications_read', locationId: SOHO, data: { adminId: 'a1' } };
+    for (const e of [mine, read]) {
+      expect(receives({ types: null, sites: null, admin: 'a1' }, e)).toBe(true);
+      expect(receives({ types: null, sites: new Set([CAMDEN]), admin: 'a1' }, e)).toBe(true);
+      expect(receives({ types: null, sites: null, admin: 'a2' }, e)).toBe(false);
+      expect(receives({ types: null, sites: null, admin: null }, e)).toBe(false);
+      expect(receives({ types: null, sites: null }, e)).toBe(false);
+      expect(receives({ types: null, sites: null, admin: 'a1' }, { ...e, data: {} })).toBe(false);
+    }
   });
 
   test('a stream following every site gets every event, with or without a location', () => {

@@ -13,6 +13,7 @@ import { until } from '../support/stream.ts';
 
 const t = await testApp({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: true });
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'owner password');
+const staffId = await createAdmin(t.sql, t.tenantA.id, 'staff@alpha.test', 'staff password', 'staff');
 const ownerPages = await signIn(t.app, 'alpha', 'owner@alpha.test', 'owner password');
 const owner = ownerPages.api();
 
@@ -103,6 +104,10 @@ test('an endpoint failing for the whole horizon is disabled, owners get webhook_
   const ownerFeed = await owner.get(`/api/v1/events?after=${customerEvent}`);
   expect(ownerFeed.body.data.map((e: any) => e.type)).toContain('webhook_disabled');
   expect(await (await ownerPages.get('/activity')).text()).toContain(`Webhook disabled after failing for the retry horizon: ${r.url} (HTTP 503)`);
+  // The owners are notified (the bell, GET /api/v1/notifications), in the disabling transaction; staff never.
+  const bell = (await owner.get('/api/v1/notifications')).body.data as any[];
+  expect(bell.find((n) => n.kind === 'webhook_disabled' && n.link === `/alpha/admin/webhooks/${hook.id}`)?.title).toBe(`Webhook disabled: ${r.url}`);
+  expect(await t.sql`select 1 from notifications where admin_id = ${staffId} and kind = 'webhook_disabled'`).toHaveLength(0);
   expect(r.hits.every((h) => Number(h.eventId) === customerEvent)).toBe(true);
   // Disabled: nothing more is tried.
   const tries = r.hits.length;

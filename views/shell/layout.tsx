@@ -1,5 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { SitePicker, type SiteChoice } from './sitePicker.tsx';
+import { Bell, type BellState } from '../notifications.tsx';
 
 /** What every admin page knows about who is looking and which event it reflects. */
 export type PageMeta = {
@@ -20,6 +21,8 @@ export type PageMeta = {
   siteId?: string | null;
   /** A staff admin limited to one site: the picker shows it, with no choice. */
   siteLocked?: boolean;
+  /** The header bell's unread count (with the event id it reflects) and sound choice (src/admin/notifications.tsx). */
+  bell?: BellState;
 };
 
 export const ASSETS = '/admin-assets';
@@ -71,6 +74,9 @@ export function Layout(props: {
 }) {
   const { meta } = props;
   const base = adminBase(meta.tenantSlug);
+  // The bell's count was read just before the page's snapshot: resume from the older of the two, so no
+  // notification between them is missed (a fragment no newer than what it targets is refused by data-seq).
+  const resumeAt = meta.bell ? Math.min(meta.seq, meta.bell.seq) : meta.seq;
   return (
     <html lang="en">
       <Head title={props.title} />
@@ -89,9 +95,11 @@ export function Layout(props: {
               swaps into place by id (hx-swap-oob); lastEventId makes the first connect resume
               exactly after what this page shows, and later reconnects send Last-Event-ID. */}
           <span id="live" class="live" data-state="connecting" role="status" aria-live="polite"
-            hx-sse:connect={`${base}/stream?lastEventId=${meta.seq}`} hx-swap="none">
+            hx-sse:connect={`${base}/stream?lastEventId=${resumeAt}`} hx-swap="none">
             <span class="dot" aria-hidden="true">○</span> <span class="live-label">Connecting…</span>
           </span>
+          {/* Outside the menu, like the live state: the bell stays in the phone's one-row header. */}
+          {meta.bell ? <Bell base={base} bell={meta.bell} /> : null}
           <details class="menu">
             <summary class="btn secondary menu-button">Menu</summary>
             <div class="menu-body">

@@ -79,6 +79,18 @@
     if (type) document.body.dispatchEvent(new CustomEvent('ts:' + type));
   });
 
+  // ---- The bell ------------------------------------------------------------------------------------
+  // An open panel follows this admin's notifications from every tab and device: it re-reads itself
+  // when one arrives or is read or deleted elsewhere (the badge itself is a stream fragment).
+  function rereadPanel() {
+    const bell = document.getElementById('bell');
+    if (bell && bell.open) htmx.ajax('GET', document.body.dataset.base + '/notifications/panel', { target: '#bell-panel', swap: 'innerHTML' });
+  }
+  document.addEventListener('DOMContentLoaded', () => {
+    document.body.addEventListener('ts:notification_created', rereadPanel);
+    document.body.addEventListener('ts:notifications_read', rereadPanel);
+  });
+
   // ---- Never older over newer ---------------------------------------------------------------------
   // Every live value carries data-seq, the event id it reflects (the page's snapshot id, or the event's).
   // A fragment no newer than what its target already shows is dropped: a late replay after a refresh
@@ -163,6 +175,18 @@
       const n = col.querySelector('.count');
       if (n) n.textContent = String(col.querySelectorAll('.order-card').length);
     });
+    // A notification's toast takes the place of its cause's (the order's own toast says less).
+    document.querySelectorAll('#toasts .toast.notify[data-cause]').forEach((n) => {
+      const cause = n.getAttribute('data-cause');
+      if (cause) document.querySelectorAll(`#toasts .toast[data-event="${CSS.escape(cause)}"]`).forEach((t) => t.remove());
+    });
+    // A notification's toast sounds once, if this admin chose sound (the bell's data-sound).
+    const notified = document.querySelectorAll('#toasts [data-notify]:not([data-sounded])');
+    if (notified.length) {
+      notified.forEach((el) => el.setAttribute('data-sounded', '1'));
+      const bell = document.getElementById('bell');
+      if (bell && bell.dataset.sound === 'on') beep();
+    }
     const fresh = document.querySelectorAll('[data-beep]');
     if (fresh.length) {
       fresh.forEach((el) => el.removeAttribute('data-beep'));
@@ -231,10 +255,15 @@
     // The phone header's menu drops over the page: a tap elsewhere folds it away again.
     const menu = document.querySelector('header.top details.menu[open]');
     if (menu && !menu.contains(el) && !wide.matches) menu.open = false;
+    // The bell's panel folds away on a tap elsewhere too (an item's action keeps it open).
+    const bell = document.getElementById('bell');
+    if (bell && bell.open && !bell.contains(el) && el.isConnected) bell.open = false;
   });
   document.addEventListener('keydown', (e) => {
     const menu = document.querySelector('header.top details.menu[open]');
     if (e.key === 'Escape' && menu && !wide.matches) { menu.open = false; menu.querySelector('summary').focus(); }
+    const bell = document.getElementById('bell');
+    if (e.key === 'Escape' && bell && bell.open) { bell.open = false; bell.querySelector('summary').focus(); }
   });
 
   // From tablet width the header menu is always shown (admin.css, ::details-content); a browser without
