@@ -4861,6 +4861,450 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in admin's notifications, newest first (keyset paged), with their unread count */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    /** @description true: unread ones only */
+                    unread?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of notifications */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPage"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which kinds notify the signed-in admin, sound, and their redemption threshold */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Their preferences (their role's defaults until they save) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change any of them; the rest stay */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesPatch"];
+                };
+            };
+            responses: {
+                /** @description Their preferences now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body too large (`payload_too_large`) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is not application/json (`unsupported_media_type`) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all the admin's notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the stored response for the same key and body (Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many were unread */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationsReadAll"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused by a business rule or a concurrent duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different body (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read (every open tab of this admin follows) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Replays the stored response for the same key and body (Idempotent-Replayed: true). */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The notification, read */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Notification"];
+                    };
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Refused by a business rule or a concurrent duplicate */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Idempotency-Key reused with a different body (`idempotency_key_reused`) */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one notification */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque id */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input (`validation_failed`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing or invalid API key (`unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description This kind of caller may not do this (`forbidden`), or a cookie-authenticated call without its CSRF token (`csrf_failed`) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found, or belongs to another tenant (`not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     admin_created: {
@@ -5097,6 +5541,46 @@ export interface webhooks {
          * @description Sent to every active webhook endpoint subscribed to `new_order` (a per-site event: filtered by the endpoint's locations). Any 2xx acknowledges it; anything else is retried with backoff.
          */
         post: operations["webhook_new_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    notification_created: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A notification for one admin (their own session streams only).
+         * @description Sent to every active webhook endpoint subscribed to `notification_created` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
+         */
+        post: operations["webhook_notification_created"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One admin read or deleted notifications, in any tab or device (their own session streams only).
+         * @description Sent to every active webhook endpoint subscribed to `notifications_read` (group-wide). Any 2xx acknowledges it; anything else is retried with backoff.
+         */
+        post: operations["webhook_notifications_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5787,6 +6271,84 @@ export interface components {
                 }[];
                 specialInstructions: string | null;
                 createdAt: string;
+            };
+        };
+        /** @description A notification for one admin (their own session streams only). */
+        NotificationCreatedEvent: {
+            /**
+             * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notification_created";
+            /**
+             * @description Tenant slug
+             * @example demo
+             */
+            tenant: string;
+            /**
+             * @description The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).
+             * @example 4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10
+             */
+            locationId: string | null;
+            /** @description ISO 8601, UTC */
+            timestamp: string;
+            /** @description A notification for one admin (their own session streams only). */
+            data: {
+                adminId: string;
+                notification: components["schemas"]["Notification"];
+                /** @description The admin's unread count with this one */
+                unreadCount: number;
+                /** @description The event that caused it (an order, a redemption, a sale); null for the others */
+                causeEventId: string | null;
+            };
+        };
+        Notification: {
+            id: string;
+            /** @enum {string} */
+            kind: "online_order" | "large_redemption" | "reconciliation_item" | "gift_card_sold" | "terminal_offline" | "listener_down" | "webhook_disabled";
+            title: string;
+            body?: string | null;
+            /** @description Root-relative admin page about it */
+            link?: string | null;
+            createdAt: string;
+            readAt: string | null;
+        };
+        /** @description One admin read or deleted notifications, in any tab or device (their own session streams only). */
+        NotificationsReadEvent: {
+            /**
+             * @description The tenant's event sequence number as a decimal string; strictly increasing in commit order, no gaps.
+             * @example 42
+             */
+            id: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notifications_read";
+            /**
+             * @description Tenant slug
+             * @example demo
+             */
+            tenant: string;
+            /**
+             * @description The location (site) where the change happened; null when it had none (a tenant-wide write, or before locations).
+             * @example 4f1c2b1e-5d7a-4a8e-9c61-0b1c8f6f9a10
+             */
+            locationId: string | null;
+            /** @description ISO 8601, UTC */
+            timestamp: string;
+            /** @description One admin read or deleted notifications, in any tab or device (their own session streams only). */
+            data: {
+                adminId: string;
+                /** @description The notifications read or deleted; null: all of them (read-all) */
+                ids: string[] | null;
+                deleted: boolean;
+                unreadCount: number;
             };
         };
         /** @description An order's status changed (pending → preparing → ready → completed, or cancelled). */
@@ -6689,7 +7251,7 @@ export interface components {
             reset: boolean;
         };
         /** @description One event. Switch on `type`: each type has its own `data` (see `webhooks` for every type). */
-        EventEnvelope: components["schemas"]["AdminCreatedEvent"] | components["schemas"]["AdminDeactivatedEvent"] | components["schemas"]["AdminUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerErasedEvent"] | components["schemas"]["CustomerMergedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["GiftCardPurchasedEvent"] | components["schemas"]["GiftCardRedeemedEvent"] | components["schemas"]["GiftCardUpdatedEvent"] | components["schemas"]["LoyaltyUpdatedEvent"] | components["schemas"]["NewOrderEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["ReconciliationResolvedEvent"] | components["schemas"]["RewardCreatedEvent"] | components["schemas"]["RewardUpdatedEvent"] | components["schemas"]["SettingsUpdatedEvent"] | components["schemas"]["WalletLinkCreatedEvent"] | components["schemas"]["WalletLinksRevokedEvent"] | components["schemas"]["WebhookDisabledEvent"];
+        EventEnvelope: components["schemas"]["AdminCreatedEvent"] | components["schemas"]["AdminDeactivatedEvent"] | components["schemas"]["AdminUpdatedEvent"] | components["schemas"]["CustomerCreatedEvent"] | components["schemas"]["CustomerErasedEvent"] | components["schemas"]["CustomerMergedEvent"] | components["schemas"]["CustomerUpdatedEvent"] | components["schemas"]["GiftCardPurchasedEvent"] | components["schemas"]["GiftCardRedeemedEvent"] | components["schemas"]["GiftCardUpdatedEvent"] | components["schemas"]["LoyaltyUpdatedEvent"] | components["schemas"]["NewOrderEvent"] | components["schemas"]["NotificationCreatedEvent"] | components["schemas"]["NotificationsReadEvent"] | components["schemas"]["OrderUpdatedEvent"] | components["schemas"]["ReconciliationResolvedEvent"] | components["schemas"]["RewardCreatedEvent"] | components["schemas"]["RewardUpdatedEvent"] | components["schemas"]["SettingsUpdatedEvent"] | components["schemas"]["WalletLinkCreatedEvent"] | components["schemas"]["WalletLinksRevokedEvent"] | components["schemas"]["WebhookDisabledEvent"];
         TerminalList: {
             data: components["schemas"]["Terminal"][];
             /** @description The tenant's newest event id, which `lag` is measured against */
@@ -6875,6 +7437,26 @@ export interface components {
         WalletLinksRevoked: {
             /** @description How many live links there were; each is now dead (404) */
             revoked: number;
+        };
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            unreadCount: number;
+            nextCursor: string | null;
+        };
+        NotificationPreferences: {
+            kinds: ("online_order" | "large_redemption" | "reconciliation_item" | "gift_card_sold" | "terminal_offline" | "listener_down" | "webhook_disabled")[];
+            sound: boolean;
+            redemptionThreshold: number;
+        };
+        NotificationPreferencesPatch: {
+            kinds?: ("online_order" | "large_redemption" | "reconciliation_item" | "gift_card_sold" | "terminal_offline" | "listener_down" | "webhook_disabled")[];
+            sound?: boolean;
+            redemptionThreshold?: number;
+        };
+        NotificationsReadAll: {
+            read: number;
+            /** @enum {number} */
+            unreadCount: 0;
         };
     };
     responses: never;
@@ -7221,6 +7803,64 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NewOrderEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_notification_created: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (the envelope `id`); dedupe on it: a retry carries the same id. */
+                "tillstream-event-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "tillstream-timestamp": string;
+                /** @description v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. Verify before trusting the body; refuse stale timestamps. */
+                "tillstream-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationCreatedEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_notifications_read: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id (the envelope `id`); dedupe on it: a retry carries the same id. */
+                "tillstream-event-id": string;
+                /** @description Unix seconds when this attempt was signed. */
+                "tillstream-timestamp": string;
+                /** @description v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>. Verify before trusting the body; refuse stale timestamps. */
+                "tillstream-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationsReadEvent"];
             };
         };
         responses: {
