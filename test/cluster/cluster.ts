@@ -127,9 +127,10 @@ if (import.meta.main) {
   let stopDb = async () => {};
   if (!url) {
     const { startEmbeddedPostgres } = await import('../../src/platform/embeddedPostgres.ts');
-    const pg = await startEmbeddedPostgres({ dir: mkdtempSync(join(tmpdir(), 'tillstream-cluster-pg-')), port: freePort(), persistent: false });
+    const pgDir = mkdtempSync(join(tmpdir(), 'tillstream-cluster-pg-'));
+    const pg = await startEmbeddedPostgres({ dir: pgDir, port: freePort(), persistent: false });
     url = pg.url;
-    stopDb = pg.stop;
+    stopDb = async () => { await pg.stop(); rmSync(pgDir, { recursive: true, force: true }); };
   }
   const cluster = await startCluster({ instances: n, databaseUrl: url });
   console.log(`${n} instances behind HAProxy at ${cluster.base}  (config: ${cluster.dir}/haproxy.cfg; Ctrl-C stops all)`);
