@@ -65,7 +65,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     // listening 2.5 s after SIGTERM: HAProxy checks every 1 s and one 503 takes the instance out.
     env: { SSE_RETRY_MS: '1000', SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_MS: '2500', ...o.env },
   });
-  const clients: Resuming[] = [];
+  const clients: (Resuming & { opened: Promise<void> })[] = [];
   try {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const customers = [];
@@ -85,9 +85,16 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
         ? resumingStream(`${cluster.base}/api/v1/events/stream`, { authorization: `Bearer ${keys[i % keys.length]}` }, seq)
         : resumingStream(`${cluster.base}/${slug}/admin/stream`, { cookie: `ts_session=${sessions[i % sessions.length]}` }, seq));
     }
-    const allOpen = Promise.all(clients.map((c) => (c as Resuming & { opened: Promise<void> }).opened));
-    const openBound = Bun.sleep(60_000).then(() => { throw new Error(`streams did not open: ${JSON.stringify(clients.flatMap((c) => c.refusals).slice(0, 5))}`); });
-    await Promise.race([allOpen, openBound]);
+    // Bounded: a stream that never opens fails the run with what it was answered.
+    let timer: Timer | undefined;
+    const openBound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`streams did not open: ${JSON.stringify(clients.flatMap((c) => c.refusals).slice(0, 5))}`)), 60_000 + o.streams * 20);
+    });
+    try {
+      await Promise.race([Promise.all(clients.map((c) => c.opened)), openBound]);
+    } finally {
+      clearTimeout(timer);
+    }
     log(`${o.streams} streams open through HAProxy at ${cluster.base}`);
 
     // The write load: a fixed list, `writers` at a time, each write retried while the answer is a 503
