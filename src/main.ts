@@ -82,7 +82,8 @@ log.info(`API docs: ${base}/docs   OpenAPI: ${base}/openapi.json`);
 if (demoKey) console.log(`[tillstream] demo tenant "demo" created; its API key (shown once): ${demoKey}`);
 
 /**
- * SIGTERM/SIGINT: stop accepting, tell stream clients to reconnect elsewhere (hub.stop sends each a
+ * SIGTERM/SIGINT: /readyz says 503 at once and, for SHUTDOWN_DRAIN_MS, requests are still served (the
+ * load balancer's checks take the instance out meanwhile); then stop accepting, tell stream clients to reconnect elsewhere (hub.stop sends each a
  * `retry:` hint, then closes it), give in-flight requests up to SHUTDOWN_GRACE_MS, then close the
  * listener and the pool, stop the embedded Postgres if this process started it, and exit 0.
  */
@@ -90,6 +91,9 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info(`${signal}: shutting down (in-flight requests get ${config.SHUTDOWN_GRACE_MS} ms)`);
+  // Still listening, /readyz already 503: the load balancer stops sending here before the socket closes,
+  // rather than meeting a reset (a proxy may not retry a POST whose connection was cut).
+  if (config.SHUTDOWN_DRAIN_MS) await Bun.sleep(config.SHUTDOWN_DRAIN_MS);
   stopMaintenance();
   // Streams first: an open stream is an in-flight request that would otherwise last the whole grace.
   hub.stop();

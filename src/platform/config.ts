@@ -24,6 +24,12 @@ const Config = z.object({
   EXPORT_STATEMENT_TIMEOUT_MS: int(600_000, 1000),
   /** On SIGTERM/SIGINT, in-flight requests get this long to finish before their connections are closed. */
   SHUTDOWN_GRACE_MS: int(10_000, 0),
+  /**
+   * On SIGTERM/SIGINT, keep serving this long with /readyz answering 503 before the listening socket
+   * closes, so a load balancer's health check takes the instance out of rotation first: a request
+   * it sends in that window is served, not reset. Set it above the check's interval × fall.
+   */
+  SHUTDOWN_DRAIN_MS: int(0, 0),
   /** Create a demo tenant and print its API key on first start. */
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Request bodies above this many bytes are refused with 413. */

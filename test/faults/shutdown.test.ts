@@ -6,6 +6,7 @@ import { rawStream, until } from '../support/stream.ts';
 // real `bun src/main.ts`, each run on a fresh database (so it seeds, and prints, its demo key).
 const { sql, url } = await freshDatabase();
 const other = await freshDatabase();
+const third = await freshDatabase();
 
 async function start(url: string, env: Record<string, string>) {
   const proc = Bun.spawn(['bun', 'src/main.ts'], {
@@ -113,5 +114,20 @@ describe('SIGTERM', () => {
     // The pool was closed under it: its transaction never committed.
     const [{ n }] = await other.sql`select count(*)::int as n from ledger where customer_id = ${customer.id}`;
     expect(n).toBe(0);
+  }, 60_000);
+  test('with SHUTDOWN_DRAIN_MS, /readyz answers 503 at once while requests are still served, then the socket closes', async () => {
+    const svc = await start(third.url, { SHUTDOWN_DRAIN_MS: '3000' });
+    expect((await fetch(`${svc.base}/readyz`)).status).toBe(200);
+    svc.proc.kill('SIGTERM');
+    // What a load balancer's health check sees: not ready, while the instance still answers.
+    await until(async () => (await fetch(`${svc.base}/readyz`)).status === 503, '/readyz answering 503');
+    const res = await fetch(`${svc.base}/api/v1/customers`, {
+      method: 'POST', headers: { authorization: `Bearer ${svc.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: '+447306570003' }),
+    });
+    expect(res.status).toBe(201);
+    expect(await svc.proc.exited).toBe(0);
+    const [{ n }] = await third.sql`select count(*)::int as n from customers where phone = '+447306570003'`;
+    expect(n).toBe(1);
   }, 60_000);
 });

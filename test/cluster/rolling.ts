@@ -1,0 +1,187 @@
+import type { Sql } from '../../src/platform/database.ts';
+import { createTenant } from '../../src/identity/tenants.ts';
+import { createApiKey } from '../../src/identity/apiKeys.ts';
+import { createSession } from '../../src/identity/sessions.ts';
+import { createAdmin } from '../support/admin.ts';
+import { invariants } from '../support/fixtures.ts';
+import { writes, type Write } from '../faults/workload.ts';
+import { xacts } from '../bench/processes.ts';
+import { startCluster } from './cluster.ts';
+import { resumingStream, type Resuming } from './resumingStream.ts';
+
+// Issue 16.3, the scenario both the test and `bun run bench:rolling` run: N instances behind HAProxy,
+// `streams` clients (half POS keys, half admin sessions) connected through it, a bounded write load,
+// and each instance restarted in turn as a deploy would. It returns what happened; callers assert.
+
+export type RollingOptions = {
+  sql: Sql; databaseUrl: string; instances?: number; streams: number;
+  /**
+   * The write load: `writesPerSecond` logical writes, from the first SIGTERM until the last instance
+   * is back, at most `writes` of them (each retried on 503 + Retry-After until acknowledged).
+   */
+  writes: number; writesPerSecond?: number; writers?: number;
+  /**
+   * Wait this long before each reading of pg_stat_database: idle backends report up to 10 s late, so a
+   * bench passes 11,000 to count the storm's transactions exactly; the test does not read them.
+   */
+  settleMs?: number; env?: Record<string, string>;
+  log?: (line: string) => void;
+};
+
+export type RollingReport = {
+  exitCodes: (number | null)[];
+  lost: string[]; duplicated: string[]; failedWrites: string[]; retried503: number;
+  refusals: Record<string, number>;
+  resumes: number; resumeP50: number; resumeP99: number;
+  /**
+   * Transactions the database committed or rolled back from the first SIGTERM until the last instance
+   * is back (and the write load has stopped): reconnects, replays, boots and the writes together.
+   */
+  stormXacts: number; stormSeconds: number; writesSent: number; writesAcked: number; events: number;
+  invariants: Record<string, number>;
+};
+
+const STREAMS_PER_CREDENTIAL = 40; // under SSE_MAX_STREAMS_PER_KEY (50)
+
+export async function rollingRestart(o: RollingOptions): Promise<RollingReport> {
+  const log = o.log ?? (() => {});
+  const { sql } = o;
+  const slug = `roll${Date.now().toString(36)}`;
+  const { tenant, apiKey } = await createTenant(sql, { slug, name: 'Rolling Restart' });
+  const posCount = Math.ceil(o.streams / 2);
+  const adminCount = o.streams - posCount;
+  const keys = [apiKey];
+  while (keys.length * STREAMS_PER_CREDENTIAL < posCount) keys.push((await createApiKey(sql, tenant.id, `till ${keys.length}`)).apiKey);
+  // One admin per session: the cap counts an admin's streams, however many sessions it has.
+  const sessions: string[] = [];
+  while (sessions.length * STREAMS_PER_CREDENTIAL < adminCount) {
+    const adminId = await createAdmin(sql, tenant.id, `${slug}-${sessions.length}@example.com`, 'correct horse battery');
+    sessions.push(await createSession(sql, adminId, tenant.id));
+  }
+
+  const cluster = await startCluster({
+    instances: o.instances ?? 3, databaseUrl: o.databaseUrl,
+    // Spread reconnects over up to 1 s (hub.stop picks each stream's share); give drains 10 s; stay
+    // listening 2.5 s after SIGTERM: HAProxy checks every 1 s and one 503 takes the instance out.
+    env: { SSE_RETRY_MS: '1000', SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_MS: '2500', ...o.env },
+  });
+  const clients: (Resuming & { opened: Promise<void> })[] = [];
+  try {
+    const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const customers = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await fetch(`${cluster.base}/api/v1/customers`, { method: 'POST', headers: auth, body: JSON.stringify({ phone: `+4473065${String(80000 + i)}` }) });
+      if (res.status !== 201) throw new Error(`enrol: ${res.status} ${await res.text()}`);
+      const c = await res.json();
+      customers.push({ id: c.id as string, phone: c.phone as string });
+      // Enough points that a redeem racing ahead of its customer's adds is never refused.
+      const topUp = await fetch(`${cluster.base}/api/v1/customers/${c.id}/points/add`, { method: 'POST', headers: auth, body: JSON.stringify({ points: 10_000 }) });
+      if (topUp.status !== 200) throw new Error(`top up: ${topUp.status} ${await topUp.text()}`);
+    }
+    const [{ seq }] = await sql`select event_seq::int as seq from tenant_counters where tenant_id = ${tenant.id}`;
+    for (let i = 0; i < o.streams; i++) {
+      const pos = i < posCount;
+      clients.push(pos
+        ? resumingStream(`${cluster.base}/api/v1/events/stream`, { authorization: `Bearer ${keys[i % keys.length]}` }, seq)
+        : resumingStream(`${cluster.base}/${slug}/admin/stream`, { cookie: `ts_session=${sessions[i % sessions.length]}` }, seq));
+    }
+    // Bounded: a stream that never opens fails the run with what it was answered.
+    let timer: Timer | undefined;
+    const openBound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`streams did not open: ${JSON.stringify(clients.flatMap((c) => c.refusals).slice(0, 5))}`)), 60_000 + o.streams * 20);
+    });
+    try {
+      await Promise.race([Promise.all(clients.map((c) => c.opened)), openBound]);
+    } finally {
+      clearTimeout(timer);
+    }
+    log(`${o.streams} streams open through HAProxy at ${cluster.base}`);
+
+    // The write load: a fixed list, `writers` at a time, each write retried while the answer is a 503
+    // with Retry-After (from the service or HAProxy). Anything else is a failed write.
+    const list = writes(slug, o.writes, customers);
+    const failedWrites: string[] = [];
+    let retried503 = 0;
+    let next = 0;
+    let deployed = false;
+    const pace = 1000 / (o.writesPerSecond ?? 20);
+    let started = 0;
+    const writer = async () => {
+      while (next < list.length && !deployed) {
+        // Bounded: a steady rate across the deploy, not a flood.
+        const wait = started + next * pace - performance.now();
+        if (wait > 0) { await Bun.sleep(wait); if (deployed) break; }
+        const w: Write = list[next++];
+        for (let attempt = 0; !w.acked && attempt < 100; attempt++) {
+          let res: Response;
+          try {
+            res = await fetch(cluster.base + w.path, {
+              method: 'POST', headers: { ...auth, 'idempotency-key': w.key }, body: JSON.stringify(w.body), signal: AbortSignal.timeout(20_000),
+            });
+          } catch (err) {
+            failedWrites.push(`${w.tag}: ${(err as Error).name} ${(err as Error).message}`);
+            break;
+          }
+          const body = await res.text();
+          if (res.ok) { w.acked = true; break; }
+          const after = res.headers.get('retry-after');
+          if (res.status === 503 && after && /^\d+$/.test(after)) {
+            retried503++;
+            await Bun.sleep(Math.random() * Number(after) * 1000);
+            continue;
+          }
+          failedWrites.push(`${w.tag}: ${res.status} ${body.slice(0, 120)}`);
+          break;
+        }
+      }
+    };
+    await Bun.sleep(o.settleMs ?? 0);
+    const x0 = await xacts(sql);
+    const t0 = performance.now();
+    started = performance.now();
+    const load = Promise.all(Array.from({ length: o.writers ?? 4 }, writer));
+    const exitCodes: (number | null)[] = [];
+    for (let i = 0; i < cluster.instances.length; i++) {
+      const { exitCode } = await cluster.restart(i);
+      exitCodes.push(exitCode);
+      log(`restarted ${cluster.instances[i].name} (exit ${exitCode})`);
+    }
+    const stormSeconds = (performance.now() - t0) / 1000;
+    deployed = true;
+    await load;
+    await Bun.sleep(o.settleMs ?? 0);
+    const stormXacts = (await xacts(sql)) - x0;
+    log(`writes done: ${list.filter((w) => w.acked).length} acked, ${failedWrites.length} failed`);
+
+    // Every client must catch up to the outbox: wait (bounded) until each has every id.
+    const rows = await sql`select id from events where tenant_id = ${tenant.id} and id > ${seq} order by id`;
+    const expected = rows.map((r) => Number(r.id));
+    const end = Date.now() + 30_000;
+    while (Date.now() < end && clients.some((c) => c.ids.length < expected.length)) await Bun.sleep(100);
+    await Bun.sleep(200);
+    log(`refusals: ${JSON.stringify(clients.flatMap((c) => c.refusals).reduce((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {} as Record<string, number>))}`);
+    log(`caught up: ${clients.filter((c) => c.ids.length >= expected.length).length}/${clients.length} of ${expected.length} events`);
+
+    const lost: string[] = [];
+    const duplicated: string[] = [];
+    clients.forEach((c, i) => {
+      const got = new Set(c.ids);
+      const missing = expected.filter((id) => !got.has(id));
+      if (missing.length) lost.push(`client ${i}: ${missing.length} missing, first ${missing[0]}`);
+      if (c.duplicates.length) duplicated.push(`client ${i}: ${c.duplicates.length} twice, first ${c.duplicates[0]}`);
+    });
+    const refusals: Record<string, number> = {};
+    for (const c of clients) for (const r of c.refusals) refusals[r] = (refusals[r] ?? 0) + 1;
+    const resumes = clients.flatMap((c) => c.resumeMs).sort((a, b) => a - b);
+    const pct = (p: number) => resumes.length ? Math.round(resumes[Math.min(resumes.length - 1, Math.floor(p * resumes.length))]) : 0;
+    return {
+      exitCodes, lost, duplicated, failedWrites, retried503, refusals,
+      resumes: resumes.length, resumeP50: pct(0.5), resumeP99: pct(0.99),
+      stormXacts, stormSeconds, writesSent: next, writesAcked: list.filter((w) => w.acked).length, events: expected.length,
+      invariants: await invariants(sql),
+    };
+  } finally {
+    for (const c of clients) c.close();
+    await cluster.stop();
+  }
+}
