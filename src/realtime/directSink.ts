@@ -1,7 +1,7 @@
 import type { Sink } from './subscriber.ts';
 
 /** What Bun hands a direct stream's pull(): its native HTTP response sink. write() returns the bytes taken, or a promise when the socket pushes back (the bytes are buffered either way). */
-type DirectController = ReadableStreamDirectController;
+type DirectController = Pick<ReadableStreamDirectController, 'write' | 'flush' | 'end'>;
 
 /**
  * A response body's sink as a Bun direct stream (`type: 'direct'`): bytes go straight to Bun's native
