@@ -15,29 +15,42 @@ type DirectController = Pick<ReadableStreamDirectController, 'write' | 'flush' |
  * `retry:` hint, the first replay frames) wait in a small array and count too.
  */
 export class DirectSink implements Sink {
+  // No closures per stream: the sink is also the stream's underlying source (`type`, `pull`, `cancel`
+  // live on the prototype), and the pending pull() is kept as its two settle functions.
+  readonly type = 'direct' as const;
   private ctl: DirectController | null = null;
   private early: Uint8Array[] | null = [];
   private queued = 0;
   private ended: 'close' | 'error' | null = null;
-  private finish: ((fail: boolean) => void) | null = null;
+  private settle: { resolve: () => void; reject: (reason?: unknown) => void } | null = null;
+  /** Called once when Bun cancels the body: the client went (before the body started, mid-replay, or half-closed). */
+  onCancel: (() => void) | null = null;
 
   constructor(private readonly limit: number) {}
 
   get desiredSize() { return this.limit - this.queued; }
 
   /** Bun's pull(): pending until the stream ends; rejecting it resets the socket (a slow client's buffer is discarded). */
-  start(ctl: DirectController): Promise<void> {
+  pull(ctl: DirectController): Promise<void> {
     this.ctl = ctl;
     const early = this.early ?? [];
     this.early = null;
     this.queued = 0;
     for (const bytes of early) this.push(ctl, bytes);
+    // No reason object: Bun prints any error a response body ends with, and a slow drop is routine.
     if (this.ended === 'error') return Promise.reject(undefined);
     if (this.ended === 'close') { ctl.end(); return Promise.resolve(); }
-    return new Promise<void>((resolve, reject) => {
-      // No reason object: Bun prints any error a response body ends with, and a slow drop is routine.
-      this.finish = (fail) => { if (fail) reject(undefined); else { try { ctl.end(); } catch { /* gone */ } resolve(); } };
-    });
+    const { promise, resolve, reject } = Promise.withResolvers<void>();
+    this.settle = { resolve, reject };
+    return promise;
+  }
+
+  cancel() {
+    this.ended ??= 'close';
+    this.settle = null;
+    const gone = this.onCancel;
+    this.onCancel = null;
+    gone?.();
   }
 
   enqueue(bytes: Uint8Array) {
@@ -54,8 +67,13 @@ export class DirectSink implements Sink {
     if (this.ended) return;
     this.ended = how;
     this.early = null;
-    this.finish?.(how === 'error');
-    this.finish = null;
+    const settle = this.settle;
+    this.settle = null;
+    this.onCancel = null;
+    if (!settle) return;
+    if (how === 'error') return settle.reject(undefined);
+    try { this.ctl?.end(); } catch { /* the client already went */ }
+    settle.resolve();
   }
 
   private push(ctl: DirectController, bytes: Uint8Array) {

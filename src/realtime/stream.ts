@@ -38,9 +38,8 @@ export function openStream(hub: Hub, req: StreamRequest): StreamOpening {
   // Bun calls cancel() when the client goes, whether before the body starts, mid-replay or half-closed
   // (test/realtime/slots.test.ts). The request's AbortSignal is not read: Bun creates one per request
   // only when asked, and at 10,000 idle streams it and its listener were a measurable share of each.
-  const onGone = () => hub.close(sub, 'client');
-  const source: Bun.DirectUnderlyingSource<Uint8Array> = { type: 'direct', pull: (ctl) => sink.start(ctl), cancel: onGone };
+  sink.onCancel = () => hub.close(sub, 'client');
   // lib.dom's ReadableStream constructor type hides Bun's direct overload; construct it untyped.
-  const body: ReadableStream<Uint8Array> = Reflect.construct(ReadableStream, [source]);
+  const body: ReadableStream<Uint8Array> = Reflect.construct(ReadableStream, [sink]);
   return { ok: true, stream: { body, started: sub.started, close: () => hub.close(sub, 'error') } };
 }

@@ -27,7 +27,7 @@ describe('a direct stream sink', () => {
   test('bytes the socket has not taken count against the limit until it takes them', async () => {
     const sink = new DirectSink(100);
     const f = fakeController();
-    void sink.start(f.ctl);
+    void sink.pull(f.ctl);
     sink.enqueue(new Uint8Array(500)); // taken at once: a large frame never counts
     expect(sink.desiredSize).toBe(100);
     f.stall();
@@ -46,7 +46,7 @@ describe('a direct stream sink', () => {
     sink.enqueue(new Uint8Array(80));
     expect(sink.desiredSize).toBe(-10);
     const f = fakeController();
-    void sink.start(f.ctl);
+    void sink.pull(f.ctl);
     expect(f.written).toEqual([30, 80]);
     expect(sink.desiredSize).toBe(100);
   });
@@ -54,7 +54,7 @@ describe('a direct stream sink', () => {
   test('close() ends the response gracefully; error() resets it; a closed sink refuses bytes', async () => {
     const closed = new DirectSink(100);
     const a = fakeController();
-    const ended = closed.start(a.ctl);
+    const ended = closed.pull(a.ctl);
     closed.close();
     await ended;
     expect(a.ctl.ended).toBe(1);
@@ -62,13 +62,13 @@ describe('a direct stream sink', () => {
 
     const failed = new DirectSink(100);
     const b = fakeController();
-    const reset = failed.start(b.ctl);
+    const reset = failed.pull(b.ctl);
     failed.error();
     expect(await reset.then(() => 'resolved', () => 'rejected')).toBe('rejected');
     expect(b.ctl.ended).toBe(0);
 
     const early = new DirectSink(100);
     early.error();
-    expect(await early.start(fakeController().ctl).then(() => 'resolved', () => 'rejected')).toBe('rejected');
+    expect(await early.pull(fakeController().ctl).then(() => 'resolved', () => 'rejected')).toBe('rejected');
   });
 });
