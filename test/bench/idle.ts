@@ -2,7 +2,7 @@
 // while N streams sit idle. Cheap enough to run on a busy machine (RSS per stream is robust there;
 // latency is not, which is why this leaves timing to fanout.ts).
 //   bun test/bench/idle.ts [N=10000] [idleMs=20000]
-//   BENCH_ADMIN=1: half the streams are admin pages (cookie sessions) rather than one API key's.
+//   BENCH_ADMIN=1: the streams are admin pages' (one admin's cookie session) rather than one API key's.
 // Prints KB per stream, transactions/s while idle (after waiting out the stats' 10 s reporting delay),
 // and every distinct statement the server ran in the idle window (sampled from pg_stat_activity).
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { connect } from '../../src/platform/database.ts';
 import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
+import { createSession } from '../../src/identity/sessions.ts';
 import { lines, xacts } from './processes.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
@@ -24,7 +25,15 @@ const children = new Set<Subprocess>();
 const rssKB = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/)?.[1] ?? NaN);
 try {
   await migrate(sql);
-  const { apiKey } = await createTenant(sql, { slug: `idle-${Date.now().toString(36)}`, name: 'Idle bench' });
+  const slug = `idle-${Date.now().toString(36)}`;
+  const { tenant, apiKey } = await createTenant(sql, { slug, name: 'Idle bench' });
+  const admin = process.env.BENCH_ADMIN === '1';
+  let credential = apiKey;
+  if (admin) {
+    const [row] = await sql`insert into admins (tenant_id, email, password_hash, role)
+      values (${tenant.id}, 'bench@example.com', ${await Bun.password.hash('bench-password-1')}, 'owner') returning id`;
+    credential = `admin:${slug}:${await createSession(sql, row.id, tenant.id)}`;
+  }
   const server = Bun.spawn(['bun', 'src/main.ts'], {
     env: { ...process.env, DATABASE_URL: pg.url, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'false', DB_POOL_MAX: '10', SSE_MAX_STREAMS_PER_KEY: '100000' },
     stdout: 'pipe', stderr: 'inherit',
@@ -35,7 +44,7 @@ try {
   while (!port) port = Number((await next()).match(/(?:listening on http:\/\/[^:]+:|^ready )(\d+)/)?.[1] ?? 0);
   await Bun.sleep(1000);
   const rss0 = rssKB(server.pid);
-  const clients = Bun.spawn(['bun', 'test/bench/fanout-clients.ts', 'sse', String(port), String(N), apiKey, '1', String(600_000)], { stdout: 'pipe', stderr: 'inherit' });
+  const clients = Bun.spawn(['bun', 'test/bench/fanout-clients.ts', 'sse', String(port), String(N), credential, '1', String(600_000)], { stdout: 'pipe', stderr: 'inherit' });
   children.add(clients);
   const ready = await (await lines(clients))();
   if (!ready.startsWith('ready')) throw new Error(`clients: ${ready}`);
@@ -69,7 +78,7 @@ try {
     await Bun.sleep(20);
   }
   const secs = (Date.now() - t0) / 1000;
-  console.log(`${N} idle streams: ${((rss1 - rss0) / N).toFixed(2)} KB/stream at open, ${((rss2 - rss0) / N).toFixed(2)} KB/stream after ${SETTLE_MS} ms; ` +
+  console.log(`${N} idle ${admin ? 'admin' : 'API'} streams: ${((rss1 - rss0) / N).toFixed(2)} KB/stream at open, ${((rss2 - rss0) / N).toFixed(2)} KB/stream after ${SETTLE_MS} ms; ` +
     `${(idleXacts / idleSecs).toFixed(2)} transactions/s idle over ${idleSecs.toFixed(0)} s; statements seen in a further ${secs.toFixed(0)} s (sampled):`);
   for (const [q, n] of [...seen].sort((a, b) => b[1] - a[1])) console.log(`  ${n}× ${q}`);
 } finally {
