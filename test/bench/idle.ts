@@ -1,10 +1,10 @@
 // Idle streams only (no events, no baselines): server RSS per open stream and what the database does
 // while N streams sit idle. Cheap enough to run on a busy machine (RSS per stream is robust there;
 // latency is not, which is why this leaves timing to fanout.ts).
-//   bun test/bench/idle.ts [N=10000] [idleMs=20000]
+//   bun run bench:idle [N=10000] [idleMs=20000]
 //   BENCH_ADMIN=1: the streams are admin pages' (one admin's cookie session) rather than one API key's.
 // Prints KB per stream, transactions/s while idle (after waiting out the stats' 10 s reporting delay),
-// and every distinct statement the server ran in the idle window (sampled from pg_stat_activity).
+// and every distinct statement the server ran in a second window of the same length (sampled from pg_stat_activity).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
