@@ -36,7 +36,7 @@ export async function eventStream(c: Context, hub: Hub, caller: Caller, opts: Ev
   if (typeof server?.timeout === 'function') server.timeout(c.req.raw, 0);
 
   const opening = openStream(hub, {
-    caller, types: opts.types, sites, format: opts.format ?? 'json', resume: parseResumeId(opts.lastEventId), signal: c.req.raw.signal,
+    caller, types: opts.types, sites, format: opts.format ?? 'json', resume: parseResumeId(opts.lastEventId),
   });
   if (!opening.ok) {
     throw new ApiError(429, 'too_many_streams',

@@ -1,7 +1,7 @@
 import type { CloseReason, Sink, Subscriber } from './subscriber.ts';
 
-// The slow-client rules, in one place. A sink's queue counts bytes (see stream.ts), so desiredSize < 0
-// means more than SSE_CLIENT_QUEUE_BYTES wait behind a socket that is not taking them.
+// The slow-client rules, in one place. A sink counts the bytes its socket has not taken (directSink.ts),
+// so desiredSize < 0 means more than SSE_CLIENT_QUEUE_BYTES wait behind a socket that is not taking them.
 
 export type WriteOutcome = 'written' | 'slow' | 'gone';
 

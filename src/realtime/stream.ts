@@ -1,6 +1,6 @@
 import type { Caller } from '../identity/caller.ts';
 import type { Hub, Opened, OpenOptions } from './hub.ts';
-import type { Subscriber } from './subscriber.ts';
+import { DirectSink } from './directSink.ts';
 
 export type StreamRequest = {
   caller: Caller;
@@ -11,8 +11,6 @@ export type StreamRequest = {
   resume: number | 'invalid' | null;
   /** A format registered on the hub: 'json' (the envelope) or one a door registered. */
   format: string;
-  /** The request's abort signal: the stream closes when the client goes. */
-  signal: AbortSignal;
   /** A guest's stream: see OpenOptions.guest. */
   guest?: OpenOptions['guest'];
 };
@@ -27,28 +25,21 @@ export type EventStream = {
 export type StreamOpening = { ok: true; stream: EventStream } | Extract<Opened, { ok: false }>;
 
 /**
- * A subscriber's byte stream: the response body whose controller the hub enqueues pre-encoded bytes on.
- * Its queue counts bytes, which is what makes a slow client visible (desiredSize < 0 once
- * SSE_CLIENT_QUEUE_BYTES wait behind the socket). Refused synchronously, before any byte, past the
- * per-key cap. The door turns this into an HTTP response.
+ * A subscriber's byte stream: a Bun direct stream (directSink.ts) whose native sink the hub writes
+ * pre-encoded bytes to. Its sink counts bytes the socket has not taken, which is what makes a slow
+ * client visible (desiredSize < 0 once SSE_CLIENT_QUEUE_BYTES wait behind the socket). Refused
+ * synchronously, before any byte, past the per-key cap. The door turns this into an HTTP response.
  */
 export function openStream(hub: Hub, req: StreamRequest): StreamOpening {
-  let sub: Subscriber | null = null;
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>(
-    {
-      start(c) { controller = c; },
-      cancel() { if (sub) hub.close(sub, 'client'); },
-    },
-    { highWaterMark: hub.config.SSE_CLIENT_QUEUE_BYTES, size: (chunk) => chunk?.byteLength ?? 0 },
-  );
-  // start() ran synchronously above, so the controller is there to hand the hub.
-  const opened = hub.open({ caller: req.caller, types: req.types, sites: req.sites, format: req.format, resume: req.resume, sink: controller, guest: req.guest });
+  const sink = new DirectSink(hub.config.SSE_CLIENT_QUEUE_BYTES);
+  const opened = hub.open({ caller: req.caller, types: req.types, sites: req.sites, format: req.format, resume: req.resume, sink, guest: req.guest });
   if (!opened.ok) return opened;
-  sub = opened.subscriber;
-  const subscriber = sub;
-  // cancel() may not fire for a half-closed socket; the request's abort signal does.
-  const onAbort = () => hub.close(subscriber, 'client');
-  if (req.signal.aborted) onAbort(); else req.signal.addEventListener('abort', onAbort, { once: true });
-  return { ok: true, stream: { body, started: subscriber.started, close: () => hub.close(subscriber, 'error') } };
+  const sub = opened.subscriber;
+  // Bun calls cancel() when the client goes, whether before the body starts, mid-replay or half-closed
+  // (test/realtime/slots.test.ts). The request's AbortSignal is not read: Bun creates one per request
+  // only when asked, and at 10,000 idle streams it and its listener were a measurable share of each.
+  sink.onCancel = () => hub.close(sub, 'client');
+  // lib.dom's ReadableStream constructor type hides Bun's direct overload; construct it untyped.
+  const body: ReadableStream<Uint8Array> = Reflect.construct(ReadableStream, [sink]);
+  return { ok: true, stream: { body, started: sub.started, close: () => hub.close(sub, 'error') } };
 }

@@ -3,7 +3,7 @@ import type { OutboxEvent } from './envelope.ts';
 /** One committed outbox row, as the hub hands it to a format's renderer. */
 export type HubEvent = OutboxEvent;
 
-/** Where a stream's bytes go: the controller of the response body's byte-counting ReadableStream. */
+/** Where a stream's bytes go: the response body's direct sink (directSink.ts), which counts bytes the socket has not taken. */
 export type Sink = Pick<ReadableStreamDefaultController<Uint8Array>, 'enqueue' | 'close' | 'error' | 'desiredSize'>;
 
 export type CloseReason = 'client' | 'slow' | 'revoked' | 'shutdown' | 'error';

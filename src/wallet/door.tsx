@@ -62,7 +62,7 @@ export function walletApp(deps: LiveDeps) {
     if (typeof server?.timeout === 'function') server.timeout(c.req.raw, 0);
     const opening = openStream(hub, {
       caller: walletCaller(link), types: new Set(WALLET_TYPES), sites: null, format: 'wallet',
-      resume: parseResumeId(c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null), signal: c.req.raw.signal,
+      resume: parseResumeId(c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? null),
       guest: {
         streamKey: walletStreamKey(link.id), cap: config.WALLET_STREAMS_PER_LINK,
         only: walletFilter(link.customerId, cards.map((r) => r.id as string)),

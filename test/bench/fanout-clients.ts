@@ -1,7 +1,7 @@
 // Light subscribers for the fan-out benchmark (run by fanout.ts, not on its own): N connections from
 // one Bun process to 127.0.0.1, recording when each event id first arrives on each connection.
 //   bun test/bench/fanout-clients.ts <sse|socketio|poll> <port> <count> <apiKey> <expectedEvents> <deadlineMs> [query]
-// <apiKey> may be `@<file>`: one key per line, connection i using key i mod n (presence.ts: one key per terminal).
+// <apiKey> may be `admin:<slug>:<session token>` (admin pages' streams), or `@<file>`: one key per line, connection i using key i mod n (presence.ts: one key per terminal).
 // `query` (sse only) is appended to the stream's URL, e.g. `locations=<id>` for a location-filtered stream.
 // Prints `ready` once every connection is open, then one JSON line: { id: [receive times, ms since epoch] }.
 import type { Socket } from 'bun';
@@ -39,7 +39,14 @@ async function sse() {
     Bun.connect({
       hostname: '127.0.0.1', port,
       socket: {
-        open(s) { s.write(`GET /api/v1/events/stream${query ? `?${query}` : ''} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`); },
+        open(s) {
+          // `admin:<slug>:<session token>`: an admin page's stream (cookie session) instead of an API key's.
+          const [kind, slug, token] = key.split(':');
+          const head = kind === 'admin'
+            ? `GET /${slug}/admin/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ts_session=${token}`
+            : `GET /api/v1/events/stream${query ? `?${query}` : ''} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}`;
+          s.write(`${head}\r\nAccept: text/event-stream\r\n\r\n`);
+        },
         data(_s, chunk) {
           if (!headers) {
             buf += chunk.toString();
