@@ -34,4 +34,24 @@ describe('round trips per request', () => {
     const [row] = await t.sql`select points_balance from customers where id = ${cust.id}`;
     expect(row.points_balance).toBe(94);
   });
+
+  test('a redeem with an Idempotency-Key costs four (was eight): the lock and the stored-response read ride with BEGIN', async () => {
+    const cust = await enrol(t.a, '+447306530002', 100, 'Bo');
+    const redeem = (key: string) => api.post(`/api/v1/customers/${cust.id}/points/redeem`, { points: 1 }, { 'idempotency-key': key });
+    for (let i = 0; i < 4; i++) expect((await redeem(`warm-${i}`)).status).toBe(200);
+    proxy.reset();
+    expect((await redeem('measured')).status).toBe(200);
+    const first = proxy.trips;
+    proxy.reset();
+    const again = await redeem('measured');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    console.log(`round trips per redeem with an Idempotency-Key: ${first} (${proxy.trips} for its replay)`);
+    // [BEGIN, lock, read] [set_config, redeem] [the key's insert] [COMMIT].
+    expect(first).toBe(4);
+    const [row] = await t.sql`select points_balance from customers where id = ${cust.id}`;
+    expect(row.points_balance).toBe(95);
+    const [{ n }] = await t.sql`select count(*)::int as n from idempotency_keys where tenant_id = ${t.tenantA.id} and key = 'measured'`;
+    expect(n).toBe(1);
+  });
 });
