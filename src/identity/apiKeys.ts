@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
-import { AUTH_CHANNEL } from './authCache.ts';
+import { AUTH_CHANNEL, AuthCache } from './authCache.ts';
 
 const KEY_NAME = 'Give the key a name of 1 to 100 characters.';
 
@@ -45,6 +45,7 @@ export async function revokeApiKey(sql: Db, tenantId: string, idOrPrefix: string
     where tenant_id = ${tenantId} and revoked_at is null
       and ${isUuid ? sql`id = ${idOrPrefix}::uuid` : sql`prefix = ${idOrPrefix}`} returning id)
     select id, pg_notify(${AUTH_CHANNEL}, 'key:' || id) from revoked`;
+  if (rows.length) AuthCache.clearAll();
   return rows.length;
 }
 

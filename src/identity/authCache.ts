@@ -14,10 +14,25 @@ type Entry<V> = { value: V; at: number };
  * Only found credentials are kept: an unknown key asks the database every time, as before.
  */
 export class AuthCache<V> {
+  private static readonly all = new Set<WeakRef<AuthCache<unknown>>>();
   private readonly entries = new Map<string, Entry<V>>();
   private generation = 0;
 
-  constructor(private readonly opts: { max: number; ttlMs: number; usable: () => boolean }) {}
+  constructor(private readonly opts: { max: number; ttlMs: number; usable: () => boolean }) {
+    AuthCache.all.add(new WeakRef(this));
+  }
+
+  /**
+   * A credential (or the tenant a cached caller carries) is changing in this process: forget at once,
+   * without waiting for this change's own NOTIFY to come back, so this instance's next request sees it.
+   * Call it beside the change; the NOTIFY sent with the change at commit clears again, everywhere.
+   */
+  static clearAll() {
+    for (const ref of AuthCache.all) {
+      const cache = ref.deref();
+      if (cache) cache.clear(); else AuthCache.all.delete(ref);
+    }
+  }
 
   async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
     const usable = this.opts.usable();
