@@ -3,7 +3,7 @@ import { createKey, KeyCreate, listKeys, revokeKey } from '../identity/apiKeys.t
 import type { Caller } from '../identity/caller.ts';
 import { listLocations } from '../locations/locations.ts';
 import type { Db } from '../platform/database.ts';
-import type { Deps } from '../platform/deps.ts';
+import type { LiveDeps } from '../realtime/hub.ts';
 import { KeyForm, KeyRow, KeysPage, KeyTable, NewKey, type SiteOption } from '../../views/keys.tsx';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { type AdminEnv, fragment, meta, page, snapshot, zone } from './context.ts';
@@ -15,7 +15,7 @@ async function activeSites(db: Db, caller: Caller): Promise<SiteOption[]> {
 }
 
 /** API keys (owners only: the policy's apiKeys.manage, checked by the key functions themselves). */
-export function keyPages(deps: Deps) {
+export function keyPages(deps: LiveDeps) {
   const { sql } = deps;
   const app = new Hono<AdminEnv>();
 
@@ -57,6 +57,8 @@ export function keyPages(deps: Deps) {
   app.post('/keys/:id/revoke', async (c) => {
     const caller = c.get('caller');
     const k = await revokeKey(sql, caller, c.req.param('id'));
+    // This instance need not wait for its own NOTIFY: the next request already finds the key revoked.
+    deps.hub.credentialsChanged();
     return fragment(c, <KeyRow tz={zone(c)} k={k} base={adminBase(caller.tenantSlug)} />);
   });
 

@@ -3,7 +3,8 @@ import { getCookie } from 'hono/cookie';
 import type { AppEnv, Deps } from '../platform/deps.ts';
 import { ApiError } from '../platform/errors.ts';
 import { retryingRead } from '../platform/database.ts';
-import { callerFromApiKey } from './apiKeys.ts';
+import { bearerKey, hashApiKey, keyAuthFromHash, touchKey, type KeyAuth } from './apiKeys.ts';
+import type { AuthCache } from './authCache.ts';
 import { csrfOk, isSafeMethod } from './csrf.ts';
 import { SESSION_COOKIE, callerFromSession, sessionFromToken } from './sessions.ts';
 
@@ -23,7 +24,9 @@ export function passwordChangeRequired(tenantSlug: string) {
     `This admin signed in with a one-time password and must choose their own first, at ${where}.`, { location: where });
 }
 
-export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
+/** With `auth`, resolved keys are kept in the process (./authCache.ts); without, every request asks Postgres. */
+export function resolveApiCaller(deps: Deps & { auth?: AuthCache<KeyAuth> }): MiddlewareHandler<AppEnv> {
+  const lookup = (keyHash: string) => retryingRead(() => keyAuthFromHash(deps.sql, keyHash));
   return async (c, next) => {
     const authorization = c.req.header('authorization');
     const token = authorization ? undefined : getCookie(c, SESSION_COOKIE);
@@ -38,7 +41,11 @@ export function resolveApiCaller(deps: Deps): MiddlewareHandler<AppEnv> {
       c.set('caller', callerFromSession(session));
       return next();
     }
-    const caller = await retryingRead(() => callerFromApiKey(deps.sql, authorization));
+    const key = bearerKey(authorization);
+    const keyHash = key ? hashApiKey(key) : null;
+    const auth = !keyHash ? null : deps.auth ? await deps.auth.get(keyHash, () => lookup(keyHash)) : await lookup(keyHash);
+    if (auth) touchKey(deps.sql, auth);
+    const caller = auth?.caller;
     if (!caller) throw new ApiError(401, 'unauthorized', 'A valid API key is required: Authorization: Bearer <key>.');
     c.set('caller', caller);
     await next();

@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
+import { AUTH_CHANNEL, AuthCache } from './authCache.ts';
 
 const KEY_NAME = 'Give the key a name of 1 to 100 characters.';
 
@@ -33,12 +34,18 @@ export async function listApiKeys(sql: Db, tenantId: string): Promise<ApiKeyView
     where k.tenant_id = ${tenantId} order by k.created_at, k.id`;
 }
 
-/** Revoke by id or visible prefix; returns how many keys were revoked. */
+/**
+ * Revoke by id or visible prefix; returns how many keys were revoked. The same statement NOTIFYs
+ * AUTH_CHANNEL (delivered at commit), so every instance drops its cached keys (identity/authCache.ts)
+ * and sweeps its streams at once.
+ */
 export async function revokeApiKey(sql: Db, tenantId: string, idOrPrefix: string) {
   const isUuid = /^[0-9a-f-]{36}$/i.test(idOrPrefix);
-  const rows = await sql`update api_keys set revoked_at = now()
+  const rows = await sql`with revoked as (update api_keys set revoked_at = now()
     where tenant_id = ${tenantId} and revoked_at is null
-      and ${isUuid ? sql`id = ${idOrPrefix}::uuid` : sql`prefix = ${idOrPrefix}`} returning id`;
+      and ${isUuid ? sql`id = ${idOrPrefix}::uuid` : sql`prefix = ${idOrPrefix}`} returning id)
+    select id, pg_notify(${AUTH_CHANNEL}, 'key:' || id) from revoked`;
+  if (rows.length) AuthCache.clearAll();
   return rows.length;
 }
 
@@ -52,30 +59,51 @@ const LAST_USED_EVERY_MS = 60_000;
  */
 const lastTouched = new Map<string, number>();
 
-function touch(sql: Sql, keyId: string, lastUsedAt: Date | null) {
+
+/** A key resolved to its caller; `lastUsedAt` (ms) lets a cached key still refresh last_used_at. */
+export type KeyAuth = { caller: Caller; lastUsedAt: number };
+
+/** The bearer key of an Authorization header, or null. */
+export function bearerKey(header: string | undefined): string | null {
+  return header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? null;
+}
+
+/** The live (not revoked) key with this hash, as the caller it makes. */
+export async function keyAuthFromHash(sql: Sql, keyHash: string): Promise<KeyAuth | null> {
+  const [row] = await sql`
+    select k.id, k.tenant_id, t.slug, t.default_country, k.last_used_at, k.location_id
+    from api_keys k join tenants t on t.id = k.tenant_id
+    where k.key_hash = ${keyHash} and k.revoked_at is null`;
+  if (!row) return null;
+  return {
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at).getTime() : 0,
+    caller: {
+      tenantId: row.tenant_id, tenantSlug: row.slug, defaultCountry: row.default_country,
+      actor: `key:${row.id}`, keyId: row.id, adminId: null, role: 'key',
+      locationId: row.location_id, boundLocationId: row.location_id,
+    },
+  };
+}
+
+/** Record the key's use, off the request's path and at most once a minute (also for a key served from cache). */
+export function touchKey(sql: Sql, auth: KeyAuth) {
   const now = Date.now();
-  if (lastUsedAt && now - lastUsedAt.getTime() <= LAST_USED_EVERY_MS) return;
+  const keyId = auth.caller.keyId;
+  if (!keyId || now - auth.lastUsedAt <= LAST_USED_EVERY_MS) return;
   if (now - (lastTouched.get(keyId) ?? 0) <= LAST_USED_EVERY_MS) return;
   if (lastTouched.size > 10_000) for (const [k, at] of lastTouched) if (now - at > LAST_USED_EVERY_MS) lastTouched.delete(k);
   lastTouched.set(keyId, now);
+  auth.lastUsedAt = now;
   sql`update api_keys set last_used_at = now() where id = ${keyId}`.catch(() => {});
 }
 
 /** Resolve `Authorization: Bearer <key>` to the caller's tenant. The tenant never comes from the URL or body. */
 export async function callerFromApiKey(sql: Sql, header: string | undefined): Promise<Caller | null> {
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  if (!match) return null;
-  const [row] = await sql`
-    select k.id, k.tenant_id, t.slug, t.default_country, k.last_used_at, k.location_id
-    from api_keys k join tenants t on t.id = k.tenant_id
-    where k.key_hash = ${hashApiKey(match[1])} and k.revoked_at is null`;
-  if (!row) return null;
-  touch(sql, row.id, row.last_used_at ? new Date(row.last_used_at) : null);
-  return {
-    tenantId: row.tenant_id, tenantSlug: row.slug, defaultCountry: row.default_country,
-    actor: `key:${row.id}`, keyId: row.id, adminId: null, role: 'key',
-    locationId: row.location_id, boundLocationId: row.location_id,
-  };
+  const key = bearerKey(header);
+  const auth = key ? await keyAuthFromHash(sql, hashApiKey(key)) : null;
+  if (!auth) return null;
+  touchKey(sql, auth);
+  return auth.caller;
 }
 
 // The admin door's key management (the CLI bootstraps with the functions above, outside any caller).

@@ -13,32 +13,44 @@ const isTx = (db: Db): db is Tx => 'savepoint' in db;
  * - a caller bound to a site (a till's key, a staff admin limited to one) acts there; naming another
  *   site is 403 location_mismatch;
  * - otherwise the site the request names (`locationId` in the body), else the caller's own (the site an
- *   admin picked in the page header), else none;
- * - a site of another tenant is 404; an archived site takes no new writes (409 location_archived).
- * The site's row is share-locked, so it cannot be archived while this write commits.
+ *   admin picked in the page header), else none.
  */
-export async function writeLocation(tx: Tx, caller: Caller, requested?: string | null): Promise<string | null> {
+export function chosenLocation(caller: Caller, requested?: string | null): string | null {
   const bound = caller.boundLocationId ?? null;
   if (bound && requested && requested !== bound) {
     throw new ApiError(403, 'location_mismatch', 'This key (or admin) is bound to another location and can only act at its own.',
       { boundLocationId: bound });
   }
-  const id = bound ?? requested ?? caller.locationId ?? null;
-  if (!id) return null;
+  return bound ?? requested ?? caller.locationId ?? null;
+}
+
+/**
+ * A site of another tenant is 404; an archived site takes no new writes (409 location_archived). The
+ * site's row is share-locked, so it cannot be archived while this write commits.
+ */
+async function checkWritable(tx: Tx, caller: Caller, id: string) {
   const [row] = await tx`select archived_at from locations where tenant_id = ${caller.tenantId} and id = ${id} for share`;
   if (!row) throw notFound('Location');
   if (row.archived_at) {
     throw new ApiError(409, 'location_archived', 'This location is archived and takes no new writes.', { locationId: id });
   }
-  return id;
 }
 
-/** Run a write at its location (see writeLocation), in the door's transaction or a new one. */
+/**
+ * Run a write at its location (see chosenLocation), in the door's transaction or a new one.
+ * `tillstream.location` is set by a statement sent at once without waiting for its answer: postgres.js
+ * pipelines it with the site check or the work's first statement on the transaction's connection, in
+ * order, so the setting holds for the work and costs no round trip of its own. (It cannot fail short of
+ * the connection failing, which fails the transaction anyway.)
+ */
 export async function atLocation<T>(db: Db, caller: Caller, requested: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
   const run = async (tx: Tx) => {
-    const id = await writeLocation(tx, caller, requested);
-    await tx`select set_config('tillstream.location', ${id ?? ''}, true)`;
-    return work(tx);
+    const id = chosenLocation(caller, requested);
+    const located = tx`select set_config('tillstream.location', ${id ?? ''}, true)`.execute();
+    if (id) await checkWritable(tx, caller, id);
+    const out = await work(tx);
+    await located;
+    return out;
   };
   return isTx(db) ? run(db) : (db.begin(run) as Promise<T>);
 }

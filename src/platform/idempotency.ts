@@ -34,12 +34,17 @@ export async function idempotent<T, S extends 200 | 201>(
   // transaction() runs it once more if the connection failed before COMMIT was sent: the key, the
   // lock and the work were all rolled back with it, so the second run starts from the same state.
   const result = await transaction(deps.sql, async (tx) => {
-    const [{ locked }] = await tx`select pg_try_advisory_xact_lock(hashtextextended(${caller.tenantId + ':' + key}, 0)) as locked`;
+    // Both sent at once (pipelined, one round trip): Postgres runs them in order, so the read happens
+    // under the lock when it was taken; when it was not, the read's answer is ignored.
+    const lock = tx`select pg_try_advisory_xact_lock(hashtextextended(${caller.tenantId + ':' + key}, 0)) as locked`.execute();
+    const read = tx`select request_hash, response_status, response_body from idempotency_keys
+      where tenant_id = ${caller.tenantId} and key = ${key}`.execute();
+    const [{ locked }] = await lock;
     if (!locked) {
+      await read.catch(() => {});
       throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly.');
     }
-    const [stored] = await tx`select request_hash, response_status, response_body from idempotency_keys
-      where tenant_id = ${caller.tenantId} and key = ${key}`;
+    const [stored] = await read;
     if (stored) {
       if (stored.request_hash !== hash) {
         throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request body.');

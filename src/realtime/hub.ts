@@ -16,6 +16,8 @@ import { newSubscriber, type CloseReason, type HubEvent, type Sink, type Subscri
 import { TenantFeeds, type TenantFeed } from './tenantFeed.ts';
 import { dbFailure } from '../platform/dbFailure.ts';
 import { log } from '../platform/log.ts';
+import { AuthCache } from '../identity/authCache.ts';
+import type { KeyAuth } from '../identity/apiKeys.ts';
 
 export type OpenOptions = {
   caller: Caller;
@@ -60,6 +62,8 @@ export class Hub {
   private readonly retry: Uint8Array;
   /** This instance's terminals in Postgres, so every instance sees every terminal (presence.ts). */
   readonly presence: Presence;
+  /** Resolved API keys, trusted while the listener hears credential changes (identity/authCache.ts). */
+  readonly auth: AuthCache<KeyAuth>;
 
   constructor({ sql, config }: { sql: Sql; config: Config }) {
     this.sql = sql;
@@ -69,6 +73,16 @@ export class Hub {
     this.feeds = new TenantFeeds(sql, (feed, event) => this.deliver(feed, event));
     this.presence = new Presence(sql, config.PRESENCE_INTERVAL_MS,
       () => presenceRows(this.streams, (tenantId) => this.feeds.cursorOf(tenantId)));
+    this.auth = new AuthCache({ max: config.AUTH_CACHE_MAX, ttlMs: config.AUTH_CACHE_TTL_MS, usable: () => this.listenerUp() });
+  }
+
+  /**
+   * A credential changed, on this instance or (by NOTIFY) another: forget cached keys now, and sweep
+   * the streams now rather than at the next KEY_SWEEP_MS tick.
+   */
+  credentialsChanged() {
+    this.auth.clear();
+    this.sweepRevokedKeys().catch((err) => log.warn(`stream sweep after a credential change failed (the next tick retries): ${String(err)}`));
   }
 
   registerFormat(name: string, render: Render) {

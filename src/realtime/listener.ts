@@ -5,6 +5,7 @@ import { reconnectBackoff, type Sql } from '../platform/database.ts';
 import { reportListenerDown } from '../notifications/notifications.ts';
 import { log } from '../platform/log.ts';
 import type { Hub } from './hub.ts';
+import { AUTH_CHANNEL } from '../identity/authCache.ts';
 
 const EVENTS_CHANNEL = 'events';
 const HEARTBEAT_CHANNEL = 'tillstream_listener_heartbeat';
@@ -111,6 +112,7 @@ export class Listener {
     // is due RETRY_MS later rather than a whole grace period of heartbeats.
     const onListen = () => {
       if (this.conn !== conn) return;
+      this.opts.hub.auth.clear();
       this.listening = true;
       this.lastBeat = Date.now();
       if (this.listens++ > 0) this.opts.hub.metrics.listenerReconnects++;
@@ -119,6 +121,12 @@ export class Listener {
     };
     await conn.listen(HEARTBEAT_CHANNEL, (payload) => {
       if (this.conn === conn && payload.startsWith(this.instanceId)) this.lastBeat = Date.now();
+    });
+    // A credential changed somewhere. Every (re)listen also drops the cache: changes during the gap were not heard.
+    await conn.listen(AUTH_CHANNEL, () => {
+      if (this.conn === conn) this.opts.hub.credentialsChanged();
+    }, () => {
+      if (this.conn === conn) this.opts.hub.auth.clear();
     });
     await conn.listen(EVENTS_CHANNEL, (payload) => {
       if (this.conn !== conn) return;

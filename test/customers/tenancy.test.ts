@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
+import { revokeApiKey } from '../../src/identity/apiKeys.ts';
+import { until } from '../support/stream.ts';
 
 const t = await testApp();
 
@@ -74,7 +76,11 @@ describe('tenant isolation (I7)', () => {
       expect(r.body.code).toBe('unauthorized');
       expect(r.headers.get('content-type')).toContain('application/problem+json');
     }
-    await t.sql`update api_keys set revoked_at = now() where tenant_id = ${t.tenantB.id}`;
-    expect((await t.b.get('/api/v1/customers')).status).toBe(401);
+    const keys = await t.sql`select id from api_keys where tenant_id = ${t.tenantB.id} and revoked_at is null`;
+    for (const { id } of keys) await revokeApiKey(t.sql, t.tenantB.id, id);
+    // Another instance's revocation reaches this one's key cache by NOTIFY (identity/authCache.ts).
+    await until(async () => (await t.b.get('/api/v1/customers')).status === 401, 'the revoked key to be refused', 5000);
+    const [{ live }] = await t.sql`select count(*)::int as live from api_keys where tenant_id = ${t.tenantB.id} and revoked_at is null`;
+    expect(live).toBe(0);
   });
 });

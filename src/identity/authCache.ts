@@ -1,0 +1,71 @@
+/** The NOTIFY channel on which a credential change (a key revoked, …) tells every instance to forget what it cached. */
+export const AUTH_CHANNEL = 'tillstream_auth';
+
+type Entry<V> = { value: V; at: number };
+
+/**
+ * Resolved credentials kept in the process, so a request does not pay a database lookup for its API
+ * key. Bounded (least recently used goes first) and trusted only while `usable()` says the instance
+ * hears credential changes (its LISTEN connection is up): a change on any instance NOTIFYs
+ * AUTH_CHANNEL and every listener calls clear(). Three backstops keep a revoked credential from
+ * living on: entries expire after `ttlMs` whatever happens; while the listener is down nothing is read
+ * from or written to the cache; and clear() runs on every (re)listen, since NOTIFYs sent during the gap
+ * are lost. A lookup that was in flight when clear() ran is not stored (it may predate the change).
+ * Only found credentials are kept: an unknown key asks the database every time, as before.
+ */
+export class AuthCache<V> {
+  private static readonly all = new Set<WeakRef<AuthCache<unknown>>>();
+  private readonly entries = new Map<string, Entry<V>>();
+  private generation = 0;
+
+  constructor(private readonly opts: { max: number; ttlMs: number; usable: () => boolean }) {
+    AuthCache.all.add(new WeakRef(this));
+  }
+
+  /**
+   * A credential (or the tenant a cached caller carries) is changing in this process: forget at once,
+   * without waiting for this change's own NOTIFY to come back, so this instance's next request sees it.
+   * Call it beside the change; the NOTIFY sent with the change at commit clears again, everywhere.
+   */
+  static clearAll() {
+    for (const ref of AuthCache.all) {
+      const cache = ref.deref();
+      if (cache) cache.clear(); else AuthCache.all.delete(ref);
+    }
+  }
+
+  async get(key: string, load: () => Promise<V | null>): Promise<V | null> {
+    const usable = this.opts.usable();
+    if (usable) {
+      const hit = this.entries.get(key);
+      if (hit && Date.now() - hit.at < this.opts.ttlMs) {
+        // Re-inserted so the Map's order is least recently used first.
+        this.entries.delete(key);
+        this.entries.set(key, hit);
+        return hit.value;
+      }
+      if (hit) this.entries.delete(key);
+    }
+    const generation = this.generation;
+    const at = Date.now();
+    const value = await load();
+    if (value !== null && usable && generation === this.generation && this.opts.usable()) {
+      this.entries.set(key, { value, at });
+      for (const oldest of this.entries.keys()) {
+        if (this.entries.size <= this.opts.max) break;
+        this.entries.delete(oldest);
+      }
+    }
+    return value;
+  }
+
+  /** Forget everything, including lookups still in flight. */
+  clear() {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  get size() {
+    return this.entries.size;
+  }
+}
