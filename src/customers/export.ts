@@ -22,7 +22,7 @@ const BATCH = 1000;
 
 /**
  * `body` is null for a HEAD: the checks ran, but no cursor was opened (nothing would ever read or close it).
- * `timeZone`: the zone the file's times are written in (with its offset: iso_at, sql/0021), sent as the
+ * `timeZone`: the zone the file's times are written in (with its offset: iso_local, sql/0026, in the export's own transaction), sent as the
  * X-Time-Zone header: the caller's site's zone, else the tenant's (settings `timezone`), as the reports'.
  */
 export type CsvExport = { filename: string; body: ReadableStream<Uint8Array> | null; timeZone: string };
@@ -55,16 +55,16 @@ export async function exportCustomers(sql: Sql, caller: Caller, query: { q?: str
   const { tz } = await reportScope(sql, caller, undefined, undefined);
   const rows = (db: Tx) => db`select c.id, c.phone, c.name, c.email, c.points_balance as "pointsBalance",
       c.total_points_earned as "totalPointsEarned", c.total_points_redeemed as "totalPointsRedeemed",
-      iso_at(c.created_at, ${tz}) as "createdAt", iso_at(c.updated_at, ${tz}) as "updatedAt"
+      iso_local(c.created_at) as "createdAt", iso_local(c.updated_at) as "updatedAt"
     from customers c where c.tenant_id = ${caller.tenantId}
       ${needle ? db`and c.search_text like ${'%' + needle.replace(/[\\%_]/g, '\\$&') + '%'}` : db``}
     order by c.seq desc`.cursor(BATCH) as AsyncIterable<Row[]>;
-  return { filename: `customers-${caller.tenantSlug}-${stamp()}.csv`, timeZone: tz, body: await body(sql, want, CUSTOMER_HEADER, rows, lineOf(CUSTOMER_HEADER)) };
+  return { filename: `customers-${caller.tenantSlug}-${stamp()}.csv`, timeZone: tz, body: await body(sql, want, tz, CUSTOMER_HEADER, rows, lineOf(CUSTOMER_HEADER)) };
 }
 
 // The ledger exports are the big ones (a group's whole ledger is millions of rows): Postgres writes
 // each line, so the server holds one string per row rather than an object of eleven cells.
-const ledgerColumns = (db: Tx, tz: string) => db`ledger_csv_line(l, ${tz}) as line`;
+const ledgerColumns = (db: Tx) => db`ledger_csv_line(l) as line`;
 
 /** One customer's ledger, oldest first (a statement reads forwards). */
 export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId: string, want: Want): Promise<CsvExport> {
@@ -73,9 +73,9 @@ export async function exportCustomerLedger(sql: Sql, caller: Caller, customerId:
   const [owner] = await sql`select 1 from customers where id = ${customerId} and tenant_id = ${caller.tenantId}`;
   if (!owner) throw notFound('Customer');
   const { tz } = await reportScope(sql, caller, undefined, undefined);
-  const rows = (db: Tx) => db`select ${ledgerColumns(db, tz)} from ledger l
+  const rows = (db: Tx) => db`select ${ledgerColumns(db)} from ledger l
     where l.tenant_id = ${caller.tenantId} and l.customer_id = ${customerId} order by l.seq`.cursor(BATCH) as AsyncIterable<LedgerLine[]>;
-  return { filename: `ledger-${customerId}.csv`, timeZone: tz, body: await body(sql, want, LEDGER_HEADER, rows, ledgerLine) };
+  return { filename: `ledger-${customerId}.csv`, timeZone: tz, body: await body(sql, want, tz, LEDGER_HEADER, rows, ledgerLine) };
 }
 
 /**
@@ -92,7 +92,7 @@ export async function exportLedger(
   // The reports' defaults (reports/defaultDays.ts): to today, from DEFAULT_RANGE_DAYS days before it.
   const range = await defaultDays(sql, scope.tz, asked.from, asked.to);
   if (range.from > range.to) throw new ApiError(400, 'validation_failed', 'from: must be on or before to.', { errors: [{ path: 'from', message: 'must be on or before to' }] });
-  const rows = (db: Tx) => db`select ${ledgerColumns(db, scope.tz)} from ledger l
+  const rows = (db: Tx) => db`select ${ledgerColumns(db)} from ledger l
     where l.tenant_id = ${caller.tenantId}
       and l.created_at >= (${range.from}::date)::timestamp at time zone ${scope.tz}
       and l.created_at < (${range.to}::date + 1)::timestamp at time zone ${scope.tz}
@@ -101,12 +101,14 @@ export async function exportLedger(
     -- once. Ordering by seq alone sorted the whole range first, past the statement timeout at 5M rows.
     order by l.created_at, l.seq`.cursor(BATCH) as AsyncIterable<LedgerLine[]>;
   const site = scope.locationId ? `-${scope.locationId}` : '';
-  return { filename: `ledger-${caller.tenantSlug}${site}-${range.from}-to-${range.to}.csv`, timeZone: scope.tz, body: await body(sql, want, LEDGER_HEADER, rows, ledgerLine) };
+  return { filename: `ledger-${caller.tenantSlug}${site}-${range.from}-to-${range.to}.csv`, timeZone: scope.tz, body: await body(sql, want, scope.tz, LEDGER_HEADER, rows, ledgerLine) };
 }
 
 /** The file: its rows read in a transaction of their own (none for a HEAD). */
-function body<R>(sql: Sql, want: Want, header: readonly string[], rows: (tx: Tx) => AsyncIterable<R[]>, line: (row: R) => string) {
-  return want.body ? csvStream(header, cursorInTransaction(sql, want.statementTimeoutMs, rows), line) : null;
+function body<R>(
+  sql: Sql, want: Want, timeZone: string, header: readonly string[], rows: (tx: Tx) => AsyncIterable<R[]>, line: (row: R) => string,
+) {
+  return want.body ? csvStream(header, cursorInTransaction(sql, { statementTimeoutMs: want.statementTimeoutMs, timeZone }, rows), line) : null;
 }
 
 /** The download response both doors send. */

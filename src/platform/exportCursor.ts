@@ -6,7 +6,8 @@ import type { Sql, Tx } from './database.ts';
  * connection's startup setting, sized for interactive calls) cut a 5,000,000-row ledger at 10 s.
  * `set_config('statement_timeout', …, true)` is SET LOCAL (ends with the transaction, so the connection
  * goes back to the pool with the short bound) taking a bound parameter. The transaction is repeatable
- * read, read only: the file is one consistent snapshot, and nothing in it can write.
+ * read, read only: the file is one consistent snapshot, and nothing in it can write. The session's
+ * TimeZone is set the same way, to the zone the file's times are written in.
  *
  * The transaction runs inside `sql.begin` (which owns the connection, its errors and its release); the
  * generator hands each batch across and waits for the reader to ask for the next. A reader that stops
@@ -14,7 +15,7 @@ import type { Sql, Tx } from './database.ts';
  * only once the connection is back in the pool.
  */
 export async function* cursorInTransaction<R>(
-  sql: Sql, statementTimeoutMs: number, rows: (tx: Tx) => AsyncIterable<readonly R[]>,
+  sql: Sql, local: { statementTimeoutMs: number; timeZone: string }, rows: (tx: Tx) => AsyncIterable<readonly R[]>,
 ): AsyncGenerator<readonly R[], void, undefined> {
   // The batch the reader waits for next, and how the transaction settles it; then how the reader resumes it.
   const hand: {
@@ -28,7 +29,8 @@ export async function* cursorInTransaction<R>(
   };
   let pending = nextBatch();
   const done = sql.begin('isolation level repeatable read read only', async (tx) => {
-    await tx`select set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`;
+    // The zone is the file's (iso_local, sql/0026_csv_lines.sql, writes times in it), for this transaction only.
+    await tx`select set_config('statement_timeout', ${String(local.statementTimeoutMs)}, true), set_config('TimeZone', ${local.timeZone}, true)`;
     for await (const batch of rows(tx)) {
       const more = new Promise<boolean>((r) => { hand.resume = r; });
       hand.settle!.resolve(batch);
