@@ -34,7 +34,8 @@ export async function enrolCustomer(db: Db, caller: Caller, input: EnrolCustomer
 
 /**
  * A page of customers, newest first, optionally matching a search box's text: a phone in any spelling
- * (./searchNeedle.ts), or words that must each appear in the accent- and case-folded name or email.
+ * (./searchNeedle.ts), an email typed from its start, or words that must each appear in the accent- and
+ * case-folded name or email.
  * Both are LIKEs that the pg_trgm indexes of sql/0013 serve; pages are keyset by seq so page 2,000
  * costs what page 1 does.
  */
@@ -54,6 +55,12 @@ function matching(db: Db, needle: Needle) {
   if (needle.kind === 'phone') {
     const contains = db`c.phone like ${'%' + needle.contains + '%'}`;
     return needle.prefix ? db`and (${contains} or c.phone like ${needle.prefix + '%'})` : db`and ${contains}`;
+  }
+  if (needle.kind === 'email') {
+    // A range on customers_email_prefix (sql/0028): ~>=~ and ~<~ are the operators text_pattern_ops
+    // indexes, usable in a generic plan too (a LIKE prefix needs its pattern known when planning).
+    // chr(1114111) is the last code point, so the range holds every email that begins with the prefix.
+    return db`and lower(c.email) ~>=~ ${needle.prefix} and lower(c.email) ~<~ (${needle.prefix} || chr(1114111))`;
   }
   // search_fold is the fold search_text was built with, so "ZOË" finds "Zoe" and "zoe" finds "Zoë".
   return needle.words.reduce((all, w) => db`${all} and c.search_text like ${'%'} || search_fold(${likeEscape(w)}) || ${'%'}`, db``);

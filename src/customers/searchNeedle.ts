@@ -8,7 +8,14 @@ import { AsYouType, type CountryCode } from 'libphonenumber-js/max';
  */
 export type Needle =
   | { kind: 'phone'; contains: string; prefix: string | null }
+  | { kind: 'email'; prefix: string }
   | { kind: 'words'; words: string[] };
+
+// One token with an @ after its first character: an email typed from its start ("jo7@x", "Jo7@X.test").
+// It matches emails beginning with it through a btree (sql/0028): a trigram search for a whole address
+// intersects the posting lists of trigrams every address shares ("com", "exa"…), 36 ms at 500,000
+// customers. "@example.com" (a domain) and words still match anywhere, by trigrams.
+const EMAIL_LIKE = /^[^\s@]+@\S*$/;
 
 // Digits with the separators people put between them; a letter anywhere makes it a name or an email.
 const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
@@ -21,6 +28,7 @@ export function searchNeedle(text: string, defaultCountry: string): Needle | nul
   if (!typed) return null;
   const digits = typed.replace(/\D/g, '');
   if (PHONE_LIKE.test(typed) && digits) return { kind: 'phone', contains: digits, prefix: phonePrefix(typed, digits, defaultCountry) };
+  if (EMAIL_LIKE.test(typed)) return { kind: 'email', prefix: typed.toLowerCase() };
   return { kind: 'words', words: typed.split(/\s+/) };
 }
 

@@ -26,8 +26,10 @@ export function orderMatches(db: Db, caller: Caller, q: string) {
     const prefix = needle.prefix ? db`or o.customer_phone like ${needle.prefix + '%'}` : db``;
     return db`and (${number} or ${digits} or ${phone} ${prefix})`;
   }
+  // An order records its customer's name and phone, not their email: an email is a word like any other.
+  const words = needle.kind === 'email' ? [q.trim()] : needle.words;
   // search_fold is the fold the index of sql/0017 was built with, so "ZOË" finds "Zoe" and "zoe" finds "Zoë".
-  const name = needle.words.reduce(
+  const name = words.reduce(
     (all, w) => db`${all} and search_fold(o.customer_name) like ${'%'} || search_fold(${likeEscape(w)}) || ${'%'}`, db`true`);
   return db`and (${number} or (${name}))`;
 }

@@ -65,6 +65,10 @@ describe('names and emails match regardless of accents and case', () => {
     ['an accented query for a name stored in capitals', 'renée', [renee]],
     ['part of a word', 'ngstr', [zoe]],
     ['an email in another case', 'zoe.angstrom@example', [zoe]],
+    ['a whole email in capitals', 'ZOE.ANGSTROM@EXAMPLE.TEST', [zoe]],
+    ['an email typed up to its @', 'pd@', [decoy]],
+    ['an email domain, matched anywhere', '@example.test', [zoe, decoy]],
+    ['an email that starts otherwise', 'angstrom@example.test', []],
     ['a word that is in no name', 'zoe obrien', []],
   ];
   for (const [label, q, expected] of cases) {
@@ -98,9 +102,15 @@ describe('what a search box text asks for', () => {
     expect(searchNeedle('(201) 555-0123', 'US')).toEqual({ kind: 'phone', contains: '2015550123', prefix: null });
   });
 
+  test('one token with an @ after its start is an email typed from its start, lower-cased', () => {
+    expect(searchNeedle(' Jo7@X.test ', 'GB')).toEqual({ kind: 'email', prefix: 'jo7@x.test' });
+    expect(searchNeedle('jo7@', 'GB')).toEqual({ kind: 'email', prefix: 'jo7@' });
+  });
+
   test('a letter makes it words; blank is no filter', () => {
     expect(searchNeedle(' Zoë  Ångström ', 'GB')).toEqual({ kind: 'words', words: ['Zoë', 'Ångström'] });
-    expect(searchNeedle('jo7@x.test', 'GB')).toEqual({ kind: 'words', words: ['jo7@x.test'] });
+    expect(searchNeedle('jo @x.test', 'GB')).toEqual({ kind: 'words', words: ['jo', '@x.test'] });
+    expect(searchNeedle('@x.test', 'GB')).toEqual({ kind: 'words', words: ['@x.test'] });
     expect(searchNeedle('   ', 'GB')).toBeNull();
   });
 });
