@@ -70,14 +70,17 @@ describe('a stream slot is freed however its request ends', () => {
     await t.sql`select emit_event(${t.tenantA.id}, 'blob', jsonb_build_object('i', i, 'pad', ${pad}::text))
       from generate_series(1, 1200) i`;
     const replayedBefore = t.hub.metrics.eventsReplayed;
-    const viaFetch = await rawStream(`${STREAM}?lastEventId=${from}`, key.auth);
-    const viaSocket = await rawClient(
-      `GET /api/v1/events/stream?lastEventId=${from} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key.apiKey}\r\n\r\n`);
-    viaSocket.socket.pause(); // reads nothing: the kernel buffers fill, then the stream's queue
-    await until(() => viaFetch.events().length >= 1, 'the replay to start');
+    // Two clients that read nothing (paused sockets: the kernel buffers fill, then the stream's queue),
+    // so each replay must wait on its client; a fetch client reads ahead without limit and could take the
+    // whole replay before its abort arrives on a busy machine.
+    const request = `GET /api/v1/events/stream?lastEventId=${from} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key.apiKey}\r\n\r\n`;
+    const [first, second] = await Promise.all([rawClient(request), rawClient(request)]);
+    first.socket.pause();
+    second.socket.pause();
     await until(() => t.hub.streamsFor(key.streamKey) === 2, 'both streams to register');
-    viaFetch.abort();
-    viaSocket.socket.end();
+    await until(() => t.hub.metrics.eventsReplayed > replayedBefore, 'the replay to start');
+    first.socket.terminate(); // a reset, as a till losing power
+    second.socket.end(); // a close, as a till quitting
     await until(() => t.hub.streamsFor(key.streamKey) === 0, 'both slots to be freed', 4000);
     // Neither replay ran to the end (either alone would have replayed 1200): they stopped with their requests.
     await Bun.sleep(200);
