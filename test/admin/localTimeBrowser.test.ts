@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, signedInPage } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { burger, fries } from '../support/fixtures.ts';
@@ -25,17 +25,7 @@ const john = (await t.a.post('/api/v1/customers', { phone: '+447306506797', name
 
 const ui = browserOn(t.app);
 
-async function signedIn(viewport: { width: number; height: number }): Promise<Page> {
-  const context = await ui.browser.newContext({ viewport, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${ui.origin}/alpha/admin/login`);
-  await page.getByLabel('Email').fill('owner@alpha.test');
-  await page.getByLabel('Password').fill('correct horse');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${ui.origin}/alpha/admin/dashboard`);
-  return page;
-}
+const signedIn = (viewport: { width: number; height: number }) => signedInPage(ui, viewport.width);
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import type { Page } from 'playwright-core';
-import { browserOn } from '../support/browser.ts';
+import { browserOn, overflow, signedInPage } from '../support/browser.ts';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { enrol } from '../support/fixtures.ts';
@@ -14,20 +14,8 @@ await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
 const ui = browserOn(t.app);
 const SHOTS = ui.shots;
 
-async function ownerAt(width: number): Promise<Page> {
-  const context = await ui.browser.newContext({ viewport: { width, height: 844 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5000);
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${ui.origin}/alpha/admin/login`);
-  await page.getByLabel('Email').fill('owner@alpha.test');
-  await page.getByLabel('Password').fill('correct horse');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${ui.origin}/alpha/admin/dashboard`);
-  return page;
-}
+const ownerAt = (width: number) => signedInPage(ui, width);
 
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describe('points expiry in a browser', () => {
   for (const width of [390, 1280]) {
