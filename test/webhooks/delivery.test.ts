@@ -71,7 +71,7 @@ test('a receiver that fails the first deliveries gets every event, in id order, 
 test('with WEBHOOK_ALLOW_PRIVATE_ADDRESSES off a loopback endpoint receives nothing and the refusal is logged', async () => {
   const r = receiver();
   const hook = await register(r.url);
-  const w = worker({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: false, WEBHOOK_RETRY_BASE_MS: 60_000 });
+  const w = worker({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: false, WEBHOOK_RETRY_BASE_MS: 60_000, WEBHOOK_RETRY_MAX_MS: 60_000 });
   await enrol(t.a, phone());
   await until(async () => (await deliveries(hook.id)).length > 0, 'an attempt is logged');
   const [d] = await deliveries(hook.id);
