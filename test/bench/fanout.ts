@@ -14,7 +14,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import { connect } from '../../src/platform/database.ts';
-import { lines, xacts } from './processes.ts';
+import { lines, statementsDuring, xacts } from './processes.ts';
 import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
@@ -27,6 +27,7 @@ const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 6000);
 // Idle backends report their transaction counts up to 10 s late (PGSTAT_IDLE_INTERVAL): wait that out
 // after connecting, so connection setup (one auth query per stream) is not counted as idle load.
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 11_000);
+const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 0);
 const KINDS = (process.env.BENCH_KINDS ?? 'sse,socketio,poll').split(',');
 const LOCATIONS = Number(process.env.BENCH_LOCATIONS ?? 0);
 
@@ -104,7 +105,7 @@ async function run(kind: string, n: number): Promise<Row[]> {
   const spacing = polling ? 300 : Number(process.env.BENCH_SPACING_MS ?? 200);
   // The clients give up at this deadline: connecting, the idle window, the events, and then room for
   // the last event to arrive (a poll interval for the polling clients).
-  const deadline = 30_000 + n * 3 + 1500 + SETTLE_MS + IDLE_MS + EVENTS * spacing + (polling ? 10_000 : 0);
+  const deadline = 30_000 + n * 3 + 1500 + SETTLE_MS + IDLE_MS + SAMPLE_MS + EVENTS * spacing + (polling ? 10_000 : 0);
   // Location mode: a second client process holds the location-filtered half, expecting site 1's events.
   const split = sites.length > 0 && kind === 'sse';
   const filteredN = split ? Math.floor(n / 2) : 0;
@@ -133,6 +134,10 @@ async function run(kind: string, n: number): Promise<Row[]> {
   await Bun.sleep(IDLE_MS);
   const x1 = await xacts(sql);
   const idleQps = Math.max(0, x1 - x0 - 1) / ((now() - t0) / 1000);
+  // BENCH_SAMPLE_MS: name what the idle server runs, in a further window (the sampling costs queries).
+  if (SAMPLE_MS > 0) {
+    for (const [q, c] of [...await statementsDuring(sql, SAMPLE_MS)].sort((a, b) => b[1] - a[1])) console.error(`  ${kind} ${n} idle: ${c}× ${q}`);
+  }
 
   const committed = new Map<string, number>();
   const payload = { customerId: crypto.randomUUID(), customerPhone: '+447306506797', customerName: 'Bench Customer', pointsChange: 10, newBalance: 120, totalPointsEarned: 130, totalPointsRedeemed: 10, transactionType: 'add', reason: 'benchmark', orderId: null, transactionId: crypto.randomUUID() };

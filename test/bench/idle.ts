@@ -14,7 +14,7 @@ import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
 import { createSession } from '../../src/identity/sessions.ts';
-import { lines, xacts } from './processes.ts';
+import { lines, statementsDuring, xacts } from './processes.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const IDLE_MS = Number(process.argv[3] ?? 20_000);
@@ -61,22 +61,8 @@ try {
   const idleXacts = (await xacts(sql)) - a0 - 2;
   const idleSecs = (Date.now() - ta) / 1000;
   console.log(`api_keys rows updated during connection setup: ${k0}; while idle: ${(await keyWrites()) - k0}`);
-  const [{ pid: me }] = await sql`select pg_backend_pid() as pid`;
-  const seen = new Map<string, number>();
-  const counted = new Set<string>();
   const t0 = Date.now();
-  while (Date.now() - t0 < IDLE_MS) {
-    const rows = await sql`select pid, query_start, query from pg_stat_activity
-      where backend_type = 'client backend' and pid <> ${me} and query_start is not null`;
-    for (const r of rows) {
-      const k = `${r.pid}:${+r.query_start}`;
-      if (+r.query_start < t0 || counted.has(k)) continue;
-      counted.add(k);
-      const q = String(r.query).replace(/\s+/g, ' ').slice(0, 100);
-      seen.set(q, (seen.get(q) ?? 0) + 1);
-    }
-    await Bun.sleep(20);
-  }
+  const seen = await statementsDuring(sql, IDLE_MS);
   const secs = (Date.now() - t0) / 1000;
   console.log(`${N} idle ${admin ? 'admin' : 'API'} streams: ${((rss1 - rss0) / N).toFixed(2)} KB/stream at open, ${((rss2 - rss0) / N).toFixed(2)} KB/stream after ${SETTLE_MS} ms; ` +
     `${(idleXacts / idleSecs).toFixed(2)} transactions/s idle over ${idleSecs.toFixed(0)} s; statements seen in a further ${secs.toFixed(0)} s (sampled):`);

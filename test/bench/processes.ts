@@ -25,3 +25,28 @@ export async function xacts(sql: Sql): Promise<number> {
   const [r] = await sql`select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`;
   return Number(r.n);
 }
+
+/**
+ * Every distinct statement other backends started during the next `ms` (sampled from pg_stat_activity
+ * every 20 ms, so a statement that starts and ends between two samples can be missed), with counts.
+ * The sampling itself costs queries: run it in a window of its own, not one that counts transactions.
+ */
+export async function statementsDuring(sql: Sql, ms: number): Promise<Map<string, number>> {
+  const [{ pid: me }] = await sql`select pg_backend_pid() as pid`;
+  const seen = new Map<string, number>();
+  const counted = new Set<string>();
+  const t0 = Date.now();
+  while (Date.now() - t0 < ms) {
+    const rows = await sql`select pid, query_start, query from pg_stat_activity
+      where backend_type = 'client backend' and pid <> ${me} and query_start is not null`;
+    for (const r of rows) {
+      const k = `${r.pid}:${+r.query_start}`;
+      if (+r.query_start < t0 || counted.has(k)) continue;
+      counted.add(k);
+      const q = String(r.query).replace(/\s+/g, ' ').slice(0, 100);
+      seen.set(q, (seen.get(q) ?? 0) + 1);
+    }
+    await Bun.sleep(20);
+  }
+  return seen;
+}
