@@ -34,6 +34,7 @@ export const PROBLEM_CODES = [
   // our side
   'events_unavailable', 'internal_error',
   'database_unavailable',
+  'service_unavailable', // no instance can take the request: the load balancer's own 503 (README, "Deployment")
 ] as const;
 export type ProblemCode = (typeof PROBLEM_CODES)[number];
 const KNOWN_CODES = new Set<string>(PROBLEM_CODES);

@@ -18,6 +18,12 @@
 // - http-error 503: when no server is up, HAProxy answers as the service does (problem+json with
 //   Retry-After), so a client's one retry rule covers both.
 
+import { problem } from '../../src/platform/errors.ts';
+
+// HAProxy's own answer when no server is up: the service's problem shape, with a code from the
+// contract's enum (the typecheck holds it there), so generated clients know it.
+const NO_INSTANCE = JSON.stringify(problem(503, 'service_unavailable', 'No instance is available; try again.'));
+
 export type Server = { name: string; host?: string; port: number };
 
 export function haproxyConfig(opts: { port: number; bind?: string; servers: Server[]; maxconn?: number; statsPort?: number }): string {
@@ -45,7 +51,7 @@ frontend tillstream
   bind ${opts.bind ?? '127.0.0.1'}:${opts.port}
   maxconn ${maxconn}
   default_backend app
-  http-error status 503 content-type application/problem+json hdr Retry-After 1 string '{"type":"https://tillstream.dev/problems/service_unavailable","title":"Service Unavailable","status":503,"detail":"No instance is available; try again.","code":"service_unavailable"}'
+  http-error status 503 content-type application/problem+json hdr Retry-After 1 string '${NO_INSTANCE}'
 
 ${opts.statsPort ? `# What a deploy script waits on: each server UP in HAProxy's own view (GET /stats;csv).
 frontend stats
