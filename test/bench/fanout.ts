@@ -1,7 +1,8 @@
 // Fan-out benchmark: commit-to-client latency (p50/p99) and server memory per open stream at 100,
 // 1,000 and 10,000 concurrent subscribers on one instance, beside two baselines in the same run:
 // the same fan-out served by socket.io on Node, and polling GET /api/v1/events every 5 s.
-// Also database queries per second while the subscribers sit idle.
+// Also the database load while the subscribers sit idle, counted two ways: the database's transactions
+// (every backend's: autovacuum's too) and the statements the instance itself sent (its /metrics).
 //   bun run bench:fanout                         (embedded Postgres in a temp dir)
 //   BENCH_SIZES=100,1000 BENCH_KINDS=sse,socketio BENCH_EVENTS=20 bun run bench:fanout
 //   BENCH_LOCATIONS=10 BENCH_SIZES=1000 BENCH_KINDS=sse bun run bench:fanout
@@ -14,7 +15,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Subprocess } from 'bun';
 import { connect } from '../../src/platform/database.ts';
-import { lines, statementsDuring, xacts } from './processes.ts';
+import { instanceStatements, lines, statementsDuring, vacuumRuns, xacts } from './processes.ts';
 import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
@@ -73,7 +74,7 @@ async function startServer(kind: string): Promise<{ proc: Subprocess; port: numb
 
 const pct = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] : NaN;
 
-type Row = { kind: string; label?: string; n: number; /** Streams open in the run (both halves in location mode). */ total: number; p50: number; p99: number; max: number; delivered: number; expected: number; kbPerConn: number; idleQps: number };
+type Row = { kind: string; label?: string; n: number; /** Streams open in the run (both halves in location mode). */ total: number; p50: number; p99: number; max: number; delivered: number; expected: number; kbPerConn: number; idleQps: number; /** Statements/s the instance itself sent while idle (its /metrics). */ idleStatements: number; /** Vacuum/analyze runs (autovacuum's transactions count as idle load) in the idle window. */ vacuums: number };
 
 /** Commit one event; in location mode (SSE) a per-site one at site i mod L, recorded there by the transaction setting. */
 async function emit(kind: string, i: number, payload: unknown): Promise<number> {
@@ -129,11 +130,20 @@ async function run(kind: string, n: number): Promise<Row[]> {
   await Bun.sleep(1500); // let connection setup settle before measuring memory
   const rss1 = rssKB(server.pid);
   await Bun.sleep(SETTLE_MS);
+  const v0 = await vacuumRuns(sql);
+  const s0 = await instanceStatements(port);
   const x0 = await xacts(sql);
   const t0 = now();
   await Bun.sleep(IDLE_MS);
   const x1 = await xacts(sql);
-  const idleQps = Math.max(0, x1 - x0 - 1) / ((now() - t0) / 1000);
+  const s1 = await instanceStatements(port);
+  const secs = (now() - t0) / 1000;
+  const vacuums = (await vacuumRuns(sql)) - v0;
+  // Two counts of one window: the database's transactions (every backend's, autovacuum's included;
+  // the bench's own read subtracted), and the statements this instance sent (its second scrape's read
+  // subtracted).
+  const idleQps = Math.max(0, x1 - x0 - 1) / secs;
+  const idleStatements = (s1 - s0 - 1) / secs;
   // BENCH_SAMPLE_MS: name what the idle server runs, in a further window (the sampling costs queries).
   if (SAMPLE_MS > 0) {
     for (const [q, c] of [...await statementsDuring(sql, SAMPLE_MS)].sort((a, b) => b[1] - a[1])) console.error(`  ${kind} ${n} idle: ${c}× ${q}`);
@@ -153,7 +163,7 @@ async function run(kind: string, n: number): Promise<Row[]> {
   await Promise.all(procs.map((p) => p.exited));
   const row = (label: string | undefined, l: number[], count: number, expected: number): Row => ({
     kind, label, n: count, total: n, p50: pct(l, 0.5), p99: pct(l, 0.99), max: l.at(-1) ?? NaN, delivered: l.length, expected: count * expected,
-    kbPerConn: (rss1 - rss0) / n, idleQps,
+    kbPerConn: (rss1 - rss0) / n, idleQps, idleStatements, vacuums,
   });
   if (!split) return [row(undefined, lat, n, EVENTS)];
   return [
@@ -168,7 +178,7 @@ try {
     for (const n of kind === 'poll' ? POLL_SIZES : SIZES) {
       for (const row of await run(kind, n)) {
         rows.push(row);
-        console.error(`${kind}${row.label ? ` [${row.label}]` : ''} ${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.kbPerConn.toFixed(1)} KB/conn, ${row.idleQps.toFixed(2)} q/s idle, ${row.delivered}/${row.expected} delivered`);
+        console.error(`${kind}${row.label ? ` [${row.label}]` : ''} ${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.kbPerConn.toFixed(1)} KB/conn, ${row.idleQps.toFixed(2)} transactions/s idle in the database (${row.vacuums} vacuum/analyze runs in that window), ${row.idleStatements.toFixed(2)} statements/s sent by the instance, ${row.delivered}/${row.expected} delivered`);
       }
     }
   }
@@ -180,9 +190,9 @@ try {
 
 const NAMES: Record<string, string> = { sse: 'tillstream SSE (Bun)', socketio: 'socket.io 4 (Node ' + Bun.spawnSync(['node', '--version']).stdout.toString().trim() + ', baseline)', poll: 'polling every 5 s' };
 console.log(`\nFan-out: ${EVENTS} events per run, one tenant${sites.length ? ` with ${sites.length} locations (SSE events per-site, round robin)` : ''}, light clients on 127.0.0.1; ${cpus().length} cores (${cpus()[0]?.model}), ${Math.round(totalmem() / 2 ** 30)} GB, Bun ${Bun.version}.\n`);
-console.log('| server | subscribers | p50 ms | p99 ms | max ms | delivered | server RSS per connection | DB queries/s while idle (total; per page) |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| server | subscribers | p50 ms | p99 ms | max ms | delivered | server RSS per connection | DB transactions/s while idle (total; per page) | statements/s the instance sent while idle | vacuum/analyze runs in the idle window |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${NAMES[r.kind]}${r.label ? `, ${r.label}` : ''} | ${r.n.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.delivered}/${r.expected} | ${r.kbPerConn.toFixed(1)} KB | ${r.idleQps.toFixed(2)}; ${(r.idleQps / r.total).toFixed(4)} |`);
+  console.log(`| ${NAMES[r.kind]}${r.label ? `, ${r.label}` : ''} | ${r.n.toLocaleString('en')} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.delivered}/${r.expected} | ${r.kbPerConn.toFixed(1)} KB | ${r.idleQps.toFixed(2)}; ${(r.idleQps / r.total).toFixed(4)} | ${Number.isNaN(r.idleStatements) ? '—' : r.idleStatements.toFixed(2)} | ${r.kind === 'sse' || r.kind === 'poll' ? r.vacuums : '—'} |`);
 }
 process.exit(0);

@@ -14,7 +14,7 @@ import { migrate } from '../../src/platform/migrations.ts';
 import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
 import { createSession } from '../../src/identity/sessions.ts';
-import { lines, statementsDuring, xacts } from './processes.ts';
+import { instanceStatements, lines, statementsDuring, xacts } from './processes.ts';
 
 const N = Number(process.argv[2] ?? 10_000);
 const IDLE_MS = Number(process.argv[3] ?? 20_000);
@@ -56,16 +56,20 @@ try {
   // The idle load proper: transactions only (the bench's own two reads subtracted), no sampling.
   const a0 = await xacts(sql);
   const k0 = await keyWrites();
+  const s0 = await instanceStatements(port);
   const ta = Date.now();
   await Bun.sleep(IDLE_MS);
+  const s1 = await instanceStatements(port);
   const idleXacts = (await xacts(sql)) - a0 - 2;
   const idleSecs = (Date.now() - ta) / 1000;
+  // Its second scrape's own read is one of them.
+  const idleStatements = (s1 - s0 - 1) / idleSecs;
   console.log(`api_keys rows updated during connection setup: ${k0}; while idle: ${(await keyWrites()) - k0}`);
   const t0 = Date.now();
   const seen = await statementsDuring(sql, IDLE_MS);
   const secs = (Date.now() - t0) / 1000;
   console.log(`${N} idle ${admin ? 'admin' : 'API'} streams: ${((rss1 - rss0) / N).toFixed(2)} KB/stream at open, ${((rss2 - rss0) / N).toFixed(2)} KB/stream after ${SETTLE_MS} ms; ` +
-    `${(idleXacts / idleSecs).toFixed(2)} transactions/s idle over ${idleSecs.toFixed(0)} s; statements seen in a further ${secs.toFixed(0)} s (sampled):`);
+    `${(idleXacts / idleSecs).toFixed(2)} transactions/s idle in the database and ${idleStatements.toFixed(2)} statements/s sent by the instance over ${idleSecs.toFixed(0)} s; statements seen in a further ${secs.toFixed(0)} s (sampled):`);
   for (const [q, n] of [...seen].sort((a, b) => b[1] - a[1])) console.log(`  ${n}× ${q}`);
 } finally {
   for (const c of children) c.kill();

@@ -50,3 +50,24 @@ export async function statementsDuring(sql: Sql, ms: number): Promise<Map<string
   }
   return seen;
 }
+
+/**
+ * Vacuum and analyze runs of this database's tables so far, manual and automatic. Autovacuum workers'
+ * transactions count in pg_stat_database like any client's, so an idle window that follows a burst of
+ * writes (a previous run's events) counts them as idle load: this tells the two apart.
+ */
+export async function vacuumRuns(sql: Sql): Promise<number> {
+  const [r] = await sql`select coalesce(sum(vacuum_count + autovacuum_count + analyze_count + autoanalyze_count), 0) as n
+    from pg_stat_all_tables`;
+  return Number(r.n);
+}
+
+/**
+ * Statements a tillstream instance's pool has sent so far (`tillstream_db_statements_total` on its
+ * /metrics; the scrape's own read is one of them), or NaN for a server without it. This is the
+ * instance's own load, whatever else (autovacuum, other clients) the database's counters include.
+ */
+export async function instanceStatements(port: number): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  return Number(text.match(/^tillstream_db_statements_total (\d+)$/m)?.[1] ?? NaN);
+}
