@@ -246,7 +246,7 @@ if (whole && ceiling) {
   console.log(`\nCost model (ORDERS_PER_HOUR=${ORDERS_PER_HOUR} per restaurant at peak, primary run at ${f0(HEADROOM * 100)}% of what was measured):`);
   console.log(`- whole database: ${f0(whole.perSec)} orders/s with ${whole.tenants} tenants → ${f0(whole.perSec)} × ${HEADROOM} × 3600 / ${ORDERS_PER_HOUR} = ` +
     `${Math.floor(served).toLocaleString('en')} restaurants on one primary`);
-  console.log(`- per tenant: ${f0(ceiling.perSec)} orders/s at ${ceiling.connections} connection${ceiling.connections === 1 ? "" : "s"} = ${Math.round(ceiling.perSec * 3600).toLocaleString('en')} orders/hour for one group; ` +
+  console.log(`- per tenant: ${f0(ceiling.perSec)} orders/s at ${ceiling.connections} connection${ceiling.connections === 1 ? '' : 's'} = ${Math.round(ceiling.perSec * 3600).toLocaleString('en')} orders/hour for one group; ` +
     `at ${f0(HEADROOM * 100)}%, ${Math.round(groupPerHour).toLocaleString('en')} orders/hour = ${Math.floor(groupPerHour / ORDERS_PER_HOUR).toLocaleString('en')} restaurants in one group`);
 }
 
