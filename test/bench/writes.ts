@@ -21,8 +21,8 @@
 // The key lookup is a cache hit in steady state (once per key and process) and last_used_at is written at
 // most once a minute per key: neither is per order.
 //
-// Why a tenant has a ceiling: order_create() takes the tenant's order counter and emit_event() its event
-// counter row (tenant_counters) FOR UPDATE, and holds them to COMMIT, WAL flush included, so one tenant's
+// Why a tenant has a ceiling: order_create() updates the tenant's order counter row and emit_event() its
+// event counter row (tenant_counters); the row locks last to COMMIT, WAL flush included, so one tenant's
 // orders commit one after another however many tills send them. Many tenants commit in parallel (and
 // share WAL flushes), up to what the primary's cores and disk do.
 //
