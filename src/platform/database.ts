@@ -19,8 +19,11 @@ export type Timeouts = { connectMs: number; statementMs: number };
 export const reconnectBackoff = (retries: number) => Math.min(0.01 * 2 ** retries, 0.1) * (0.5 + Math.random() / 2);
 
 /** The one pool of a process. Columns stay snake_case: SQL functions shape the JSON the API returns. */
-/** `onStatement` is a test hook: called for every statement sent (BEGIN and COMMIT included), to count round trips. */
-export function connect(url: string, max = 10, timeouts?: Timeouts, onStatement?: () => void): Sql {
+/**
+ * `onStatement` is a test hook: called for every statement sent (BEGIN and COMMIT included), with its
+ * text, to count round trips or to see which tables a request asked about.
+ */
+export function connect(url: string, max = 10, timeouts?: Timeouts, onStatement?: (connection: number, query: string) => void): Sql {
   return postgres(url, {
     max,
     ...(onStatement ? { debug: onStatement } : {}),
