@@ -97,6 +97,8 @@ export async function limitStaff(sql: Sql, caller: Caller, adminId: string, loca
 // replaces the secret they signed in with, deletes their sessions in the same transaction and returns
 // those sessions' ids: the page closes their streams on this instance at once (hub.closeSession, as
 // sign-out does), and every other instance's sweep finds the sessions gone within KEY_SWEEP_MS.
+// Sessions are cached per instance: each change runs in changingCredentials (./credentialChanges.ts),
+// so it holds from the admin's next request here, and sql/0029's triggers NOTIFY the other instances.
 
 const Role = z.enum(['owner', 'staff'], { error: 'Choose owner or staff.' });
 const EMAIL = 'That does not look like an email address.';
