@@ -83,11 +83,14 @@ export class Hub {
   }
 
   /**
-   * A credential changed, on this instance or (by NOTIFY) another: forget cached keys and sessions
-   * now, and sweep the streams now rather than at the next KEY_SWEEP_MS tick.
+   * A credential changed, on this instance or (by NOTIFY) another: forget what it may touch now, and
+   * sweep the streams now rather than at the next KEY_SWEEP_MS tick. The payload says what changed: an
+   * admin ('admin:<id>', sql/0029) touches only sessions, so a site pick leaves every till's cached key
+   * in place; a key ('key:<id>') only keys; a tenant, or anything else (a hand-written NOTIFY), both.
    */
-  credentialsChanged() {
-    this.forgetCredentials();
+  credentialsChanged(payload = '') {
+    if (!payload.startsWith('admin:')) this.auth.clear();
+    if (!payload.startsWith('key:')) this.sessions.clear();
     this.sweepRevokedKeys().catch((err) => log.warn(`stream sweep after a credential change failed (the next tick retries): ${String(err)}`));
   }
 

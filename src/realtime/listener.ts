@@ -123,8 +123,8 @@ export class Listener {
       if (this.conn === conn && payload.startsWith(this.instanceId)) this.lastBeat = Date.now();
     });
     // A credential changed somewhere. Every (re)listen also drops the cache: changes during the gap were not heard.
-    await conn.listen(AUTH_CHANNEL, () => {
-      if (this.conn === conn) this.opts.hub.credentialsChanged();
+    await conn.listen(AUTH_CHANNEL, (payload) => {
+      if (this.conn === conn) this.opts.hub.credentialsChanged(payload);
     }, () => {
       if (this.conn === conn) this.opts.hub.forgetCredentials();
     });

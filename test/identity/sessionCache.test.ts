@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test';
-import { startRealtime, testApp } from '../support/app.ts';
+import { client, startRealtime, testApp } from '../support/app.ts';
 import { AdminClient, createAdmin, signIn } from '../support/admin.ts';
 import { createApp } from '../../src/app.ts';
 import { connect } from '../../src/platform/database.ts';
@@ -172,6 +172,31 @@ describe('what ends or changes a session takes effect on the next request', () =
     expect(next).toContain('<strong>Bravo Renamed</strong>');
     const [row] = await t.sql`select time_zone, name from tenants where id = ${t.tenantB.id}`;
     expect(row).toEqual({ time_zone: 'Pacific/Kiritimati', name: 'Bravo Renamed' });
+  });
+});
+
+describe('what a NOTIFY clears', () => {
+  test("a change to an admin clears the other instances' sessions and leaves their cached API keys in place", async () => {
+    const s = await staffOnBoth();
+    const till = client(app2, t.keyA);
+    expect((await till.get('/api/v1/settings')).status).toBe(200);
+    expect((await s.two.get('/customers')).status).toBe(200);
+    expect(two.hub.auth.size).toBeGreaterThan(0);
+    // Outside the app, so only sql/0029's trigger tells instance two.
+    await t.sql`update admins set role = 'owner' where id = ${s.id}`;
+    await until(() => two.hub.sessions.size === 0, "instance two to drop its sessions", 5000);
+    expect(two.hub.auth.size).toBeGreaterThan(0);
+    expect((await s.two.api().get('/api/v1/webhooks')).status).toBe(200);
+  });
+
+  test("a change of the tenant's name clears both", async () => {
+    const s = await staffOnBoth();
+    const till = client(app2, t.keyA);
+    expect((await till.get('/api/v1/settings')).status).toBe(200);
+    expect((await s.two.get('/customers')).status).toBe(200);
+    await t.sql`update tenants set name = 'Alpha Diner (renamed)' where id = ${t.tenantA.id}`;
+    await until(() => two.hub.sessions.size === 0 && two.hub.auth.size === 0, 'instance two to drop keys and sessions', 5000);
+    expect(await (await s.two.get('/customers')).text()).toContain('<strong>Alpha Diner (renamed)</strong>');
   });
 });
 
