@@ -95,7 +95,7 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
   }));
   app.use('/api/*', methodGuard(allowed));
   // An API key, or a signed-in admin's session cookie (CSRF-checked): see identity/apiCaller.ts.
-  app.use('/api/v1/*', resolveApiCaller({ ...deps, auth: deps.hub.auth }));
+  app.use('/api/v1/*', resolveApiCaller({ ...deps, auth: deps.hub.auth, sessions: deps.hub.sessions }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key from `bun run cli key create`; it decides the tenant.',

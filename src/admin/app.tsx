@@ -68,7 +68,7 @@ export function adminApp(deps: LiveDeps) {
   app.use(`${base}/*`, async (c, next) => {
     const slug = c.req.param('tenant') ?? '';
     if (!SLUG.test(slug)) throw new ApiError(404, 'not_found', 'Page not found.');
-    const session = await sessionFromToken(sql, getCookie(c, SESSION_COOKIE));
+    const session = await sessionFromToken(sql, getCookie(c, SESSION_COOKIE), deps.hub.sessions);
     const path = c.req.path.slice(`/${slug}/admin`.length);
     if (path === '/login') return next();
     if (!session) {

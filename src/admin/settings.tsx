@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../platform/deps.ts';
 import { SettingsPatch } from '../settings/schemas.ts';
 import { settingsForEditing, updateSettings } from '../settings/settings.ts';
+import { changingCredentials } from '../identity/credentialChanges.ts';
 import { adminBase } from '../../views/shell/layout.tsx';
 import { SettingsForm, SettingsPage, settingsValues } from '../../views/settings.tsx';
 import { type AdminEnv, change, fragment, meta, page, snapshot } from './context.ts';
@@ -46,7 +47,8 @@ export function settingsPages(deps: Deps) {
     if (parsed.errors) return fragment(c, <SettingsForm base={base} state={{ values: f, errors: parsed.errors }} seq={0} />, 422);
     try {
       // The same domain write as PATCH /api/v1/settings: it writes and emits settings_updated.
-      const { seq, data } = await change(sql, caller.tenantId, (tx) => updateSettings(tx, caller, parsed.data));
+      // Cached sessions carry the name, currency and zone: forgotten here once the change commits.
+      const { seq, data } = await changingCredentials(() => change(sql, caller.tenantId, (tx) => updateSettings(tx, caller, parsed.data)));
       // Stamped with its own event's id: when that event arrives on this page it is not applied twice.
       return fragment(c, <SettingsForm base={base} state={{ values: settingsValues(data), message: 'Settings saved.' }} seq={seq} />);
     } catch (err) {

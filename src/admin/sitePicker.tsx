@@ -45,7 +45,7 @@ export function sitePickerPages(deps: Deps) {
 
   // POST /{tenant}/admin/location {locationId: a site's id, or `all`}. The page then
   // reloads: every figure on it (the dashboard's, "today") belongs to the new pick, and so do this
-  // admin's next writes, since sessions.ts reads chosen_location_id into the caller on every request.
+  // admin's next writes, since sessions.ts puts chosen_location_id in the caller (the pick clears cached sessions).
   app.post('/location', async (c) => {
     const caller = c.get('caller');
     const parsed = PickForm.safeParse(await formFields(c));

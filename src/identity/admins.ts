@@ -6,6 +6,7 @@ import { Id } from '../platform/fields.ts';
 import type { Caller } from './caller.ts';
 import { authorize } from './policy.ts';
 import { emitTeamEvent } from './teamEvents.ts';
+import { changingCredentials } from './credentialChanges.ts';
 
 export type AdminAccess = { id: string; email: string; role: 'owner' | 'staff'; deactivatedAt: string | null };
 
@@ -17,7 +18,7 @@ export type AdminAccess = { id: string; email: string; role: 'owner' | 'staff'; 
  * Null when this tenant has no admin with that email.
  */
 export async function setAdminActive(sql: Sql, tenantId: string, email: string, active: boolean): Promise<AdminAccess | null> {
-  return sql.begin(async (tx) => {
+  return changingCredentials(() => sql.begin(async (tx) => {
     const [row] = await tx`update admins
       set deactivated_at = ${active ? null : tx`coalesce(deactivated_at, now())`}
       where tenant_id = ${tenantId} and email = ${email.trim().toLowerCase()}
@@ -28,7 +29,7 @@ export async function setAdminActive(sql: Sql, tenantId: string, email: string, 
       id: row.id, email: row.email, role: row.role,
       deactivatedAt: row.deactivated_at ? new Date(row.deactivated_at).toISOString() : null,
     };
-  });
+  }));
 }
 
 export type AdminReach = { id: string; email: string; role: 'owner' | 'staff'; locationId: string | null; signedOut: boolean };
@@ -50,7 +51,7 @@ function limit(
   /** In the same transaction, after a change (the Team page's event). */
   then?: (tx: Db, row: Record<string, any>, signedOut: boolean) => Promise<void>,
 ): Promise<AdminReach | 'owner' | null> {
-  return sql.begin(async (tx) => {
+  return changingCredentials(() => sql.begin(async (tx) => {
     const [admin] = await tx`select id, email, role, location_id, deactivated_at from admins where tenant_id = ${tenantId} and ${which} for update`;
     if (!admin) return null;
     if (admin.role === 'owner' && locationId) return 'owner' as const;
@@ -59,7 +60,7 @@ function limit(
     if (narrows) await tx`delete from admin_sessions where admin_id = ${admin.id}`;
     if (then && locationId !== admin.location_id) await then(tx, { ...admin, location_id: locationId }, narrows);
     return { id: admin.id, email: admin.email, role: admin.role, locationId, signedOut: narrows };
-  }) as Promise<AdminReach | 'owner' | null>;
+  }) as Promise<AdminReach | 'owner' | null>);
 }
 
 // The admin door's side of the same rule (owners only: admins.manage).
@@ -96,6 +97,8 @@ export async function limitStaff(sql: Sql, caller: Caller, adminId: string, loca
 // replaces the secret they signed in with, deletes their sessions in the same transaction and returns
 // those sessions' ids: the page closes their streams on this instance at once (hub.closeSession, as
 // sign-out does), and every other instance's sweep finds the sessions gone within KEY_SWEEP_MS.
+// Sessions are cached per instance: each change runs in changingCredentials (./credentialChanges.ts),
+// so it holds from the admin's next request here, and sql/0029's triggers NOTIFY the other instances.
 
 const Role = z.enum(['owner', 'staff'], { error: 'Choose owner or staff.' });
 const EMAIL = 'That does not look like an email address.';
@@ -157,20 +160,20 @@ export async function resetPassword(sql: Sql, caller: Caller, adminId: string): 
   if (!Id.safeParse(adminId).success) throw notFound('Admin');
   const password = newPassword();
   const hash = await Bun.password.hash(password);
-  return sql.begin(async (tx) => {
+  return changingCredentials(() => sql.begin(async (tx) => {
     const target = await lockMember(tx, caller, adminId);
     if (target.role !== 'staff') throw notFound('Staff admin');
     await tx`update admins set password_hash = ${hash}, password_must_change = true where id = ${target.id}`;
     const endedSessions = await endSessions(tx, target.id);
     await emitTeamEvent(tx, caller, 'admin_updated', target, { change: 'password_reset', signedOut: true });
     return { admin: member(target, caller), endedSessions, password };
-  }) as Promise<WithPassword>;
+  }) as Promise<WithPassword>);
 }
 
 /** Deactivate (sessions end now) or reactivate (they sign in afresh). Not yourself, nor the last active owner. */
 export async function setMemberActive(sql: Sql, caller: Caller, adminId: string, active: boolean): Promise<TeamChange> {
   authorize(caller, 'admins.manage');
-  return sql.begin(async (tx) => {
+  return changingCredentials(() => sql.begin(async (tx) => {
     const owners = await lockOwners(tx, caller);
     const target = await lockMember(tx, caller, adminId);
     if (!active) keepAnOwner(caller, owners, target, 'deactivate');
@@ -181,7 +184,7 @@ export async function setMemberActive(sql: Sql, caller: Caller, adminId: string,
     if (!active && target.deactivated_at === null) await emitTeamEvent(tx, caller, 'admin_deactivated', row, { signedOut: true });
     if (active && target.deactivated_at !== null) await emitTeamEvent(tx, caller, 'admin_updated', row, { change: 'reactivated', signedOut: false });
     return { admin: member(row, caller), endedSessions };
-  }) as Promise<TeamChange>;
+  }) as Promise<TeamChange>);
 }
 
 /**
@@ -190,7 +193,7 @@ export async function setMemberActive(sql: Sql, caller: Caller, adminId: string,
  */
 export async function setMemberRole(sql: Sql, caller: Caller, adminId: string, role: 'owner' | 'staff'): Promise<TeamChange> {
   authorize(caller, 'admins.manage');
-  return sql.begin(async (tx) => {
+  return changingCredentials(() => sql.begin(async (tx) => {
     const owners = await lockOwners(tx, caller);
     const target = await lockMember(tx, caller, adminId);
     if (target.role === role) return { admin: member(target, caller), endedSessions: [] };
@@ -200,7 +203,7 @@ export async function setMemberRole(sql: Sql, caller: Caller, adminId: string, r
     const endedSessions = role === 'staff' ? await endSessions(tx, target.id) : [];
     await emitTeamEvent(tx, caller, 'admin_updated', row, { change: 'role', signedOut: role === 'staff' });
     return { admin: member(row, caller), endedSessions };
-  }) as Promise<TeamChange>;
+  }) as Promise<TeamChange>);
 }
 
 /** The admin row, locked for the change; another tenant's id is 404 like an unknown one (I7). */

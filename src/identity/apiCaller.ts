@@ -6,7 +6,7 @@ import { retryingRead } from '../platform/database.ts';
 import { bearerKey, hashApiKey, keyAuthFromHash, touchKey, type KeyAuth } from './apiKeys.ts';
 import type { AuthCache } from './authCache.ts';
 import { csrfOk, isSafeMethod } from './csrf.ts';
-import { SESSION_COOKIE, callerFromSession, sessionFromToken } from './sessions.ts';
+import { SESSION_COOKIE, callerFromSession, sessionFromToken, type SessionAuth } from './sessions.ts';
 
 /**
  * Who is calling /api/v1, resolved once per request into `caller`; what they may do is the policy's
@@ -24,14 +24,17 @@ export function passwordChangeRequired(tenantSlug: string) {
     `This admin signed in with a one-time password and must choose their own first, at ${where}.`, { location: where });
 }
 
-/** With `auth`, resolved keys are kept in the process (./authCache.ts); without, every request asks Postgres. */
-export function resolveApiCaller(deps: Deps & { auth?: AuthCache<KeyAuth> }): MiddlewareHandler<AppEnv> {
+/**
+ * With `auth` and `sessions`, resolved keys and sessions are kept in the process (./authCache.ts);
+ * without, every request asks Postgres.
+ */
+export function resolveApiCaller(deps: Deps & { auth?: AuthCache<KeyAuth>; sessions?: AuthCache<SessionAuth> }): MiddlewareHandler<AppEnv> {
   const lookup = (keyHash: string) => retryingRead(() => keyAuthFromHash(deps.sql, keyHash));
   return async (c, next) => {
     const authorization = c.req.header('authorization');
     const token = authorization ? undefined : getCookie(c, SESSION_COOKIE);
     // A lookup, so a dropped connection under it is retried once on a fresh one (before any write).
-    const session = token ? await retryingRead(() => sessionFromToken(deps.sql, token)) : null;
+    const session = token ? await retryingRead(() => sessionFromToken(deps.sql, token, deps.sessions)) : null;
     if (session) {
       if (!isSafeMethod(c.req.method) && !(await csrfOk(c, session.csrf))) {
         throw new ApiError(403, 'csrf_failed', 'A cookie-authenticated request must carry the X-CSRF-Token header of its session.');

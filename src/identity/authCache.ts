@@ -1,11 +1,14 @@
-/** The NOTIFY channel on which a credential change (a key revoked, …) tells every instance to forget what it cached. */
+/**
+ * The NOTIFY channel on which a credential change (a key revoked, a session ended, an admin or tenant
+ * changed: sql/0029's triggers) tells every instance to forget what it cached.
+ */
 export const AUTH_CHANNEL = 'tillstream_auth';
 
 type Entry<V> = { value: V; at: number };
 
 /**
  * Resolved credentials kept in the process, so a request does not pay a database lookup for its API
- * key. Bounded (least recently used goes first) and trusted only while `usable()` says the instance
+ * key or admin session. Bounded (least recently used goes first) and trusted only while `usable()` says the instance
  * hears credential changes (its LISTEN connection is up): a change on any instance NOTIFYs
  * AUTH_CHANNEL and every listener calls clear(). Three backstops keep a revoked credential from
  * living on: entries expire after `ttlMs` whatever happens; while the listener is down nothing is read
@@ -14,11 +17,12 @@ type Entry<V> = { value: V; at: number };
  * Only found credentials are kept: an unknown key asks the database every time, as before.
  */
 export class AuthCache<V> {
-  private static readonly all = new Set<WeakRef<AuthCache<unknown>>>();
+  private static readonly all = new Set<WeakRef<{ clear(): void }>>();
   private readonly entries = new Map<string, Entry<V>>();
   private generation = 0;
 
-  constructor(private readonly opts: { max: number; ttlMs: number; usable: () => boolean }) {
+  /** `fresh`: whether a cached value may still be served (a session past its expires_at may not). */
+  constructor(private readonly opts: { max: number; ttlMs: number; usable: () => boolean; fresh?: (value: V) => boolean }) {
     AuthCache.all.add(new WeakRef(this));
   }
 
@@ -38,7 +42,7 @@ export class AuthCache<V> {
     const usable = this.opts.usable();
     if (usable) {
       const hit = this.entries.get(key);
-      if (hit && Date.now() - hit.at < this.opts.ttlMs) {
+      if (hit && Date.now() - hit.at < this.opts.ttlMs && (this.opts.fresh?.(hit.value) ?? true)) {
         // Re-inserted so the Map's order is least recently used first.
         this.entries.delete(key);
         this.entries.set(key, hit);

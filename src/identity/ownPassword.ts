@@ -3,6 +3,7 @@ import type { Sql } from '../platform/database.ts';
 import { ApiError } from '../platform/errors.ts';
 import type { Caller } from './caller.ts';
 import { emitTeamEvent } from './teamEvents.ts';
+import { changingCredentials } from './credentialChanges.ts';
 
 // An admin sets their own password: the way out of a one-time password (an owner's reset on the Team
 // page, or a new admin's generated one: admins.password_must_change, sql/0019_one_time_passwords.sql),
@@ -38,12 +39,12 @@ export async function changeOwnPassword(sql: Sql, caller: Caller, input: z.infer
       { errors: [{ path: 'password', message: 'Choose a password different from the current one.' }] });
   }
   const hash = await Bun.password.hash(input.password);
-  return sql.begin(async (tx) => {
+  return changingCredentials(() => sql.begin(async (tx) => {
     const [admin] = await tx`update admins set password_hash = ${hash}, password_must_change = false
       where id = ${caller.adminId} returning id, email, role, location_id, deactivated_at`;
     const ended = await tx`delete from admin_sessions where admin_id = ${caller.adminId} and token_hash <> ${caller.sessionId ?? ''}
       returning token_hash`;
     await emitTeamEvent(tx, caller, 'admin_updated', admin, { change: 'password_changed', signedOut: ended.length > 0 });
     return { endedSessions: ended.map((r) => r.token_hash as string) };
-  }) as Promise<OwnPasswordChanged>;
+  }) as Promise<OwnPasswordChanged>);
 }

@@ -1,8 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Caller } from './caller.ts';
 import type { Sql } from '../platform/database.ts';
+import type { AuthCache } from './authCache.ts';
+import { changingCredentials } from './credentialChanges.ts';
 
-/** A signed-in admin, resolved from the session cookie on every request. */
+/** A signed-in admin, resolved from the session cookie on every request (from the process's cache when it can). */
 export type Session = {
   /** The session's id: the sha256 of its cookie token, as stored (the token itself is never kept). */
   id: string;
@@ -71,30 +73,68 @@ export async function createSession(sql: Sql, adminId: string, tenantId: string)
   return t;
 }
 
-export async function sessionFromToken(sql: Sql, t: string | undefined): Promise<Session | null> {
-  if (!t || t.length > 100) return null;
+/**
+ * A session as the process caches it (identity/authCache.ts, one per hub): with its expires_at, so a
+ * cached entry is never served past it (AuthCache's `fresh`: sessionIsFresh), and the last time this
+ * process slid it forward (touchSession).
+ */
+export type SessionAuth = { session: Session; expiresAt: number; touchedAt: number };
+
+/** Whether a cached session may still be served: not past the expires_at it was read with. */
+export const sessionIsFresh = (auth: SessionAuth) => Date.now() < auth.expiresAt;
+
+/** The live session with this token hash: not signed out, not expired, its admin not deactivated. */
+export async function sessionAuthFromHash(sql: Sql, tokenHash: string): Promise<SessionAuth | null> {
   const [row] = await sql`
-    select s.token_hash, s.csrf_token, s.last_seen_at, a.id, a.email, a.role, a.location_id, a.chosen_location_id, a.password_must_change,
-           t.id as tenant_id, t.slug, t.name, t.default_country, t.currency, t.time_zone
+    select s.token_hash, s.csrf_token, s.last_seen_at, s.expires_at, a.id, a.email, a.role, a.location_id, a.chosen_location_id,
+           a.password_must_change, t.id as tenant_id, t.slug, t.name, t.default_country, t.currency, t.time_zone
     from admin_sessions s join admins a on a.id = s.admin_id join tenants t on t.id = s.tenant_id
-    where s.token_hash = ${hash(t)} and s.expires_at > now() and a.deactivated_at is null`;
+    where s.token_hash = ${tokenHash} and s.expires_at > now() and a.deactivated_at is null`;
   if (!row) return null;
-  if (Date.now() - new Date(row.last_seen_at).getTime() > TOUCH_EVERY_MS) {
-    sql`update admin_sessions set last_seen_at = now(), expires_at = now() + make_interval(hours => ${SESSION_HOURS})
-      where token_hash = ${row.token_hash}`.catch(() => {});
-  }
-  return {
+  const session: Session = Object.freeze({
     id: row.token_hash, adminId: row.id, email: row.email, role: row.role, tenantId: row.tenant_id, tenantSlug: row.slug,
     tenantName: row.name, defaultCountry: row.default_country, currency: row.currency, timeZone: row.time_zone, csrf: row.csrf_token,
     boundLocationId: row.location_id, chosenLocationId: row.chosen_location_id, passwordMustChange: row.password_must_change,
-  };
+  });
+  return { session, expiresAt: new Date(row.expires_at).getTime(), touchedAt: new Date(row.last_seen_at).getTime() };
 }
 
-/** End the session this cookie token names; returns its id (for closing its streams), null without a token. */
+/**
+ * Slide last_seen_at and expires_at forward, off the request's path, at most once a minute per session
+ * per process: `touchedAt` starts at the row's last_seen_at (so a session another instance touched a
+ * moment ago is not touched again) and is moved here, so requests served from the cache touch too.
+ * The cached expiresAt is not moved: once it passes, the next request reads the slid row again.
+ */
+export function touchSession(sql: Sql, auth: SessionAuth) {
+  const now = Date.now();
+  if (now - auth.touchedAt <= TOUCH_EVERY_MS) return;
+  auth.touchedAt = now;
+  sql`update admin_sessions set last_seen_at = now(), expires_at = now() + make_interval(hours => ${SESSION_HOURS})
+    where token_hash = ${auth.session.id}`.catch(() => {});
+}
+
+/**
+ * The session this cookie token names, or null. With `cache` (the hub's), a session found is kept in
+ * the process until a change to it NOTIFYs (sql/0029), its expires_at passes, or the cache's TTL; an
+ * unknown token asks Postgres every time.
+ */
+export async function sessionFromToken(sql: Sql, t: string | undefined, cache?: AuthCache<SessionAuth>): Promise<Session | null> {
+  if (!t || t.length > 100) return null;
+  const id = hash(t);
+  const auth = cache ? await cache.get(id, () => sessionAuthFromHash(sql, id)) : await sessionAuthFromHash(sql, id);
+  if (!auth) return null;
+  touchSession(sql, auth);
+  return auth.session;
+}
+
+/**
+ * End the session this cookie token names; returns its id (for closing its streams), null without a
+ * token. Its cached copy goes at once here, and by NOTIFY everywhere else (credentialChanges.ts).
+ */
 export async function destroySession(sql: Sql, t: string | undefined): Promise<string | null> {
   if (!t) return null;
   const id = hash(t);
-  await sql`delete from admin_sessions where token_hash = ${id}`;
+  await changingCredentials(() => sql`delete from admin_sessions where token_hash = ${id}`);
   return id;
 }
 

@@ -3,6 +3,7 @@ import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
 import { Id } from '../platform/fields.ts';
+import { changingCredentials } from '../identity/credentialChanges.ts';
 
 // The site an admin picked in the page header (admins.chosen_location_id). It is where that admin's
 // writes happen when they name none (sessions.ts puts it in the Caller, where.ts uses it) and which site
@@ -25,6 +26,8 @@ export async function siteOptions(db: Db, caller: Caller): Promise<SiteOption[]>
  * Remember this admin's pick. A site must be the tenant's (404) and not archived (409
  * location_archived: it takes no new writes, so acting there would fail); an admin limited to one site
  * cannot pick another, nor the whole group (403 location_mismatch). Returns the pick.
+ * The admin's session carries the pick and may be cached: each write runs in changingCredentials (pass
+ * the pool, not a transaction, so the clear comes after its commit); sql/0029's trigger tells the others.
  */
 export async function chooseLocation(db: Db, caller: Caller, locationId: string | null): Promise<string | null> {
   authorize(caller, 'locations.read');
@@ -35,16 +38,16 @@ export async function chooseLocation(db: Db, caller: Caller, locationId: string 
       { boundLocationId: bound });
   }
   if (locationId === null) {
-    await db`update admins set chosen_location_id = null where id = ${caller.adminId} and tenant_id = ${caller.tenantId}`;
+    await changingCredentials(() => db`update admins set chosen_location_id = null where id = ${caller.adminId} and tenant_id = ${caller.tenantId}`);
     return null;
   }
   if (!Id.safeParse(locationId).success) throw notFound('Location');
   // One statement: the site is checked and recorded together. A site archived a moment later is still
   // refused where it matters, at each write (where.ts share-locks the site and checks it there).
-  const [picked] = await db`update admins a set chosen_location_id = l.id from locations l
+  const [picked] = await changingCredentials(() => db`update admins a set chosen_location_id = l.id from locations l
     where a.id = ${caller.adminId} and a.tenant_id = ${caller.tenantId}
       and l.tenant_id = ${caller.tenantId} and l.id = ${locationId} and l.archived_at is null
-    returning l.id`;
+    returning l.id`);
   if (picked) return picked.id as string;
   const [site] = await db`select 1 from locations where tenant_id = ${caller.tenantId} and id = ${locationId}`;
   if (!site) throw notFound('Location');

@@ -53,11 +53,11 @@ const Config = z.object({
   /** How often open streams are checked against revoked keys. */
   KEY_SWEEP_MS: int(10_000, 100),
   /**
-   * A resolved API key is trusted from memory at most this long (identity/authCache.ts): the backstop
+   * A resolved API key or admin session is trusted from memory at most this long (identity/authCache.ts): the backstop
    * should a credential change's NOTIFY be lost while the listener is down but not yet known to be.
    */
   AUTH_CACHE_TTL_MS: int(5000, 0),
-  /** Resolved API keys kept per instance (least recently used go first). */
+  /** Resolved API keys kept per instance, and as many admin sessions (least recently used go first). */
   AUTH_CACHE_MAX: int(5000, 1),
   /**
    * How often each instance writes its terminals' presence (one statement); a crashed instance's

@@ -20,11 +20,12 @@ export const reconnectBackoff = (retries: number) => Math.min(0.01 * 2 ** retrie
 
 /** The one pool of a process. Columns stay snake_case: SQL functions shape the JSON the API returns. */
 /**
- * `onStatement` is called for every statement sent (BEGIN and COMMIT included): /metrics counts them
- * (main.ts), tests count round trips. It is the client's `debug` hook, which also makes a failed
- * query's parameters enumerable on its error; log.ts keeps them out of the log.
+ * `onStatement` is called for every statement sent (BEGIN and COMMIT included), with its text:
+ * /metrics counts them (main.ts), tests count round trips or see which tables a request asked about.
+ * It is the client's `debug` hook, which also makes a failed query's parameters enumerable on its
+ * error; log.ts keeps them out of the log.
  */
-export function connect(url: string, max = 10, timeouts?: Timeouts, onStatement?: () => void): Sql {
+export function connect(url: string, max = 10, timeouts?: Timeouts, onStatement?: (connection: number, query: string) => void): Sql {
   return postgres(url, {
     max,
     ...(onStatement ? { debug: onStatement } : {}),

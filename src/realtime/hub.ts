@@ -18,6 +18,7 @@ import { dbFailure } from '../platform/dbFailure.ts';
 import { log } from '../platform/log.ts';
 import { AuthCache } from '../identity/authCache.ts';
 import type { KeyAuth } from '../identity/apiKeys.ts';
+import { sessionIsFresh, type SessionAuth } from '../identity/sessions.ts';
 
 export type OpenOptions = {
   caller: Caller;
@@ -64,6 +65,8 @@ export class Hub {
   readonly presence: Presence;
   /** Resolved API keys, trusted while the listener hears credential changes (identity/authCache.ts). */
   readonly auth: AuthCache<KeyAuth>;
+  /** Resolved admin sessions (by token hash), on the same terms, and never past their expires_at. */
+  readonly sessions: AuthCache<SessionAuth>;
 
   /** `metrics`: the process's, when the pool was made before the hub and counts into it (main.ts). */
   constructor({ sql, config, metrics }: { sql: Sql; config: Config; metrics?: Metrics }) {
@@ -76,15 +79,27 @@ export class Hub {
     this.presence = new Presence(sql, config.PRESENCE_INTERVAL_MS,
       () => presenceRows(this.streams, (tenantId) => this.feeds.cursorOf(tenantId)));
     this.auth = new AuthCache({ max: config.AUTH_CACHE_MAX, ttlMs: config.AUTH_CACHE_TTL_MS, usable: () => this.listenerUp() });
+    this.sessions = new AuthCache({
+      max: config.AUTH_CACHE_MAX, ttlMs: config.AUTH_CACHE_TTL_MS, usable: () => this.listenerUp(), fresh: sessionIsFresh,
+    });
   }
 
   /**
-   * A credential changed, on this instance or (by NOTIFY) another: forget cached keys now, and sweep
-   * the streams now rather than at the next KEY_SWEEP_MS tick.
+   * A credential changed, on this instance or (by NOTIFY) another: forget what it may touch now, and
+   * sweep the streams now rather than at the next KEY_SWEEP_MS tick. The payload says what changed: an
+   * admin ('admin:<id>', sql/0029) touches only sessions, so a site pick leaves every till's cached key
+   * in place; a key ('key:<id>') only keys; a tenant, or anything else (a hand-written NOTIFY), both.
    */
-  credentialsChanged() {
-    this.auth.clear();
+  credentialsChanged(payload = '') {
+    if (!payload.startsWith('admin:')) this.auth.clear();
+    if (!payload.startsWith('key:')) this.sessions.clear();
     this.sweepRevokedKeys().catch((err) => log.warn(`stream sweep after a credential change failed (the next tick retries): ${String(err)}`));
+  }
+
+  /** Drop every cached key and session (a change was heard, or changes may have been missed). */
+  forgetCredentials() {
+    this.auth.clear();
+    this.sessions.clear();
   }
 
   registerFormat(name: string, render: Render) {

@@ -112,7 +112,7 @@ export class Listener {
     // is due RETRY_MS later rather than a whole grace period of heartbeats.
     const onListen = () => {
       if (this.conn !== conn) return;
-      this.opts.hub.auth.clear();
+      this.opts.hub.forgetCredentials();
       this.listening = true;
       this.lastBeat = Date.now();
       if (this.listens++ > 0) this.opts.hub.metrics.listenerReconnects++;
@@ -123,10 +123,10 @@ export class Listener {
       if (this.conn === conn && payload.startsWith(this.instanceId)) this.lastBeat = Date.now();
     });
     // A credential changed somewhere. Every (re)listen also drops the cache: changes during the gap were not heard.
-    await conn.listen(AUTH_CHANNEL, () => {
-      if (this.conn === conn) this.opts.hub.credentialsChanged();
+    await conn.listen(AUTH_CHANNEL, (payload) => {
+      if (this.conn === conn) this.opts.hub.credentialsChanged(payload);
     }, () => {
-      if (this.conn === conn) this.opts.hub.auth.clear();
+      if (this.conn === conn) this.opts.hub.forgetCredentials();
     });
     await conn.listen(EVENTS_CHANNEL, (payload) => {
       if (this.conn !== conn) return;

@@ -4,6 +4,7 @@ import { idempotent } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
 import { Settings, SettingsPatch } from './schemas.ts';
 import { getSettings, updateSettings } from './settings.ts';
+import { changingCredentials } from '../identity/credentialChanges.ts';
 
 const tags = ['Settings'];
 
@@ -23,6 +24,7 @@ export function settingsRoutes(deps: Deps) {
     .openapi(get, async (c) => c.json(await getSettings(deps.sql, c.get('caller')), 200))
     .openapi(patch, async (c) => {
       const body = c.req.valid('json');
-      return idempotent(c, deps, body, async (tx) => ({ status: 200, body: await updateSettings(tx, c.get('caller'), body) }));
+      // Cached credentials carry some settings: forgotten here once the change commits.
+      return changingCredentials(() => idempotent(c, deps, body, async (tx) => ({ status: 200, body: await updateSettings(tx, c.get('caller'), body) })));
     });
 }

@@ -1,4 +1,3 @@
-import { AUTH_CHANNEL, AuthCache } from '../identity/authCache.ts';
 import type { Caller } from '../identity/caller.ts';
 import { authorize } from '../identity/policy.ts';
 import type { Db } from '../platform/database.ts';
@@ -19,11 +18,9 @@ export async function updateSettings(db: Db, caller: Caller, patch: SettingsPatc
   authorize(caller, 'settings.update');
   if (patch.timezone !== undefined) await assertKnownTimeZone(db, patch.timezone, 'timezone');
   const [{ s }] = await db`select settings_update_with_zone(${caller.tenantId}, ${db.json(patch)}, ${caller.actor}) as s`;
-  // A cached API key carries its tenant's default country (identity/authCache.ts): every instance forgets.
-  if (patch.defaultCountry !== undefined) {
-    await db`select pg_notify(${AUTH_CHANNEL}, ${'tenant:' + caller.tenantId})`;
-    AuthCache.clearAll();
-  }
+  // Cached API keys and sessions carry the tenant's name, currency, zone and country: sql/0029's trigger
+  // NOTIFYs every instance at commit, and the callers (both doors' routes) run this whole transaction
+  // inside changingCredentials (identity/credentialChanges.ts), so this instance forgets after COMMIT.
   return s as Settings;
 }
 

@@ -3,6 +3,7 @@ import { testApp } from '../support/app.ts';
 import { AdminClient, cookieOf, createAdmin, signIn } from '../support/admin.ts';
 import { releaseSignInAttempt, reserveSignInAttempt } from '../../src/identity/signInThrottle.ts';
 import { setAdminActive } from '../../src/identity/admins.ts';
+import { until } from '../support/stream.ts';
 
 const t = await testApp();
 await createAdmin(t.sql, t.tenantA.id, 'owner@alpha.test', 'correct horse');
@@ -224,8 +225,9 @@ describe('sessions and tenants', () => {
 
   test('an expired session is refused', async () => {
     const me = await signIn(t.app, 'alpha', 'owner@alpha.test', 'correct horse');
+    // Written outside the app, so this instance's cached sessions learn of it by NOTIFY (sql/0029), not at once.
     await t.sql`update admin_sessions set expires_at = now() - interval '1 second'`;
-    expect((await me.get('/customers')).status).toBe(303);
+    await until(async () => (await me.get('/customers')).status === 303, 'the expired session to be refused', 5000);
     expect((await owner.get('/customers')).status).toBe(303);
     owner = await signIn(t.app, 'alpha', 'owner@alpha.test', 'correct horse');
   });
@@ -274,8 +276,9 @@ describe('deactivated admins', () => {
   test('the deactivated_at column alone ends a session, even with its row still in admin_sessions', async () => {
     await createAdmin(t.sql, t.tenantA.id, 'column@alpha.test', 'column password');
     const me = await signIn(t.app, 'alpha', 'column@alpha.test', 'column password');
+    // Written outside the app, so this instance's cached sessions learn of it by NOTIFY (sql/0029), not at once.
     await t.sql`update admins set deactivated_at = now() where email = 'column@alpha.test'`;
-    expect((await me.get('/customers')).status).toBe(303);
+    await until(async () => (await me.get('/customers')).status === 303, 'the session to be refused', 5000);
     expect((await me.api().get('/api/v1/customers')).status).toBe(401);
     expect((await t.sql`select count(*)::int as n from admin_sessions s join admins a on a.id = s.admin_id
       where a.email = 'column@alpha.test'`)[0].n).toBe(1);

@@ -32,6 +32,23 @@ describe('the in-process credential cache', () => {
     expect(lookups).toBe(2);
   });
 
+  test('an entry its `fresh` test refuses (a session past its expires_at) is not served: it is looked up again', async () => {
+    let expiresAt = Date.now() + 60_000;
+    const cache = new AuthCache<{ expiresAt: number }>({ max: 10, ttlMs: 60_000, usable: () => true, fresh: (v) => Date.now() < v.expiresAt });
+    let lookups = 0;
+    const load = async () => { lookups++; return { expiresAt }; };
+    await cache.get('k', load);
+    await cache.get('k', load);
+    expect(lookups).toBe(1);
+    expiresAt = Date.now() - 1;
+    await cache.get('k', load); // still the fresh entry read first
+    expect(lookups).toBe(1);
+    cache.clear();
+    await cache.get('k', load); // now holds an expired one
+    await cache.get('k', load);
+    expect(lookups).toBe(3);
+  });
+
   test('while the listener is down the cache is neither read nor filled', async () => {
     let up = true;
     const cache = new AuthCache<string>({ max: 10, ttlMs: 60_000, usable: () => up });

@@ -119,20 +119,4 @@ describe('what a cached key carries', () => {
   });
 });
 
-describe('admin sessions (looked up per request, never cached)', () => {
-  test("a deactivated admin's session is refused at once", async () => {
-    const staff = await createAdmin(t.sql, t.tenantA.id, 'staff1@alpha.test', 'correct horse battery', 'staff');
-    const s = await signIn(t.app, 'alpha', 'staff1@alpha.test', 'correct horse battery');
-    expect((await s.api().get('/api/v1/settings')).status).toBe(200);
-    await t.sql`update admins set deactivated_at = now() where id = ${staff}`;
-    expect((await s.api().get('/api/v1/settings')).status).toBe(401);
-  });
-
-  test('a role change takes effect on the next request', async () => {
-    const staff = await createAdmin(t.sql, t.tenantA.id, 'staff2@alpha.test', 'correct horse battery', 'staff');
-    const s = await signIn(t.app, 'alpha', 'staff2@alpha.test', 'correct horse battery');
-    expect((await s.api().get('/api/v1/webhooks')).status).toBe(403);
-    await t.sql`update admins set role = 'owner' where id = ${staff}`;
-    expect((await s.api().get('/api/v1/webhooks')).status).toBe(200);
-  });
-});
+// Admin sessions are cached too: test/identity/sessionCache.test.ts.
