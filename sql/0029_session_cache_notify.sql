@@ -5,8 +5,8 @@
 -- Team page, the CLI, the settings functions and an operator's own UPDATE in psql are all caught.
 -- The app still clears its own process's caches at once (src/identity/credentialChanges.ts).
 --
--- Payloads name what changed ('admin:<id>', 'tenant:<id>'); the instances clear everything whatever
--- the payload, and Postgres folds identical payloads in one transaction into one notification (a
+-- Payloads name what changed ('admin:<id>', 'tenant:<id>'): an admin's change clears the instances'
+-- cached sessions, a tenant's their sessions and keys (Hub.credentialsChanged), and Postgres folds identical payloads in one transaction into one notification (a
 -- deactivation that deletes ten sessions wakes each instance once).
 
 -- A session signed out, ended with its admin, or expired early. Deleting a session already expired
