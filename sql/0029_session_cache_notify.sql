@@ -6,8 +6,9 @@
 -- The app still clears its own process's caches at once (src/identity/credentialChanges.ts).
 --
 -- Payloads name what changed ('admin:<id>', 'tenant:<id>'): an admin's change clears the instances'
--- cached sessions, a tenant's their sessions and keys (Hub.credentialsChanged), and Postgres folds identical payloads in one transaction into one notification (a
--- deactivation that deletes ten sessions wakes each instance once).
+-- cached sessions, a tenant's their sessions and keys (Hub.credentialsChanged). Postgres folds
+-- identical payloads in one transaction into one notification (a deactivation that deletes ten
+-- sessions wakes each instance once).
 
 -- A session signed out, ended with its admin, or expired early. Deleting a session already expired
 -- (sign-in sweeps an admin's old ones) says nothing: no instance trusts a cached session past its
