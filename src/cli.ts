@@ -87,11 +87,17 @@ export async function runCli(argv: string[], sql: Sql, passwords: PasswordSource
       const hash = await Bun.password.hash(password);
       // A new admin is created limited (no moment with the whole group); an existing one keeps their
       // reach here and is limited below.
-      const [row] = await sql`insert into admins (tenant_id, email, password_hash, role, location_id)
-        values (${t.id}, ${email}, ${hash}, ${role}, ${at?.id ?? null})
-        on conflict (tenant_id, email) do update set password_hash = excluded.password_hash, role = excluded.role,
-          location_id = case when excluded.role = 'owner' then null else admins.location_id end
-        returning id, email, role, location_id`;
+      // An existing admin gets a new password (and maybe a lower role): their sessions end, as a reset on
+      // the Team page ends them, so whoever held the old password is signed out everywhere.
+      const [row] = await sql.begin(async (tx) => {
+        const rows = await tx`insert into admins (tenant_id, email, password_hash, role, location_id)
+          values (${t.id}, ${email}, ${hash}, ${role}, ${at?.id ?? null})
+          on conflict (tenant_id, email) do update set password_hash = excluded.password_hash, role = excluded.role,
+            location_id = case when excluded.role = 'owner' then null else admins.location_id end
+          returning id, email, role, location_id`;
+        await tx`delete from admin_sessions where admin_id = ${rows[0].id}`;
+        return rows;
+      });
       // The limit goes through limitAdmin, so re-creating a signed-in admin with a narrower reach signs them out.
       const reach = at && row.location_id !== at.id ? await limitAdmin(sql, t.id, email, at.id) : null;
       const locationId = reach && reach !== 'owner' ? reach.locationId : row.location_id;

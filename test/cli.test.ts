@@ -38,6 +38,18 @@ describe('cli', () => {
     expect(await Bun.password.verify('correct horse', row.password_hash)).toBe(true);
   });
 
+  test('admin create for an existing admin sets the new password and signs them out everywhere', async () => {
+    await runCli(['admin', 'create', '--tenant', 'corner-cafe', '--email', 'reset@example.com', '--password', 'first password'], sql);
+    const [admin] = await sql`select id from admins where email = 'reset@example.com'`;
+    await sql`insert into admin_sessions (token_hash, admin_id, tenant_id, csrf_token, expires_at)
+      select 'cli-reset-session', id, tenant_id, 'csrf', now() + interval '1 hour' from admins where id = ${admin.id}`;
+    const out: any = await runCli(['admin', 'create', '--tenant', 'corner-cafe', '--email', 'reset@example.com', '--password', 'second password', '--role', 'staff'], sql);
+    expect(out.admin).toMatchObject({ id: admin.id, role: 'staff' });
+    expect((await sql`select count(*)::int as n from admin_sessions where admin_id = ${admin.id}`)[0].n).toBe(0);
+    const [row] = await sql`select password_hash from admins where id = ${admin.id}`;
+    expect(await Bun.password.verify('second password', row.password_hash)).toBe(true);
+  });
+
   test('admin deactivate signs an admin out everywhere and refuses their sign-in; admin activate lets them back', async () => {
     await runCli(['admin', 'create', '--tenant', 'corner-cafe', '--email', 'leaver@example.com', '--password', 'leaver password', '--role', 'staff'], sql);
     const [admin] = await sql`select id from admins where email = 'leaver@example.com'`;

@@ -109,8 +109,9 @@ export function touchSession(sql: Sql, auth: SessionAuth) {
   const now = Date.now();
   if (now - auth.touchedAt <= TOUCH_EVERY_MS) return;
   auth.touchedAt = now;
+  // Only a live session slides: one an operator ended by setting expires_at stays ended.
   sql`update admin_sessions set last_seen_at = now(), expires_at = now() + make_interval(hours => ${SESSION_HOURS})
-    where token_hash = ${auth.session.id}`.catch(() => {});
+    where token_hash = ${auth.session.id} and expires_at > now()`.catch(() => {});
 }
 
 /**
