@@ -7,7 +7,7 @@ import { invariants } from '../support/fixtures.ts';
 import { writes, type Write } from '../faults/workload.ts';
 import { xacts } from '../bench/processes.ts';
 import { startCluster } from './cluster.ts';
-import { resumingStream, type Resuming } from './resumingStream.ts';
+import { startStreamClients, type ClientSpec, type StreamClients } from './streamClients.ts';
 
 // Issue 16.3, the scenario both the test and `bun run bench:rolling` run: N instances behind HAProxy,
 // `streams` clients (half POS keys, half admin sessions) connected through it, a bounded write load,
@@ -65,7 +65,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     // listening 2.5 s after SIGTERM: HAProxy checks every 1 s and one 503 takes the instance out.
     env: { SSE_RETRY_MS: '1000', SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_MS: '2500', ...o.env },
   });
-  const clients: (Resuming & { opened: Promise<void> })[] = [];
+  let clients: StreamClients | undefined;
   try {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const customers = [];
@@ -79,19 +79,26 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
       if (topUp.status !== 200) throw new Error(`top up: ${topUp.status} ${await topUp.text()}`);
     }
     const [{ seq }] = await sql`select event_seq::int as seq from tenant_counters where tenant_id = ${tenant.id}`;
+    const specs: ClientSpec[] = [];
     for (let i = 0; i < o.streams; i++) {
-      const pos = i < posCount;
-      clients.push(pos
-        ? resumingStream(`${cluster.base}/api/v1/events/stream`, { authorization: `Bearer ${keys[i % keys.length]}` }, seq)
-        : resumingStream(`${cluster.base}/${slug}/admin/stream`, { cookie: `ts_session=${sessions[i % sessions.length]}` }, seq));
+      specs.push(i < posCount
+        ? { url: `${cluster.base}/api/v1/events/stream`, headers: { authorization: `Bearer ${keys[i % keys.length]}` }, lastEventId: seq }
+        : { url: `${cluster.base}/${slug}/admin/stream`, headers: { cookie: `ts_session=${sessions[i % sessions.length]}` }, lastEventId: seq });
     }
-    // Bounded: a stream that never opens fails the run with what it was answered.
+    // The clients run in their own process (streamClients.ts says why); each resumes on its own.
+    let progress = '';
+    let logged = performance.now();
+    clients = startStreamClients(specs, (n, refused) => {
+      progress = `${n}/${o.streams} open, ${refused} refusals`;
+      if (performance.now() - logged > 5000) { logged = performance.now(); log(`opening: ${progress}`); }
+    });
+    // Bounded: a stream that never opens fails the run with how far the clients got.
     let timer: Timer | undefined;
     const openBound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`streams did not open: ${JSON.stringify(clients.flatMap((c) => c.refusals).slice(0, 5))}`)), 60_000 + o.streams * 20);
+      timer = setTimeout(() => reject(new Error(`streams did not open: ${progress}`)), 60_000 + o.streams * 20);
     });
     try {
-      await Promise.race([Promise.all(clients.map((c) => c.opened)), openBound]);
+      await Promise.race([clients.opened, openBound]);
     } finally {
       clearTimeout(timer);
     }
@@ -153,26 +160,22 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     const stormXacts = (await xacts(sql)) - x0;
     log(`writes done: ${list.filter((w) => w.acked).length} acked, ${failedWrites.length} failed`);
 
-    // Every client must catch up to the outbox: wait (bounded) until each has every id.
+    // Every client must catch up to the outbox: the clients wait (bounded) until each has every id.
     const rows = await sql`select id from events where tenant_id = ${tenant.id} and id > ${seq} order by id`;
     const expected = rows.map((r) => Number(r.id));
-    const end = Date.now() + 30_000;
-    while (Date.now() < end && clients.some((c) => c.ids.length < expected.length)) await Bun.sleep(100);
-    await Bun.sleep(200);
-    log(`refusals: ${JSON.stringify(clients.flatMap((c) => c.refusals).reduce((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {} as Record<string, number>))}`);
-    log(`caught up: ${clients.filter((c) => c.ids.length >= expected.length).length}/${clients.length} of ${expected.length} events`);
+    const summaries = await clients.report(expected, 30_000);
+    const refusals: Record<string, number> = {};
+    for (const c of summaries) for (const r of c.refusals) refusals[r] = (refusals[r] ?? 0) + 1;
+    log(`refusals: ${JSON.stringify(refusals)}`);
+    log(`caught up: ${summaries.filter((c) => c.missing === 0).length}/${summaries.length} of ${expected.length} events`);
 
     const lost: string[] = [];
     const duplicated: string[] = [];
-    clients.forEach((c, i) => {
-      const got = new Set(c.ids);
-      const missing = expected.filter((id) => !got.has(id));
-      if (missing.length) lost.push(`client ${i}: ${missing.length} missing, first ${missing[0]}`);
-      if (c.duplicates.length) duplicated.push(`client ${i}: ${c.duplicates.length} twice, first ${c.duplicates[0]}`);
+    summaries.forEach((c, i) => {
+      if (c.missing) lost.push(`client ${i}: ${c.missing} missing, first ${c.firstMissing}`);
+      if (c.duplicates) duplicated.push(`client ${i}: ${c.duplicates} twice, first ${c.firstDuplicate}`);
     });
-    const refusals: Record<string, number> = {};
-    for (const c of clients) for (const r of c.refusals) refusals[r] = (refusals[r] ?? 0) + 1;
-    const resumes = clients.flatMap((c) => c.resumeMs).sort((a, b) => a - b);
+    const resumes = summaries.flatMap((c) => c.resumeMs).sort((a, b) => a - b);
     const pct = (p: number) => resumes.length ? Math.round(resumes[Math.min(resumes.length - 1, Math.floor(p * resumes.length))]) : 0;
     return {
       exitCodes, lost, duplicated, failedWrites, retried503, refusals,
@@ -181,7 +184,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
       invariants: await invariants(sql),
     };
   } finally {
-    for (const c of clients) c.close();
+    await clients?.close();
     await cluster.stop();
   }
 }
