@@ -33,6 +33,14 @@ export type RollingReport = {
   lost: string[]; duplicated: string[]; failedWrites: string[]; retried503: number;
   refusals: Record<string, number>;
   resumes: number; resumeP50: number; resumeP99: number;
+  /** Of a resume, the reconnect itself: from its request to its 200 (the wait for the `retry:` hint excluded). */
+  connectP50: number; connectP99: number;
+  /** Acknowledged writes' latency (first attempt to 2xx, retries included), over the deploy. */
+  writeP50: number; writeP99: number; writeMax: number;
+  /** Database transactions per stream opened (bench only: 0 without settleMs). */
+  openXactsPerStream: number;
+  /** Times HAProxy's health check took each instance out (a restart accounts for one each). */
+  checksDown: Record<string, number>;
   /**
    * Transactions the database committed or rolled back from the first SIGTERM until the last instance
    * is back (and the write load has stopped): reconnects, replays, boots and the writes together.
@@ -61,7 +69,8 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
 
   const cluster = await startCluster({
     instances: o.instances ?? 3, databaseUrl: o.databaseUrl,
-    // Spread reconnects over up to 1 s (hub.stop picks each stream's share); give drains 10 s; stay
+    // Spread reconnects over at least 1 s (hub.stop picks each stream's share of a window that grows
+    // with the streams it holds, SSE_SHUTDOWN_RESUMES_PER_S); give drains 10 s; stay
     // listening 2.5 s after SIGTERM: HAProxy checks every 1 s and one 503 takes the instance out.
     env: { SSE_RETRY_MS: '1000', SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_MS: '2500', ...o.env },
   });
@@ -85,6 +94,20 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
         ? { url: `${cluster.base}/api/v1/events/stream`, headers: { authorization: `Bearer ${keys[i % keys.length]}` }, lastEventId: seq }
         : { url: `${cluster.base}/${slug}/admin/stream`, headers: { cookie: `ts_session=${sessions[i % sessions.length]}` }, lastEventId: seq });
     }
+    // What opening a stream costs the database (authentication, the starting point, any replay), with
+    // the cluster's idle load (health checks, sweeps; measured just before, over as long) taken off.
+    // Only a bench measures it (settleMs > 0): pg_stat_database lags by up to 10 s either side.
+    let openXactsPerStream = 0;
+    let idle0 = 0, idle1 = 0, idleMs = 0;
+    if (o.settleMs) {
+      await Bun.sleep(o.settleMs);
+      idle0 = await xacts(sql);
+      const i0 = performance.now();
+      await Bun.sleep(o.settleMs);
+      idle1 = await xacts(sql);
+      idleMs = performance.now() - i0;
+    }
+    const open0 = performance.now();
     // The clients run in their own process (streamClients.ts says why); each resumes on its own.
     let progress = '';
     let logged = performance.now();
@@ -109,6 +132,8 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     const list = writes(slug, o.writes, customers);
     const failedWrites: string[] = [];
     let retried503 = 0;
+    /** Each acknowledged write's time from its first attempt to its 2xx, retries included. */
+    const writeMs: number[] = [];
     let next = 0;
     let deployed = false;
     const pace = 1000 / (o.writesPerSecond ?? 20);
@@ -119,6 +144,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
         const wait = started + next * pace - performance.now();
         if (wait > 0) { await Bun.sleep(wait); if (deployed) break; }
         const w: Write = list[next++];
+        const sentAt = performance.now();
         for (let attempt = 0; !w.acked && attempt < 100; attempt++) {
           let res: Response;
           try {
@@ -130,7 +156,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
             break;
           }
           const body = await res.text();
-          if (res.ok) { w.acked = true; break; }
+          if (res.ok) { w.acked = true; writeMs.push(performance.now() - sentAt); break; }
           const after = res.headers.get('retry-after');
           if (res.status === 503 && after && /^\d+$/.test(after)) {
             retried503++;
@@ -144,6 +170,11 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     };
     await Bun.sleep(o.settleMs ?? 0);
     const x0 = await xacts(sql);
+    if (o.settleMs) {
+      const idlePerMs = (idle1 - idle0) / idleMs;
+      openXactsPerStream = (x0 - idle1 - idlePerMs * (performance.now() - open0)) / o.streams;
+      log(`opening ${o.streams} streams: ${x0 - idle1} transactions, ${openXactsPerStream.toFixed(2)} per stream after ${(idlePerMs * 1000).toFixed(1)}/s of idle load`);
+    }
     const t0 = performance.now();
     started = performance.now();
     const load = Promise.all(Array.from({ length: o.writers ?? 4 }, writer));
@@ -176,10 +207,15 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
       if (c.duplicates) duplicated.push(`client ${i}: ${c.duplicates} twice, first ${c.firstDuplicate}`);
     });
     const resumes = summaries.flatMap((c) => c.resumeMs).sort((a, b) => a - b);
-    const pct = (p: number) => resumes.length ? Math.round(resumes[Math.min(resumes.length - 1, Math.floor(p * resumes.length))]) : 0;
+    const connects = summaries.flatMap((c) => c.connectMs).sort((a, b) => a - b);
+    const sorted = [...writeMs].sort((a, b) => a - b);
+    const pct = (list: number[], p: number) => list.length ? Math.round(list[Math.min(list.length - 1, Math.floor(p * list.length))]) : 0;
     return {
       exitCodes, lost, duplicated, failedWrites, retried503, refusals,
-      resumes: resumes.length, resumeP50: pct(0.5), resumeP99: pct(0.99),
+      resumes: resumes.length, resumeP50: pct(resumes, 0.5), resumeP99: pct(resumes, 0.99),
+      connectP50: pct(connects, 0.5), connectP99: pct(connects, 0.99),
+      writeP50: pct(sorted, 0.5), writeP99: pct(sorted, 0.99), writeMax: Math.round(sorted.at(-1) ?? 0),
+      openXactsPerStream, checksDown: await cluster.checksDown(),
       stormXacts, stormSeconds, writesSent: next, writesAcked: list.filter((w) => w.acked).length, events: expected.length,
       invariants: await invariants(sql),
     };

@@ -13,7 +13,7 @@ import { resumingStream, type Resuming } from './resumingStream.ts';
 export type ClientSpec = { url: string; headers: Record<string, string>; lastEventId: number };
 export type ClientSummary = {
   received: number; missing: number; firstMissing?: number; duplicates: number; firstDuplicate?: number;
-  resumeMs: number[]; refusals: string[];
+  resumeMs: number[]; connectMs: number[]; refusals: string[];
 };
 export type ToClients = { type: 'open'; clients: ClientSpec[] } | { type: 'report'; expected: number[]; waitMs: number } | { type: 'close' };
 export type FromClients =
@@ -83,7 +83,7 @@ if (import.meta.main) {
           const missing = m.expected.filter((id) => !got.has(id));
           return {
             received: c.ids.length, missing: missing.length, firstMissing: missing[0],
-            duplicates: c.duplicates.length, firstDuplicate: c.duplicates[0], resumeMs: c.resumeMs, refusals: c.refusals,
+            duplicates: c.duplicates.length, firstDuplicate: c.duplicates[0], resumeMs: c.resumeMs, connectMs: c.connectMs, refusals: c.refusals,
           };
         }),
       });
