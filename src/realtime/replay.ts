@@ -79,7 +79,7 @@ export async function replayThenLive(sub: Subscriber, feed: TenantFeed, resume: 
       const event = outboxEvent(feed, row);
       // The stream's own test (a guest's customer), the same one fan-out applies live.
       if (sub.only && !sub.only(event)) continue;
-      const bytes = ctx.formats.frame(sub.format, event);
+      const bytes = ctx.formats.replayFrame(sub.format, event);
       if (bytes === null) continue;
       if ((sub.sink.desiredSize ?? 0) < 0 && !(await drained(sub))) return ctx.close(sub, 'slow');
       ctx.metrics.eventsReplayed++;
