@@ -14,11 +14,14 @@ type Entry<V> = { value: V; at: number };
  * living on: entries expire after `ttlMs` whatever happens; while the listener is down nothing is read
  * from or written to the cache; and clear() runs on every (re)listen, since NOTIFYs sent during the gap
  * are lost. A lookup that was in flight when clear() ran is not stored (it may predate the change).
- * Only found credentials are kept: an unknown key asks the database every time, as before.
+ * Only found credentials are kept: an unknown key asks the database every time, as before. Concurrent
+ * misses of one key share one lookup.
  */
 export class AuthCache<V> {
   private static readonly all = new Set<WeakRef<{ clear(): void }>>();
   private readonly entries = new Map<string, Entry<V>>();
+  /** Lookups on their way to the database, by key, started since the last clear(). */
+  private readonly inflight = new Map<string, Promise<V | null>>();
   private generation = 0;
 
   /** `fresh`: whether a cached value may still be served (a session past its expires_at may not). */
@@ -50,10 +53,25 @@ export class AuthCache<V> {
       }
       if (hit) this.entries.delete(key);
     }
+    if (!usable) return load();
+    // A reconnect storm brings many streams of one key at once (a restarted instance's cache is empty):
+    // they share the lookup already on its way instead of each asking the database.
+    const joined = this.inflight.get(key);
+    if (joined) return joined;
+    const lookup = this.lookup(key, load);
+    this.inflight.set(key, lookup);
+    try {
+      return await lookup;
+    } finally {
+      if (this.inflight.get(key) === lookup) this.inflight.delete(key);
+    }
+  }
+
+  private async lookup(key: string, load: () => Promise<V | null>): Promise<V | null> {
     const generation = this.generation;
     const at = Date.now();
     const value = await load();
-    if (value !== null && usable && generation === this.generation && this.opts.usable()) {
+    if (value !== null && generation === this.generation && this.opts.usable()) {
       this.entries.set(key, { value, at });
       for (const oldest of this.entries.keys()) {
         if (this.entries.size <= this.opts.max) break;
@@ -63,10 +81,11 @@ export class AuthCache<V> {
     return value;
   }
 
-  /** Forget everything, including lookups still in flight. */
+  /** Forget everything, including lookups still in flight (a later get() starts its own). */
   clear() {
     this.generation++;
     this.entries.clear();
+    this.inflight.clear();
   }
 
   get size() {

@@ -38,6 +38,13 @@ const Config = z.object({
   EVENT_RETENTION_HOURS: int(24 * 7, 1),
   SSE_HEARTBEAT_MS: int(5000, 100),
   SSE_RETRY_MS: int(2000, 100),
+  /**
+   * At shutdown the streams' `retry:` hints are spread over max(SSE_RETRY_MS, open streams ÷ this × 1 s),
+   * so the instances that take them over see about this many resumes a second from this one, whatever
+   * it held (each resume is an authentication and a replay read; 1,000 in one second overloaded a
+   * 2-core instance in the rolling-restart test).
+   */
+  SSE_SHUTDOWN_RESUMES_PER_S: int(250, 1),
   SSE_MAX_STREAMS_PER_KEY: int(50, 1),
   /** Bytes queued for one client before it is dropped as too slow (it reconnects and resumes). */
   SSE_CLIENT_QUEUE_BYTES: int(1024 * 1024, 1024),

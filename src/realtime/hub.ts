@@ -118,9 +118,10 @@ export class Hub {
   }
 
   /**
-   * Shutdown: every stream is told to reconnect (a `retry:` hint, spread over up to SSE_RETRY_MS so the
-   * clients of this instance do not all arrive at the next one at once), then closed. The clients
-   * resume by id on another instance, so nothing is missed.
+   * Shutdown: every stream is told to reconnect (a `retry:` hint, a random share of a window long
+   * enough that the clients of this instance arrive at the others at about SSE_SHUTDOWN_RESUMES_PER_S,
+   * and never shorter than SSE_RETRY_MS), then closed. The clients resume by id on another instance,
+   * so nothing is missed; the window only delays when a client sees what it missed.
    */
   stop() {
     // First, so closing every stream below does not schedule presence writes.
@@ -128,8 +129,10 @@ export class Hub {
     this.heartbeat.stop();
     this.stopSweep?.();
     this.stopSweep = null;
-    for (const sub of this.streams.list()) {
-      this.send(sub, encodeText(formatRetry(Math.random() * this.config.SSE_RETRY_MS)));
+    const streams = this.streams.list();
+    const windowMs = Math.max(this.config.SSE_RETRY_MS, (streams.length / this.config.SSE_SHUTDOWN_RESUMES_PER_S) * 1000);
+    for (const sub of streams) {
+      this.send(sub, encodeText(formatRetry(Math.random() * windowMs)));
       this.close(sub, 'shutdown');
     }
   }

@@ -28,38 +28,45 @@ export async function replayThenLive(sub: Subscriber, feed: TenantFeed, resume: 
   await feed.ready;
   if (sub.closed) return;
   const start = sub.startAfter ?? feed.initialCursor;
+  // The same rule fan-out applies (reach.ts): a resumed stream gets exactly what it would have got live.
+  const reach = reachSql(ctx.sql, sub);
+  // One page after `after` (up to `start`) with the tenant's counters, from one statement, so one
+  // snapshot: if retention pruned past this client's position since the last page (a long replay at a
+  // slow client's pace), the rows it still needs are gone and it must reload (`reset`) rather than skip
+  // them silently.
+  const readPage = (after: number) => ctx.sql<(OutboxRow & { pruned: number; seq: number })[]>`select
+        c.events_pruned_through as pruned, c.event_seq as seq, e.id, e.type,
+        e.location_id, e.data, e.actor, iso(e.created_at) as created_at
+      from tenant_counters c left join lateral (
+        select * from events
+        where tenant_id = c.tenant_id and id > ${after} and id <= ${start}
+          ${reach}
+        order by id limit ${REPLAY_PAGE}) e on true
+      where c.tenant_id = ${sub.tenantId}`;
   let after = start;
+  // A resume point is checked against the counters read with the replay's first page: a resumed stream
+  // costs one statement here, not two (a deploy's reconnect storm pays this once per stream).
+  let first: Awaited<ReturnType<typeof readPage>> | null = null;
   if (resume !== null) {
-    const [counters] = await ctx.sql`select event_seq, events_pruned_through from tenant_counters
-      where tenant_id = ${sub.tenantId}`;
+    const page = await readPage(resume === 'invalid' ? start : resume);
     if (sub.closed) return;
-    const seq: number = counters.event_seq;
+    const seq: number = page[0].seq;
     const reason = resume === 'invalid' ? 'invalid' : resume > seq ? 'future'
-      : resume < counters.events_pruned_through ? 'pruned' : null;
+      : resume < page[0].pruned ? 'pruned' : null;
     if (reason) {
       // The client reloads its state, which then includes everything up to seq: continue after it.
       reset(sub, reason, seq, ctx);
       after = seq;
     } else {
       after = resume as number;
+      first = page;
     }
   }
   sub.lastSentId = after;
 
-  // The same rule fan-out applies (reach.ts): a resumed stream gets exactly what it would have got live.
-  const reach = reachSql(ctx.sql, sub);
   while (sub.lastSentId < start) {
-    // The page and the tenant's prune mark come from one statement, so one snapshot: if retention
-    // pruned past this client's position since the last page (a long replay at a slow client's pace),
-    // the rows it still needs are gone and it must reload (`reset`) rather than skip them silently.
-    const page = await ctx.sql<(OutboxRow & { pruned: number })[]>`select c.events_pruned_through as pruned, e.id, e.type,
-        e.location_id, e.data, e.actor, iso(e.created_at) as created_at
-      from tenant_counters c left join lateral (
-        select * from events
-        where tenant_id = c.tenant_id and id > ${sub.lastSentId} and id <= ${start}
-          ${reach}
-        order by id limit ${REPLAY_PAGE}) e on true
-      where c.tenant_id = ${sub.tenantId}`;
+    const page = first ?? await readPage(sub.lastSentId);
+    first = null;
     if (sub.closed) return;
     if (page[0].pruned > sub.lastSentId) {
       reset(sub, 'pruned', start, ctx);
@@ -72,7 +79,7 @@ export async function replayThenLive(sub: Subscriber, feed: TenantFeed, resume: 
       const event = outboxEvent(feed, row);
       // The stream's own test (a guest's customer), the same one fan-out applies live.
       if (sub.only && !sub.only(event)) continue;
-      const bytes = ctx.formats.frame(sub.format, event);
+      const bytes = ctx.formats.replayFrame(sub.format, event);
       if (bytes === null) continue;
       if ((sub.sink.desiredSize ?? 0) < 0 && !(await drained(sub))) return ctx.close(sub, 'slow');
       ctx.metrics.eventsReplayed++;

@@ -20,6 +20,8 @@ export type Cluster = {
   /** A deploy of one instance: SIGTERM, wait for it to exit, start it, wait until HAProxy has it UP again. */
   restart(i: number): Promise<{ exitCode: number | null }>;
   stop(): Promise<void>;
+  /** How many times HAProxy's health check took each instance out of rotation (its `chkdown`). */
+  checksDown(): Promise<Record<string, number>>;
 };
 
 /** A port free on 127.0.0.1 right now (the kernel picks it; we close it at once and hand the number on). */
@@ -109,6 +111,11 @@ export async function startCluster(opts: {
   }
   return {
     base: `http://127.0.0.1:${front}`, dir, instances, stop,
+    async checksDown() {
+      const [head, ...rows] = (await fetch(`http://127.0.0.1:${statsPort}/stats;csv`).then((r) => r.text())).split('\n');
+      const col = head.replace(/^# /, '').split(',').indexOf('chkdown');
+      return Object.fromEntries(rows.filter((l) => l.startsWith('app,') && !l.startsWith('app,BACKEND')).map((l) => [l.split(',')[1], Number(l.split(',')[col])]));
+    },
     async restart(i) {
       const inst = instances[i];
       inst.proc!.kill('SIGTERM');

@@ -15,6 +15,10 @@
 // - timeout server/client 30 s: an SSE stream is a long HTTP response (never an upgraded tunnel), so
 //   these inactivity timeouts apply to it; the service's heartbeat (SSE_HEARTBEAT_MS, 5 s) keeps both
 //   sides active. timeout tunnel covers anything upgraded; client-fin clears vanished clients.
+// - timeout check 5s: a SIGTERM'd instance answers /readyz 503 at once, so this does not slow a deploy;
+//   it is how long a busy instance may take to answer. Under a reconnect storm on a busy 2-core machine
+//   /readyz took 2-4 s, and at 2 s the check took healthy instances out (their load then moved to the
+//   others). A hung instance is out within inter + 5 s.
 // - http-error 503: when no server is up, HAProxy answers as the service does (problem+json with
 //   Retry-After), so a client's one retry rule covers both.
 
@@ -43,7 +47,7 @@ defaults
   timeout client-fin 5s
   timeout http-request 10s
   timeout queue 5s
-  timeout check 2s
+  timeout check 5s
   retries 3
   option redispatch 1
 

@@ -9,7 +9,9 @@ export type Resuming = {
   duplicates: number[];
   /** How long each reconnect took: from the old stream's end to the new one's 200. */
   resumeMs: number[];
-  /** Answers that were not a 200 stream, as `status` or the fetch error's name. */
+  /** Of each reconnect, the request alone: from sending it to its 200 (the hinted wait excluded). */
+  connectMs: number[];
+  /** Answers that were not a 200 stream, as `status code`, or the error (`cut …` once streaming). */
   refusals: string[];
   close(): void;
 };
@@ -17,7 +19,7 @@ export type Resuming = {
 export function resumingStream(url: string, headers: Record<string, string>, lastEventId: number, opts: { retryCapMs?: number } = {}): Resuming & { opened: Promise<void> } {
   const ctrl = new AbortController();
   const seen = new Set<number>();
-  const r: Resuming = { ids: [], duplicates: [], resumeMs: [], refusals: [], close: () => ctrl.abort() };
+  const r: Resuming = { ids: [], duplicates: [], resumeMs: [], connectMs: [], refusals: [], close: () => ctrl.abort() };
   let last = lastEventId;
   let retryMs = 1000;
   let opened!: () => void;
@@ -54,6 +56,7 @@ export function resumingStream(url: string, headers: Record<string, string>, las
     while (!ctrl.signal.aborted) {
       let streaming = false;
       try {
+        const sentAt = performance.now();
         const res = await fetch(url, { headers: { ...headers, 'last-event-id': String(last) }, signal: ctrl.signal });
         if (res.status !== 200) {
           const text = await res.text();
@@ -65,13 +68,14 @@ export function resumingStream(url: string, headers: Record<string, string>, las
           continue;
         }
         if (first) opened();
-        else r.resumeMs.push(performance.now() - endedAt);
+        else { r.resumeMs.push(performance.now() - endedAt); r.connectMs.push(performance.now() - sentAt); }
         first = false;
         streaming = true;
         await readOnce(res);
       } catch (err) {
         if (ctrl.signal.aborted) return;
-        r.refusals.push((err as Error).name);
+        // A stream cut (rather than ended) says so: a reset mid-stream is not a refusal of the reconnect.
+        r.refusals.push(`${streaming ? 'cut ' : ''}${(err as Error).name}: ${(err as Error).message}`);
       }
       if (streaming) endedAt = performance.now();
       // The server's hint is already spread (hub.stop sends each stream a random share of SSE_RETRY_MS).

@@ -7,7 +7,7 @@ import { invariants } from '../support/fixtures.ts';
 import { writes, type Write } from '../faults/workload.ts';
 import { xacts } from '../bench/processes.ts';
 import { startCluster } from './cluster.ts';
-import { resumingStream, type Resuming } from './resumingStream.ts';
+import { startStreamClients, type ClientSpec, type StreamClients } from './streamClients.ts';
 
 // Issue 16.3, the scenario both the test and `bun run bench:rolling` run: N instances behind HAProxy,
 // `streams` clients (half POS keys, half admin sessions) connected through it, a bounded write load,
@@ -33,6 +33,14 @@ export type RollingReport = {
   lost: string[]; duplicated: string[]; failedWrites: string[]; retried503: number;
   refusals: Record<string, number>;
   resumes: number; resumeP50: number; resumeP99: number;
+  /** Of a resume, the reconnect itself: from its request to its 200 (the wait for the `retry:` hint excluded). */
+  connectP50: number; connectP99: number;
+  /** Acknowledged writes' latency (first attempt to 2xx, retries included), over the deploy. */
+  writeP50: number; writeP99: number; writeMax: number;
+  /** Database transactions per stream opened (bench only: 0 without settleMs). */
+  openXactsPerStream: number;
+  /** Times HAProxy's health check took each instance out (a restart accounts for one each). */
+  checksDown: Record<string, number>;
   /**
    * Transactions the database committed or rolled back from the first SIGTERM until the last instance
    * is back (and the write load has stopped): reconnects, replays, boots and the writes together.
@@ -61,11 +69,12 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
 
   const cluster = await startCluster({
     instances: o.instances ?? 3, databaseUrl: o.databaseUrl,
-    // Spread reconnects over up to 1 s (hub.stop picks each stream's share); give drains 10 s; stay
+    // Spread reconnects over at least 1 s (hub.stop picks each stream's share of a window that grows
+    // with the streams it holds, SSE_SHUTDOWN_RESUMES_PER_S); give drains 10 s; stay
     // listening 2.5 s after SIGTERM: HAProxy checks every 1 s and one 503 takes the instance out.
     env: { SSE_RETRY_MS: '1000', SHUTDOWN_GRACE_MS: '10000', SHUTDOWN_DRAIN_MS: '2500', ...o.env },
   });
-  const clients: (Resuming & { opened: Promise<void> })[] = [];
+  let clients: StreamClients | undefined;
   try {
     const auth = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
     const customers = [];
@@ -79,19 +88,40 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
       if (topUp.status !== 200) throw new Error(`top up: ${topUp.status} ${await topUp.text()}`);
     }
     const [{ seq }] = await sql`select event_seq::int as seq from tenant_counters where tenant_id = ${tenant.id}`;
+    const specs: ClientSpec[] = [];
     for (let i = 0; i < o.streams; i++) {
-      const pos = i < posCount;
-      clients.push(pos
-        ? resumingStream(`${cluster.base}/api/v1/events/stream`, { authorization: `Bearer ${keys[i % keys.length]}` }, seq)
-        : resumingStream(`${cluster.base}/${slug}/admin/stream`, { cookie: `ts_session=${sessions[i % sessions.length]}` }, seq));
+      specs.push(i < posCount
+        ? { url: `${cluster.base}/api/v1/events/stream`, headers: { authorization: `Bearer ${keys[i % keys.length]}` }, lastEventId: seq }
+        : { url: `${cluster.base}/${slug}/admin/stream`, headers: { cookie: `ts_session=${sessions[i % sessions.length]}` }, lastEventId: seq });
     }
-    // Bounded: a stream that never opens fails the run with what it was answered.
+    // What opening a stream costs the database (authentication, the starting point, any replay), with
+    // the cluster's idle load (health checks, sweeps; measured just before, over as long) taken off.
+    // Only a bench measures it (settleMs > 0): pg_stat_database lags by up to 10 s either side.
+    let openXactsPerStream = 0;
+    let idle0 = 0, idle1 = 0, idleMs = 0;
+    if (o.settleMs) {
+      await Bun.sleep(o.settleMs);
+      idle0 = await xacts(sql);
+      const i0 = performance.now();
+      await Bun.sleep(o.settleMs);
+      idle1 = await xacts(sql);
+      idleMs = performance.now() - i0;
+    }
+    const open0 = performance.now();
+    // The clients run in their own process (streamClients.ts says why); each resumes on its own.
+    let progress = '';
+    let logged = performance.now();
+    clients = startStreamClients(specs, (n, refused) => {
+      progress = `${n}/${o.streams} open, ${refused} refusals`;
+      if (performance.now() - logged > 5000) { logged = performance.now(); log(`opening: ${progress}`); }
+    });
+    // Bounded: a stream that never opens fails the run with how far the clients got.
     let timer: Timer | undefined;
     const openBound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`streams did not open: ${JSON.stringify(clients.flatMap((c) => c.refusals).slice(0, 5))}`)), 60_000 + o.streams * 20);
+      timer = setTimeout(() => reject(new Error(`streams did not open: ${progress}`)), 60_000 + o.streams * 20);
     });
     try {
-      await Promise.race([Promise.all(clients.map((c) => c.opened)), openBound]);
+      await Promise.race([clients.opened, openBound]);
     } finally {
       clearTimeout(timer);
     }
@@ -102,6 +132,8 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     const list = writes(slug, o.writes, customers);
     const failedWrites: string[] = [];
     let retried503 = 0;
+    /** Each acknowledged write's time from its first attempt to its 2xx, retries included. */
+    const writeMs: number[] = [];
     let next = 0;
     let deployed = false;
     const pace = 1000 / (o.writesPerSecond ?? 20);
@@ -112,6 +144,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
         const wait = started + next * pace - performance.now();
         if (wait > 0) { await Bun.sleep(wait); if (deployed) break; }
         const w: Write = list[next++];
+        const sentAt = performance.now();
         for (let attempt = 0; !w.acked && attempt < 100; attempt++) {
           let res: Response;
           try {
@@ -123,7 +156,7 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
             break;
           }
           const body = await res.text();
-          if (res.ok) { w.acked = true; break; }
+          if (res.ok) { w.acked = true; writeMs.push(performance.now() - sentAt); break; }
           const after = res.headers.get('retry-after');
           if (res.status === 503 && after && /^\d+$/.test(after)) {
             retried503++;
@@ -137,6 +170,11 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     };
     await Bun.sleep(o.settleMs ?? 0);
     const x0 = await xacts(sql);
+    if (o.settleMs) {
+      const idlePerMs = (idle1 - idle0) / idleMs;
+      openXactsPerStream = (x0 - idle1 - idlePerMs * (performance.now() - open0)) / o.streams;
+      log(`opening ${o.streams} streams: ${x0 - idle1} transactions, ${openXactsPerStream.toFixed(2)} per stream after ${(idlePerMs * 1000).toFixed(1)}/s of idle load`);
+    }
     const t0 = performance.now();
     started = performance.now();
     const load = Promise.all(Array.from({ length: o.writers ?? 4 }, writer));
@@ -153,35 +191,36 @@ export async function rollingRestart(o: RollingOptions): Promise<RollingReport> 
     const stormXacts = (await xacts(sql)) - x0;
     log(`writes done: ${list.filter((w) => w.acked).length} acked, ${failedWrites.length} failed`);
 
-    // Every client must catch up to the outbox: wait (bounded) until each has every id.
+    // Every client must catch up to the outbox: the clients wait (bounded) until each has every id.
     const rows = await sql`select id from events where tenant_id = ${tenant.id} and id > ${seq} order by id`;
     const expected = rows.map((r) => Number(r.id));
-    const end = Date.now() + 30_000;
-    while (Date.now() < end && clients.some((c) => c.ids.length < expected.length)) await Bun.sleep(100);
-    await Bun.sleep(200);
-    log(`refusals: ${JSON.stringify(clients.flatMap((c) => c.refusals).reduce((m, r) => ({ ...m, [r]: (m[r] ?? 0) + 1 }), {} as Record<string, number>))}`);
-    log(`caught up: ${clients.filter((c) => c.ids.length >= expected.length).length}/${clients.length} of ${expected.length} events`);
+    const summaries = await clients.report(expected, 30_000);
+    const refusals: Record<string, number> = {};
+    for (const c of summaries) for (const r of c.refusals) refusals[r] = (refusals[r] ?? 0) + 1;
+    log(`refusals: ${JSON.stringify(refusals)}`);
+    log(`caught up: ${summaries.filter((c) => c.missing === 0).length}/${summaries.length} of ${expected.length} events`);
 
     const lost: string[] = [];
     const duplicated: string[] = [];
-    clients.forEach((c, i) => {
-      const got = new Set(c.ids);
-      const missing = expected.filter((id) => !got.has(id));
-      if (missing.length) lost.push(`client ${i}: ${missing.length} missing, first ${missing[0]}`);
-      if (c.duplicates.length) duplicated.push(`client ${i}: ${c.duplicates.length} twice, first ${c.duplicates[0]}`);
+    summaries.forEach((c, i) => {
+      if (c.missing) lost.push(`client ${i}: ${c.missing} missing, first ${c.firstMissing}`);
+      if (c.duplicates) duplicated.push(`client ${i}: ${c.duplicates} twice, first ${c.firstDuplicate}`);
     });
-    const refusals: Record<string, number> = {};
-    for (const c of clients) for (const r of c.refusals) refusals[r] = (refusals[r] ?? 0) + 1;
-    const resumes = clients.flatMap((c) => c.resumeMs).sort((a, b) => a - b);
-    const pct = (p: number) => resumes.length ? Math.round(resumes[Math.min(resumes.length - 1, Math.floor(p * resumes.length))]) : 0;
+    const resumes = summaries.flatMap((c) => c.resumeMs).sort((a, b) => a - b);
+    const connects = summaries.flatMap((c) => c.connectMs).sort((a, b) => a - b);
+    const sorted = [...writeMs].sort((a, b) => a - b);
+    const pct = (list: number[], p: number) => list.length ? Math.round(list[Math.min(list.length - 1, Math.floor(p * list.length))]) : 0;
     return {
       exitCodes, lost, duplicated, failedWrites, retried503, refusals,
-      resumes: resumes.length, resumeP50: pct(0.5), resumeP99: pct(0.99),
+      resumes: resumes.length, resumeP50: pct(resumes, 0.5), resumeP99: pct(resumes, 0.99),
+      connectP50: pct(connects, 0.5), connectP99: pct(connects, 0.99),
+      writeP50: pct(sorted, 0.5), writeP99: pct(sorted, 0.99), writeMax: Math.round(sorted.at(-1) ?? 0),
+      openXactsPerStream, checksDown: await cluster.checksDown(),
       stormXacts, stormSeconds, writesSent: next, writesAcked: list.filter((w) => w.acked).length, events: expected.length,
       invariants: await invariants(sql),
     };
   } finally {
-    for (const c of clients) c.close();
+    await clients?.close();
     await cluster.stop();
   }
 }

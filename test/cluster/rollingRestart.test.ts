@@ -24,7 +24,9 @@ describe('a rolling restart behind HAProxy', () => {
     });
     if (bench) {
       console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${Math.round(totalmem() / 2 ** 30)} GB; ${STREAMS} streams, 20 writes/s, 3 instances behind HAProxy`);
-      console.log(`deploy: ${r.stormSeconds.toFixed(1)} s for three restarts; resume: ${r.resumes} reconnects, p50 ${r.resumeP50} ms, p99 ${r.resumeP99} ms`);
+      console.log(`deploy: ${r.stormSeconds.toFixed(1)} s for three restarts; resume: ${r.resumes} reconnects, p50 ${r.resumeP50} ms, p99 ${r.resumeP99} ms (of which the request to its 200: p50 ${r.connectP50} ms, p99 ${r.connectP99} ms)`);
+      console.log(`writes: ${r.writesAcked} acknowledged, p50 ${r.writeP50} ms, p99 ${r.writeP99} ms, max ${r.writeMax} ms, ${r.retried503} 503s retried; health checks took instances out: ${JSON.stringify(r.checksDown)}`);
+      console.log(`stream open: ${r.openXactsPerStream.toFixed(2)} database transactions per stream (authentication + starting point + replay)`);
       console.log(`database: ${r.stormXacts} transactions during the deploy (${(r.stormXacts / r.stormSeconds).toFixed(0)}/s), with ${r.writesAcked} writes`);
     }
     expect(r.exitCodes).toEqual([0, 0, 0]);

@@ -72,6 +72,31 @@ describe('the in-process credential cache', () => {
     expect(cache.size).toBe(0);
   });
 
+  test('concurrent misses of one key share one lookup, and a get after clear() starts its own', async () => {
+    const cache = new AuthCache<string>({ max: 10, ttlMs: 60_000, usable: () => true });
+    const answers: ((v: string) => void)[] = [];
+    const load = () => new Promise<string>((resolve) => { answers.push(resolve); });
+    const first = Array.from({ length: 5 }, () => cache.get('k', load));
+    expect(answers).toHaveLength(1);
+    cache.clear();
+    const after = cache.get('k', load);
+    expect(answers).toHaveLength(2);
+    answers[0]('from before the change');
+    answers[1]('after the change');
+    expect(await Promise.all(first)).toEqual(Array(5).fill('from before the change'));
+    expect(await after).toBe('after the change');
+    // Only the lookup started after the change is kept.
+    expect(await cache.get('k', load)).toBe('after the change');
+    expect(answers).toHaveLength(2);
+  });
+
+  test('while the listener is down, concurrent misses are not shared either: each asks', async () => {
+    const cache = new AuthCache<string>({ max: 10, ttlMs: 60_000, usable: () => false });
+    let lookups = 0;
+    await Promise.all(Array.from({ length: 3 }, () => cache.get('k', async () => { lookups++; return 'caller'; })));
+    expect(lookups).toBe(3);
+  });
+
   test('the least recently used entry goes first past the bound', async () => {
     const cache = new AuthCache<string>({ max: 2, ttlMs: 60_000, usable: () => true });
     const seen: string[] = [];
