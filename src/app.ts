@@ -75,8 +75,10 @@ export function createApp(deps: LiveDeps, readiness: ReadinessChecks = {}) {
 
   app.use('/api/*', async (c, next) => {
     await next();
-    // Balances go stale the moment they are cached: nothing under /api is ever stored.
-    c.header('Cache-Control', 'no-store');
+    // Balances go stale the moment they are cached: nothing under /api is ever stored. Set on the
+    // response itself, as CORS's headers are: c.header() after next() copies the finished Response to
+    // change one header (1.5% of a redemption's samples).
+    c.res.headers.set('Cache-Control', 'no-store');
   });
   // CORS for browser POS (platform/cors.ts): the preflight is answered here, before the body limit, the
   // method check and auth; the real request's response gets its headers on the way out.

@@ -61,7 +61,8 @@ try {
 hub.start();
 // Webhook delivery runs here, after commit and off every request: NOTIFY wakes it, a sweep retries.
 const webhooks = new WebhookWorker(sql, config);
-listener.onNotify(() => webhooks.wake());
+// The payload lets it ignore the writes of tenants with no endpoint (worker.ts, tenants).
+listener.onNotify((payload) => webhooks.wake(payload));
 webhooks.start();
 const stopMaintenance = startMaintenance([
   { name: 'events', run: () => pruneEvents(sql, config.EVENT_RETENTION_HOURS) },

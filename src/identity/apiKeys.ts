@@ -1,4 +1,4 @@
-import { randomBytes, createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Sql } from '../platform/database.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
@@ -15,8 +15,9 @@ export function generateApiKey(): { key: string; prefix: string; hash: string } 
   return { key, prefix: key.slice(0, 12), hash: hashApiKey(key) };
 }
 
+/** Every API request hashes its key (the cache is keyed by the hash): Bun's one-shot SHA-256, the same hex. */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return Bun.SHA256.hash(key, 'hex');
 }
 
 /** A key for the tenant; with `locationId`, a till's key bound to that site (its writes happen there). */

@@ -7,6 +7,8 @@ import { ApiError, notFound } from '../platform/errors.ts';
 // functions need no location parameter and cannot forget it.
 
 const isTx = (db: Db): db is Tx => 'savepoint' in db;
+/** Transactions that set `tillstream.location`: a later write in one with no site must unset it. */
+const located = new WeakSet<Tx>();
 
 /**
  * The location a write by this caller happens at:
@@ -38,7 +40,8 @@ async function checkWritable(tx: Tx, caller: Caller, id: string) {
 
 /**
  * Run a write at its location (see chosenLocation), in the door's transaction or a new one.
- * `tillstream.location` is set by a statement sent at once without waiting for its answer: postgres.js
+ * `tillstream.location` is set (when there is a site, or to clear one set earlier in the same
+ * transaction) by a statement sent at once without waiting for its answer: postgres.js
  * pipelines it with the site check or the work's first statement on the transaction's connection, in
  * order, so the setting holds for the work and costs no round trip of its own. (It cannot fail short of
  * the connection failing, which fails the transaction anyway.)
@@ -46,10 +49,15 @@ async function checkWritable(tx: Tx, caller: Caller, id: string) {
 export async function atLocation<T>(db: Db, caller: Caller, requested: string | null | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
   const run = async (tx: Tx) => {
     const id = chosenLocation(caller, requested);
-    const located = tx`select set_config('tillstream.location', ${id ?? ''}, true)`.execute();
+    // No site, in a transaction that never named one: the setting is already unset (it is only ever set
+    // for a transaction, and reverts at its end), so the statement is skipped: one of a tenant-wide
+    // redemption's four statements, on both sides of the socket.
+    if (!id && !located.has(tx)) return work(tx);
+    located.add(tx);
+    const set = tx`select set_config('tillstream.location', ${id ?? ''}, true)`.execute();
     if (id) await checkWritable(tx, caller, id);
     const out = await work(tx);
-    await located;
+    await set;
     return out;
   };
   return isTx(db) ? run(db) : (db.begin(run) as Promise<T>);

@@ -7,6 +7,7 @@ import { decodeCursor, keysetPage } from '../platform/pagination.ts';
 import { deliveryBody, eventById } from './outbox.ts';
 import { recordAttempt } from './log.ts';
 import { send, type SendOptions } from './send.ts';
+import { WebhookWorker } from './worker.ts';
 import type { Delivery, Webhook, WebhookCreate, WebhookCreated, WebhookPatch, WebhookReplay } from './schemas.ts';
 
 // Webhook endpoints, both doors: register, list, change, remove, read the delivery log, replay. Every
@@ -33,6 +34,8 @@ export async function createWebhook(db: Db, caller: Caller, input: WebhookCreate
   authorize(caller, 'webhooks.manage');
   await checkLocations(db, caller.tenantId, input.locations);
   const secret = `whsec_${randomBytes(32).toString('base64url')}`;
+  // Before commit, so the first event after it already wakes this process's worker (worker.ts, tenants).
+  WebhookWorker.watch(caller.tenantId);
   const [row] = await db`
     insert into webhooks (tenant_id, url, types, locations, secret, cursor)
     select ${caller.tenantId}, ${input.url}, ${input.types ? [...new Set(input.types)] : null}, ${input.locations ? [...new Set(input.locations)] : null}::uuid[],
@@ -62,6 +65,7 @@ export async function updateWebhook(db: Db, caller: Caller, id: string, patch: W
   authorize(caller, 'webhooks.manage');
   await checkLocations(db, caller.tenantId, patch.locations);
   const has = (k: keyof WebhookPatch) => patch[k] !== undefined;
+  WebhookWorker.watch(caller.tenantId);
   const [row] = await db`
     update webhooks set
       url = ${has('url') ? patch.url! : db`url`},
@@ -111,6 +115,7 @@ export async function replay(db: Db, caller: Caller, id: string, input: WebhookR
   if ('afterEventId' in input) {
     const [{ newest }] = await db`select event_seq as newest from tenant_counters where tenant_id = ${caller.tenantId}`;
     if (input.afterEventId > newest) throw new ApiError(400, 'validation_failed', `afterEventId: the newest event is ${newest}.`);
+    WebhookWorker.watch(caller.tenantId);
     const [row] = await db`update webhooks set cursor = ${input.afterEventId}, attempts = 0, failing_since = null,
       next_attempt_at = now(), updated_at = now() where id = ${id} and tenant_id = ${caller.tenantId} returning ${COLUMNS(db)}`;
     if (!row) throw notFound();

@@ -66,6 +66,12 @@ for (let i = 0; i < ENDPOINTS; i++) {
   await sql`insert into webhooks (tenant_id, url, secret, cursor) select ${tenant.id}, ${`http://127.0.0.1:${receiver.port}/hook/${i}`}, 'whsec_bench', event_seq
     from tenant_counters where tenant_id = ${tenant.id}`;
 }
+// Endpoints inserted behind the server's back are learnt by its worker at its next sweep (src/webhooks/
+// worker.ts, `tenants`; until then it ignores this tenant's NOTIFYs): one event delivered first, so the
+// timed run below measures delivery rather than that wait.
+await sql`select points_add(${tenant.id}, ${customers[0]!}, 1, 'bench', null, 'bench')`;
+const first = await newest();
+while (!(await caughtUp(first))) await Bun.sleep(20);
 const t0 = performance.now();
 for (let i = 0; i < EVENTS; i++) await sql`select points_add(${tenant.id}, ${customers[i % CONCURRENCY]!}, 1, 'bench', null, 'bench')`;
 const target = await newest();

@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'bun:test';
 import { createApiKey } from '../../src/identity/apiKeys.ts';
+import type { Caller } from '../../src/identity/caller.ts';
+import { atLocation } from '../../src/locations/where.ts';
+import { connect, type Tx } from '../../src/platform/database.ts';
+import { createApp } from '../../src/app.ts';
 import { client, testApp } from '../support/app.ts';
 import { enrol, expectInvariants, footprint } from '../support/fixtures.ts';
 
@@ -161,5 +165,42 @@ describe('the locations migration on a database with data', () => {
       await sql.end();
       await cluster.admin.unsafe(`drop database ${name} with (force)`);
     }
+  });
+
+});
+
+describe('the location setting', () => {
+  test('a write with no site after one at a site in the same transaction records no site, and the next transaction on the connection starts with none', async () => {
+    const one = connect(t.url, 1);
+    const caller: Caller = { tenantId: t.tenantA.id, tenantSlug: 'alpha', defaultCountry: 'GB', actor: 'key:test', keyId: null, adminId: null, role: 'key', locationId: null, boundLocationId: null };
+    const where = async (tx: Tx) => (await tx`select nullif(current_setting('tillstream.location', true), '')::uuid as id`)[0]!.id as string | null;
+    const seen = await one.begin(async (tx) => [await atLocation(tx, caller, soho.id, where), await atLocation(tx, caller, null, where)]);
+    expect(seen).toEqual([soho.id, null]);
+    expect(await atLocation(one, caller, soho.id, where)).toBe(soho.id);
+    expect(await atLocation(one, caller, null, where)).toBeNull();
+    await one.end();
+  });
+
+  test("a tenant-wide key's redemption sends no location statement; a till's sends the setting and the site check", async () => {
+    let statements = 0;
+    const counted = connect(t.url, 1, undefined, () => { statements++; });
+    const app = createApp({ sql: counted, config: t.config, hub: t.hub }, { listener: () => t.listener.isUp() });
+    const till = await createApiKey(t.sql, t.tenantA.id, 'counted till');
+    await t.sql`update api_keys set location_id = ${soho.id} where id = ${till.id}`;
+    const wide = client(app, t.keyA);
+    const atSoho = client(app, till.apiKey);
+    const cust = await enrol(t.a, '+447306540001', 100, 'Counted');
+    const redeem = async (api: typeof wide) => {
+      statements = 0;
+      expect((await api.post(`/api/v1/customers/${cust.id}/points/redeem`, { points: 1 })).status).toBe(200);
+      return statements;
+    };
+    // Warm: the keys are looked up (and cached) and the statements prepared on the connection.
+    for (let i = 0; i < 2; i++) { await redeem(wide); await redeem(atSoho); }
+    expect(await redeem(wide)).toBe(3); // BEGIN, points_redeem, COMMIT
+    expect(await redeem(atSoho)).toBe(5); // BEGIN, set_config, the site check, points_redeem, COMMIT
+    const rows = await t.sql`select location_id from ledger where customer_id = ${cust.id} order by seq desc limit 2`;
+    expect(rows.map((r) => r.location_id)).toEqual([soho.id, null]);
+    await counted.end();
   });
 });

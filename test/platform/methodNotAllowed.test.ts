@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
 import { footprint } from '../support/fixtures.ts';
+import { allowedMethods } from '../../src/platform/methodNotAllowed.ts';
 
 // A wrong verb on a path the API serves says so (405 with Allow), with or without a key; a path it
 // does not serve stays 404.
@@ -48,5 +49,20 @@ describe('405 method not allowed', () => {
       expect({ path, status: r.status }).toEqual({ path, status: 405 });
       for (const method of Object.keys(ops)) expect(r.headers.get('allow')!.split(', ')).toContain(method.toUpperCase());
     }
+  });
+
+  test("the guard's one-regex check answers as the Allow list does, for every operation, HEAD and a verb no route has", async () => {
+    const allowed = allowedMethods(t.app.routes);
+    const doc = (await t.anon.get('/openapi.json')).body;
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, object>)) {
+      const concrete = path.replace(/\{[^}]+\}/g, crypto.randomUUID());
+      const list = allowed(concrete);
+      expect({ path, methods: list.length > 0 }).toEqual({ path, methods: true });
+      for (const method of ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE', 'TRACE', ...Object.keys(ops).map((m) => m.toUpperCase())]) {
+        expect({ path, method, serves: allowed.serves(method, concrete) }).toEqual({ path, method, serves: list.includes(method) });
+      }
+    }
+    expect(allowed.serves('GET', '/api/v1/no-such-thing')).toBe(false);
+    expect(allowed.serves('GET', '/api/v1/customers/x/y/z')).toBe(false);
   });
 });

@@ -228,3 +228,42 @@ test("a location filter sends that site's orders and every group-wide event, nev
   await w.stop();
   await remove(hook.id);
 }, 20_000);
+
+test('a write of a tenant with no endpoint starts no claim, and an endpoint registered here is woken by the next event', async () => {
+  let claims = 0;
+  let settled = 0;
+  class Counting extends WebhookWorker {
+    override async claimAndDeliver() {
+      claims++;
+      try { return await super.claimAndDeliver(); } finally { settled++; }
+    }
+  }
+  // Wired as main.ts wires it (with the NOTIFY's payload); the sweep is a minute away, so only NOTIFYs wake it.
+  const w = new Counting(t.sql, { ...t.config, ...fast, WEBHOOK_SWEEP_MS: 60_000 });
+  const heard: string[] = [];
+  t.listener.onNotify((payload) => w.wake(payload));
+  t.listener.onNotify((payload) => heard.push(payload));
+  w.start();
+  workers.push(w);
+  await until(async () => settled >= 1 && settled === claims, 'the start-up claim is done');
+  const before = claims;
+
+  await enrol(t.b, phone());
+  const bravoEvent = await lastEventId(t.sql, t.tenantB.id);
+  // The listener wakes the worker before the next callback: once this one heard it, the worker had.
+  await until(async () => heard.includes(`${t.tenantB.id}:${bravoEvent}`), "bravo's NOTIFY is heard");
+  expect(claims).toBe(before);
+
+  await createAdmin(t.sql, t.tenantB.id, 'owner@bravo.test', 'owner password');
+  const bravoOwner = (await signIn(t.app, 'bravo', 'owner@bravo.test', 'owner password')).api();
+  const r = receiver();
+  const res = await bravoOwner.post('/api/v1/webhooks', { url: r.url });
+  expect(res.status).toBe(201);
+  await enrol(t.b, phone());
+  const next = await lastEventId(t.sql, t.tenantB.id);
+  await until(async () => r.delivered().includes(next), 'the next event is delivered without a sweep');
+  expect(claims).toBeGreaterThan(before);
+  expect((await t.sql`select cursor from webhooks where id = ${res.body.id}`)[0]!.cursor).toBe(next);
+  await w.stop();
+  expect((await bravoOwner.call('DELETE', `/api/v1/webhooks/${res.body.id}`)).status).toBe(204);
+}, 20_000);
