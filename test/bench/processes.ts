@@ -68,6 +68,8 @@ export async function vacuumRuns(sql: Sql): Promise<number> {
  * instance's own load, whatever else (autovacuum, other clients) the database's counters include.
  */
 export async function instanceStatements(port: number): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+  // Bounded: a server without /metrics may never answer it (socket.io's HTTP server leaves it hanging).
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(2000) })
+    .then((r) => (r.ok ? r.text() : ''), () => '');
   return Number(text.match(/^tillstream_db_statements_total (\d+)$/m)?.[1] ?? NaN);
 }
