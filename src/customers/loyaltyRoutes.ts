@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Deps } from '../platform/deps.ts';
 import { IdParam } from '../platform/fields.ts';
-import { idempotent } from '../platform/idempotency.ts';
+import { idempotent, idempotentOne } from '../platform/idempotency.ts';
 import { IdempotencyHeader, json, jsonBody, newRouter, problems, security } from '../platform/openapi.ts';
 import { addPoints, adjustPoints, earnPoints, redeemPoints } from './points.ts';
 import { EarnRequest, EarnResult, PointsAdjustment, PointsChange, PointsResult } from './schemas.ts';
@@ -38,17 +38,17 @@ export function loyaltyRoutes(deps: Deps) {
     .openapi(add, async (c) => {
       const body = c.req.valid('json');
       const { id } = c.req.valid('param');
-      return idempotent(c, deps, body, async (tx) => ({ status: 200, body: await addPoints(tx, c.get('caller'), id, body) }));
+      return idempotentOne(c, deps, body, async (db) => ({ status: 200, body: await addPoints(db, c.get('caller'), id, body) }));
     })
     .openapi(redeem, async (c) => {
       const body = c.req.valid('json');
       const { id } = c.req.valid('param');
-      return idempotent(c, deps, body, async (tx) => ({ status: 200, body: await redeemPoints(tx, c.get('caller'), id, body) }));
+      return idempotentOne(c, deps, body, async (db) => ({ status: 200, body: await redeemPoints(db, c.get('caller'), id, body) }));
     })
     .openapi(adjust, async (c) => {
       const body = c.req.valid('json');
       const { id } = c.req.valid('param');
-      return idempotent(c, deps, body, async (tx) => ({ status: 200, body: await adjustPoints(tx, c.get('caller'), id, body) }));
+      return idempotentOne(c, deps, body, async (db) => ({ status: 200, body: await adjustPoints(db, c.get('caller'), id, body) }));
     })
     .openapi(earn, async (c) => {
       const body = c.req.valid('json');

@@ -1,5 +1,5 @@
 import type { Caller } from '../identity/caller.ts';
-import type { Db, Tx } from '../platform/database.ts';
+import { oneStatement, transaction, type Db, type Tx } from '../platform/database.ts';
 import { ApiError, notFound } from '../platform/errors.ts';
 
 // Where a write happens. The domain decides it once per write and sets `tillstream.location` for the
@@ -61,4 +61,16 @@ export async function atLocation<T>(db: Db, caller: Caller, requested: string | 
     return out;
   };
   return isTx(db) ? run(db) : (db.begin(run) as Promise<T>);
+}
+
+/**
+ * atLocation for work that is one statement: with no site to set and no transaction around it (a
+ * request without an Idempotency-Key, from a caller with no site), the statement runs alone on the pool
+ * (database.ts oneStatement: one round trip, its own transaction); otherwise as atLocation, in a
+ * transaction of its own when it has none (the site's setting and check need one).
+ */
+export async function atLocationOne<T>(db: Db, caller: Caller, requested: string | null | undefined, work: (db: Db) => Promise<T>): Promise<T> {
+  if (isTx(db)) return atLocation(db, caller, requested, work);
+  if (chosenLocation(caller, requested)) return transaction(db, (tx) => atLocation(tx, caller, requested, work));
+  return oneStatement(db, work);
 }

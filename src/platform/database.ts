@@ -74,6 +74,28 @@ export async function transaction<T>(sql: Sql, work: (tx: Tx) => Promise<T>): Pr
   }
 }
 
+/**
+ * Run `work`, one statement, on the pool with no transaction around it: Postgres runs a lone statement
+ * as a transaction of its own (all of it or nothing), and the answer comes back in one round trip
+ * where BEGIN … COMMIT takes two. For a write that is one SQL function call (a points change). Once
+ * sent, its outcome is unknown if the connection fails, so it runs again only when the error shows it
+ * was never sent (a refused connect); otherwise the error path answers 503.
+ */
+export async function oneStatement<T>(sql: Sql, work: (db: Sql) => Promise<T>): Promise<T> {
+  try {
+    return await work(sql);
+  } catch (err) {
+    if (!writeRetryable(err, true)) throw err;
+    await beforeRetry();
+    try {
+      return await work(sql);
+    } catch (again) {
+      markRetried(again);
+      throw again;
+    }
+  }
+}
+
 /** A read (a query, or a read-only transaction) whose connection failed runs once more on a fresh one. */
 export async function retryingRead<T>(read: () => Promise<T>): Promise<T> {
   try {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AppEnv, Deps } from './deps.ts';
-import { transaction, type Sql, type Tx } from './database.ts';
+import { transaction, type Db, type Sql, type Tx } from './database.ts';
 import { ApiError } from './errors.ts';
 
 /** What a POST's work answers: its success status and body (refusals are thrown). */
@@ -59,6 +59,20 @@ export async function idempotent<T, S extends 200 | 201>(
   });
   if (result.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(result.body, result.status);
+}
+
+/**
+ * `idempotent` for work that is one statement on whatever it is given (a points change: one SQL
+ * function call). Without an Idempotency-Key it is handed the pool, not a transaction, so it can run
+ * as a lone statement (locations/where.ts atLocationOne): one round trip instead of BEGIN … COMMIT's
+ * two. With a key, exactly as `idempotent` (the stored response needs the transaction).
+ */
+export async function idempotentOne<T, S extends 200 | 201>(
+  c: Context<AppEnv>, deps: Deps, body: unknown, work: (db: Db) => Promise<Outcome<T, S>>,
+) {
+  if (c.req.header('idempotency-key') !== undefined) return idempotent(c, deps, body, work);
+  const out = await work(deps.sql);
+  return c.json(out.body, out.status);
 }
 
 /** Stored Idempotency-Key responses are kept IDEMPOTENCY_RETENTION_HOURS (at least 24), then pruned. */

@@ -3,6 +3,7 @@
 // over a pool of the same size, in the same run against the same database.
 //   bun run bench:redeem            (embedded durable Postgres in a temp dir)
 //   BENCH_SECONDS=5 DATABASE_URL=postgres://… bun run bench:redeem
+//   BENCH_CLIENTS=1,8 BENCH_WARM_MS=3000 bun run bench:redeem   (which concurrencies; untimed warm-up first)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,8 @@ import { startEmbeddedPostgres } from '../../src/platform/embeddedPostgres.ts';
 import { createTenant } from '../../src/identity/tenants.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const CONCURRENCY = [1, 8, 64];
+const CONCURRENCY = (process.env.BENCH_CLIENTS ?? '1,8,64').split(',').map(Number);
+const WARM_MS = Number(process.env.BENCH_WARM_MS ?? 3000);
 const HTTP_PORT = 30000 + Math.floor(Math.random() * 1000);
 
 const pg = process.env.DATABASE_URL
@@ -68,8 +70,10 @@ const direct = (customer: (w: number) => string) => async (w: number) => {
 };
 
 // Untimed warm-up of both sides (the server's JIT, its pool's connections and prepared statements; the
-// direct pool's too): otherwise the first cell, HTTP at one client, measures a cold process.
-const warmUntil = performance.now() + 1000;
+// direct pool's too): otherwise the first cell, HTTP at one client, measures a cold process. 1 s was
+// not enough: the first cell still ran 15-20% below the second, which measures the same thing at one
+// client (worker 0's "distinct" customer is the hot one).
+const warmUntil = performance.now() + WARM_MS;
 await Promise.all(Array.from({ length: 8 }, async (_, w) => {
   while (performance.now() < warmUntil) {
     await http((x) => customers[x % customers.length])(w);

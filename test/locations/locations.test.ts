@@ -197,7 +197,7 @@ describe('the location setting', () => {
     };
     // Warm: the keys are looked up (and cached) and the statements prepared on the connection.
     for (let i = 0; i < 2; i++) { await redeem(wide); await redeem(atSoho); }
-    expect(await redeem(wide)).toBe(3); // BEGIN, points_redeem, COMMIT
+    expect(await redeem(wide)).toBe(1); // points_redeem alone: its own transaction (atLocationOne)
     expect(await redeem(atSoho)).toBe(5); // BEGIN, set_config, the site check, points_redeem, COMMIT
     const rows = await t.sql`select location_id from ledger where customer_id = ${cust.id} order by seq desc limit 2`;
     expect(rows.map((r) => r.location_id)).toEqual([soho.id, null]);

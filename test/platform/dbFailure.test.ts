@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test';
 import { freshDatabase } from '../support/db.ts';
-import { connect, retryingRead, transaction } from '../../src/platform/database.ts';
+import { connect, oneStatement, retryingRead, transaction } from '../../src/platform/database.ts';
 import { dbFailure } from '../../src/platform/dbFailure.ts';
 import { toProblem } from '../../src/platform/errors.ts';
 
@@ -101,5 +101,32 @@ describe('the transaction helper', () => {
     const err = await retryingRead(async () => { attempts++; await killSelf(sql); }).catch((e) => e);
     expect(attempts).toBe(2);
     expect(dbFailure(err)).toBe('lost');
+  });
+
+  test('a lone statement whose connection is lost after it was sent is not run again (its outcome is unknown)', async () => {
+    let attempts = 0;
+    const err = await oneStatement(sql, async (db) => {
+      attempts++;
+      // Writes, then its backend is killed before the answer: as far as the client knows, it may have committed.
+      return db`with w as (insert into fault_probe (attempt) values (100) returning 1)
+        select pg_terminate_backend(pg_backend_pid()), pg_sleep(1) from w`;
+    }).catch((e) => e);
+    expect(attempts).toBe(1);
+    expect(dbFailure(err)).toBe('lost');
+    expect(toProblem(err)).toMatchObject({ status: 503, code: 'database_unavailable' });
+    // Killed mid-statement, so it rolled back: nothing of it is left, and nothing ran twice.
+    expect([...await sql`select count(*)::int as n from fault_probe where attempt = 100`]).toEqual([{ n: 0 }]);
+  });
+
+  test('a lone statement that never reached a session (refused connect) runs once more', async () => {
+    let attempts = 0;
+    const out = await oneStatement(sql, async (db) => {
+      attempts++;
+      if (attempts === 1) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+      const [{ n }] = await db`select 41 + 1 as n`;
+      return n;
+    });
+    expect(attempts).toBe(2);
+    expect(out).toBe(42);
   });
 });
