@@ -38,7 +38,14 @@ export function connect(url: string, max = 10, timeouts?: Timeouts, onStatement?
     },
     // statement_timeout is a startup parameter, so it holds for every statement on every connection,
     // including the lock waits inside them: no request waits on Postgres for longer than this.
-    connection: { TimeZone: 'UTC', ...(timeouts ? { statement_timeout: timeouts.statementMs } : {}) },
+    // client_connection_check_interval: Postgres polls the socket while a statement runs and cancels it
+    // once the client is gone. A statement cut off by shutdown's deadline (the pool closed under it)
+    // then rolls back even when it is a lone statement, or waiting on a row lock, rather than
+    // committing later for nobody (oneStatement below has no COMMIT for a closed pool to withhold).
+    connection: {
+      TimeZone: 'UTC', client_connection_check_interval: 250,
+      ...(timeouts ? { statement_timeout: timeouts.statementMs } : {}),
+    },
     transform: { undefined: null },
   });
 }

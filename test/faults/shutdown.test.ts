@@ -87,7 +87,9 @@ describe('SIGTERM', () => {
   }, 60_000);
 
   test('a request still running at the deadline has its connection closed, and the process still exits 0', async () => {
-    const svc = await start(other.url, { SHUTDOWN_GRACE_MS: '300' });
+    // A statement timeout far beyond the wait below: what cancels the cut statement must be Postgres
+    // noticing its client has gone, not the timeout.
+    const svc = await start(other.url, { SHUTDOWN_GRACE_MS: '300', DB_STATEMENT_TIMEOUT_MS: '120000' });
     const auth = { authorization: `Bearer ${svc.key}`, 'content-type': 'application/json' };
     const customer = await (await fetch(`${svc.base}/api/v1/customers`, {
       method: 'POST', headers: auth, body: JSON.stringify({ phone: '+447306570002' }),
@@ -109,9 +111,14 @@ describe('SIGTERM', () => {
     svc.proc.kill('SIGTERM');
     expect(await write).toBe('connection closed');
     expect(await svc.proc.exited).toBe(0);
+    // The points change is one statement sent alone (no COMMIT for the closed pool to withhold), still
+    // waiting on the lock: Postgres notices its client is gone (client_connection_check_interval) and
+    // cancels it. Without that it would wait for ever and commit once the lock is released.
+    await until(async () => (await other.sql`select count(*)::int as n from pg_stat_activity
+      where query like '%points_add(%' and pid <> pg_backend_pid()`)[0].n === 0, 'the cut statement cancelled');
     release();
     await holder;
-    // The pool was closed under it: its transaction never committed.
+    // The pool was closed under it: it never committed.
     const [{ n }] = await other.sql`select count(*)::int as n from ledger where customer_id = ${customer.id}`;
     expect(n).toBe(0);
   }, 60_000);
