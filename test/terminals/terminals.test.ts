@@ -135,8 +135,12 @@ describe('terminals', () => {
     const seq = await newest();
     const stream = listen(`${serve(appC)}/api/v1/events/stream`, till.apiKey, { lastEventId: String(seq), types: ['test_event'] });
     await stream.opened;
-    await until(async () => (await presenceRows(till.id))[0]?.last_event_id_sent !== null && (await presenceRows(till.id)).length === 1,
-      'the first stream is written at once');
+    // One read per check: with two, the first could find no row yet (undefined is not null) and the
+    // second the open's own write, whose position is still null (Number(null) is 0).
+    await until(async () => {
+      const rows = await presenceRows(till.id);
+      return rows.length === 1 && rows[0].last_event_id_sent !== null;
+    }, 'the first stream is written at once');
     const [before] = await presenceRows(till.id);
     expect(Number(before.last_event_id_sent)).toBe(seq);
 
