@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test';
 import { testApp } from '../support/app.ts';
 import { createAdmin } from '../support/admin.ts';
 import { until } from '../support/stream.ts';
-import { blackholeProxy } from '../realtime/proxy.ts';
+import { blackholeProxy } from '../support/blackholeProxy.ts';
 import { Hub } from '../../src/realtime/hub.ts';
 import { Listener } from '../../src/realtime/listener.ts';
 

@@ -4,7 +4,7 @@ import { createApp } from '../../src/app.ts';
 import { Hub } from '../../src/realtime/hub.ts';
 import { Listener } from '../../src/realtime/listener.ts';
 import { listen, serve, until } from '../support/stream.ts';
-import { blackholeProxy } from './proxy.ts';
+import { blackholeProxy } from '../support/blackholeProxy.ts';
 
 // Heartbeat every 200 ms so a dead listener is noticed in about half a second.
 const t = await testApp({ LISTENER_HEARTBEAT_MS: 200, SSE_HEARTBEAT_MS: 1000 });
